@@ -1,0 +1,95 @@
+"""Derive each event's outcome: the state of its lever after it, and when that state holds.
+
+The timeline need not spell outcomes out; they follow from type, rate, scope, effective and until:
+
+- threat -> threatened (unless the lever is already in force: a threat does not lower a tariff)
+- tariff-imposition, tariff-increase -> in-force at the rate, from `effective`
+- reprieve, extension -> paused until `until` (open-ended without one)
+- exemption -> exempted; with a rate above 0, in-force at that rate on the remaining `scope`
+- tariff-reduction -> reduced to the rate (withdrawn at 0)
+- agreement on a threatened lever -> withdrawn (the threat averted)
+- a security action on a lever -> in-force (a deployment under way, a designation in effect)
+
+Each state holds from the day the event takes effect until the earlier of its own `until` and the day the
+next event on the same lever takes effect. Security actions with quantities yield an outcome without a lever
+state, carrying the quantities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .model import GROUPS, Event, Timeline
+
+STATEFUL = {
+    "threat", "tariff-imposition", "tariff-increase", "reprieve", "extension", "exemption", "tariff-reduction",
+    "agreement", *GROUPS["security"],
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    event: str
+    lever: str | None
+    status: str | None
+    rate: float | None
+    scope: str | None
+    valid_from: dt.date
+    valid_until: dt.date | None
+    quantity: dict = field(default_factory=dict, hash=False)
+
+
+def event_order(e: Event):
+    """Date order with ties broken by id, the same everywhere events are sorted."""
+    return (e.date.earliest, e.date.latest, e.id)
+
+
+def outcomes(timeline: Timeline) -> list[Outcome]:
+    """Every outcome of the timeline, in event order."""
+    by_lever: dict[str, list[Event]] = {}
+    for e in sorted(timeline.events.values(), key=event_order):
+        if e.lever and e.type in STATEFUL:
+            by_lever.setdefault(e.lever, []).append(e)
+    result: dict[str, Outcome] = {}
+    for lever, events in by_lever.items():
+        status = rate = None
+        scope = timeline.levers[lever].scope if lever in timeline.levers else None
+        changes = []
+        for e in events:
+            new_status, new_rate = _next_state(e, status, rate)
+            if new_status is not None:
+                status, rate, scope = new_status, new_rate, e.scope or scope
+                changes.append((e, status, rate, scope))
+        for i, (e, status_i, rate_i, scope_i) in enumerate(changes):
+            ends = [d for d in (e.until, *(n.starts for n, *_ in changes[i + 1:i + 2])) if d is not None]
+            result[e.id] = Outcome(e.id, lever, status_i, rate_i, scope_i, e.starts, min(ends) if ends else None,
+                                   dict(e.quantity) if e.type in GROUPS["security"] else {})
+    for e in timeline.events.values():
+        if e.id not in result and e.type in GROUPS["security"] and e.quantity:
+            result[e.id] = Outcome(e.id, e.lever, None, None, None, e.starts, None, dict(e.quantity))
+    return [result[e.id] for e in sorted(timeline.events.values(), key=event_order) if e.id in result]
+
+
+def _next_state(e: Event, status: str | None, rate: float | None) -> tuple[str | None, float | None]:
+    t = e.type
+    if t == "threat":
+        if status in ("in-force", "exempted", "reduced"):
+            return None, None
+        return "threatened", e.rate if e.rate is not None else rate
+    if t in ("tariff-imposition", "tariff-increase"):
+        return "in-force", e.rate if e.rate is not None else rate
+    if t in ("reprieve", "extension"):
+        return "paused", e.rate if e.rate is not None else rate
+    if t == "exemption":
+        if e.rate:
+            return "in-force", e.rate
+        return "exempted", 0 if e.rate == 0 else rate
+    if t == "tariff-reduction":
+        new = e.rate if e.rate is not None else rate
+        return ("withdrawn" if new == 0 else "reduced"), new
+    if t == "agreement":
+        return ("withdrawn", rate) if status == "threatened" else (None, None)
+    if t in GROUPS["security"]:
+        return "in-force", e.rate if e.rate is not None else rate
+    return None, None

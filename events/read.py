@@ -1,0 +1,565 @@
+"""Read timeline files (YAML) into the model, with `file:line: message` errors.
+
+Dates are parsed here, not by YAML: PyYAML's implicit timestamps turn "2025-02-30" into a traceback and
+"2025-02" into a string, and its YAML 1.1 booleans turn a country code NO into False. The loader below keeps
+every scalar as written except numbers, null and true/false, and remembers the line of every key and item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .model import (
+    ACTOR_KINDS, CONFIDENCE_LEVELS, EVENT_TYPES, LEVER_KINDS, RELATIONS,
+    Actor, DateSpec, Event, Lever, Link, Loc, Source, Timeline,
+)
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+QUANTITY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+BASE_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^\s<>\"{}|\\^`]+[/#]$")
+
+TOP_KEYS = ("timeline", "actors", "levers", "events", "links")
+TIMELINE_KEYS = {"id": True, "title": False, "base": False, "description": False}
+ACTOR_KEYS = {"id": True, "name": True, "kind": True, "country": False, "role": False, "wikidata": False, "note": False}
+LEVER_KEYS = {"id": True, "kind": True, "name": True, "imposed_by": False, "target": False, "legal_basis": False,
+              "scope": False, "note": False, "sources": False}
+EVENT_KEYS = {"id": True, "date": True, "type": True, "summary": True, "actors": True, "targets": False,
+              "lever": False, "rate": False, "scope": False, "effective": False, "until": False, "quantity": False,
+              "promises": False, "sources": False, "note": False, "outcome": False}
+LINK_KEYS = {"id": False, "cause": True, "effect": True, "relation": True, "claimed_by": False, "confidence": False,
+             "evidence": False, "sources": False, "disputed_by": False}
+SOURCE_KEYS = {"url": True, "title": False, "publisher": False, "date": False}
+MAX_RATE = 1000
+
+
+class TimelineError(Exception):
+    """Bad input: one or more `file:line: message` problems."""
+
+    def __init__(self, problems: list[tuple[Loc | None, str]]):
+        self.problems = problems
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [f"{loc}: {msg}" if loc else msg for loc, msg in self.problems]
+
+
+# --- a YAML loader that keeps lines ---------------------------------------------------------------
+
+class _Map(dict):
+    line: int
+    key_lines: dict
+
+
+class _Seq(list):
+    line: int
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# YAML 1.2 core-schema booleans only, and no implicit timestamps (see module docstring).
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _construct_map(loader, node):
+    result = _Map()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            raise _YamlProblem(line, f"key {key!r} is not a string")
+        if key in result:
+            raise _YamlProblem(line, f"duplicate key '{key}'")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _construct_seq(loader, node):
+    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
+# --- checking values ------------------------------------------------------------------------------
+
+class _File:
+    """Problems found in one file, each with its line."""
+
+    def __init__(self, name: str, problems: list):
+        self.name, self.problems = name, problems
+
+    def loc(self, line: int) -> Loc:
+        return Loc(self.name, line)
+
+    def err(self, line: int, message: str) -> None:
+        self.problems.append((self.loc(line), message))
+
+
+def _line(m: _Map, key: str) -> int:
+    return m.key_lines.get(key, m.line)
+
+
+def _check_keys(f: _File, m, allowed: dict, what: str) -> bool:
+    if not isinstance(m, _Map):
+        return False
+    ok = True
+    for key in m:
+        if key not in allowed:
+            f.err(_line(m, key), f"unknown key '{key}' in {what} (expected one of: {', '.join(allowed)})")
+            ok = False
+    for key, required in allowed.items():
+        if required and (key not in m or m[key] is None or m[key] == ""):
+            f.err(m.line, f"{what} is missing required key '{key}'")
+            ok = False
+    return ok
+
+
+def _text(f: _File, m: _Map, key: str, what: str) -> str | None:
+    value = m.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        f.err(_line(m, key), f"{what} '{key}' must be text, not {_kind(value)}")
+        return None
+    return str(value).strip()
+
+
+def _kind(value) -> str:
+    return {dict: "a mapping", _Map: "a mapping", list: "a list", _Seq: "a list", bool: "true/false"}.get(
+        type(value), type(value).__name__)
+
+
+def _ident(f: _File, m: _Map, key: str, what: str) -> str | None:
+    value = m.get(key)
+    if value is None:
+        return None
+    value = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else value
+    if not isinstance(value, str) or not ID_RE.match(value):
+        f.err(_line(m, key), f"{what} '{key}': {value!r} is not a valid id "
+                             "(letters, digits, '.', '_' and '-', starting with a letter or digit)")
+        return None
+    return value
+
+
+def _parse_day(text) -> dt.date:
+    """An ISO calendar day; raises ValueError with a message fit for the user."""
+    if isinstance(text, dt.date):
+        return text
+    if not isinstance(text, str) or not DAY_RE.match(text):
+        raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real calendar date") from None
+
+
+def _day(f: _File, m: _Map, key: str, what: str) -> dt.date | None:
+    if m.get(key) is None:
+        return None
+    try:
+        return _parse_day(m[key])
+    except ValueError as e:
+        f.err(_line(m, key), f"{what} '{key}': {e}")
+        return None
+
+
+def _date_spec(f: _File, m: _Map, what: str) -> DateSpec | None:
+    value, line = m.get("date"), _line(m, "date")
+    if isinstance(value, _Map):
+        if set(value) != {"from", "to"}:
+            f.err(line, f"{what} 'date': an uncertain date needs exactly 'from' and 'to' (got: {', '.join(value)})")
+            return None
+        lo, hi = _day(f, value, "from", what), _day(f, value, "to", what)
+        if lo is None or hi is None:
+            return None
+        if hi < lo:
+            f.err(line, f"{what} 'date': 'to' {hi} is before 'from' {lo}")
+            return None
+        return DateSpec(lo, hi, "range")
+    if isinstance(value, str) and MONTH_RE.match(value):
+        year, month = int(value[:4]), int(value[5:])
+        if not 1 <= month <= 12:
+            f.err(line, f"{what} 'date': {value!r} is not a real month")
+            return None
+        first = dt.date(year, month, 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return DateSpec(first, last, "month")
+    try:
+        return DateSpec.day(_parse_day(value))
+    except ValueError as e:
+        f.err(line, f"{what} 'date': {e}; or YYYY-MM, or {{from: YYYY-MM-DD, to: YYYY-MM-DD}}")
+        return None
+
+
+def _id_list(f: _File, m: _Map, key: str, what: str) -> tuple[str, ...]:
+    value = m.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = _Seq([value])
+        value.line, value.item_lines = _line(m, key), [_line(m, key)]
+    if not isinstance(value, _Seq):
+        f.err(_line(m, key), f"{what} '{key}' must be a list of ids, not {_kind(value)}")
+        return ()
+    out = []
+    for item, line in zip(value, value.item_lines):
+        if not isinstance(item, str) or not ID_RE.match(item):
+            f.err(line, f"{what} '{key}': {item!r} is not a valid id")
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+def _choice(f: _File, m: _Map, key: str, allowed, what: str) -> str | None:
+    value = m.get(key)
+    if value is None:
+        return None
+    if value not in allowed:
+        f.err(_line(m, key), f"{what} '{key}': unknown value {value!r} (expected one of: {', '.join(allowed)})")
+        return None
+    return value
+
+
+def _number(f: _File, m: _Map, key: str, what: str, lo: float, hi: float) -> float | None:
+    value = m.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        f.err(_line(m, key), f"{what} '{key}': {value!r} is not a number")
+        return None
+    if not lo <= value <= hi:
+        f.err(_line(m, key), f"{what} '{key}': {value!r} is outside [{lo:g}, {hi:g}]")
+        return None
+    return value
+
+
+def _sources(f: _File, m: _Map, key: str, what: str) -> tuple[Source, ...]:
+    value = m.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, _Seq):
+        f.err(_line(m, key), f"{what} '{key}' must be a list of sources, not {_kind(value)}")
+        return ()
+    out = []
+    for item, line in zip(value, value.item_lines):
+        if isinstance(item, str):
+            item = _Map(url=item)
+            item.line, item.key_lines = line, {"url": line}
+        if not isinstance(item, _Map):
+            f.err(line, f"{what} source must be a mapping with a 'url', not {_kind(item)}")
+            continue
+        if not _check_keys(f, item, SOURCE_KEYS, f"{what} source"):
+            continue
+        url = _text(f, item, "url", "source")
+        if url is None:
+            continue
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
+            f.err(_line(item, "url"), f"source 'url': {url!r} is not an http(s) URL")
+            continue
+        out.append(Source(url, _text(f, item, "title", "source"), _text(f, item, "publisher", "source"),
+                          _day(f, item, "date", "source")))
+    return tuple(out)
+
+
+def _items(f: _File, doc: _Map, key: str):
+    value = doc.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, _Seq):
+        f.err(_line(doc, key), f"'{key}' must be a list, not {_kind(value)}")
+        return []
+    out = []
+    for item, line in zip(value, value.item_lines):
+        if not isinstance(item, _Map):
+            f.err(line, f"each entry of '{key}' must be a mapping, not {_kind(item)}")
+        else:
+            out.append(item)
+    return out
+
+
+# --- the readers ----------------------------------------------------------------------------------
+
+@dataclass
+class _Header:
+    id: str
+    title: str | None
+    base: str | None
+    description: str | None
+    loc: Loc
+
+
+def _load_yaml(path: Path, name: str, problems: list) -> _Map | None:
+    f = _File(name, problems)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append((None, f"{name}: no such file"))
+        return None
+    except IsADirectoryError:
+        problems.append((None, f"{name}: is a directory, not a timeline file"))
+        return None
+    except OSError as e:
+        problems.append((None, f"{name}: cannot read: {e.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        f.err(line, f"not UTF-8 text (byte 0x{raw[e.start]:02x})")
+        return None
+    try:
+        docs = list(yaml.load_all(text, Loader=_Loader))
+    except _YamlProblem as e:
+        f.err(e.line, e.message)
+        return None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        problem = getattr(e, "problem", None) or str(e)
+        f.err(mark.line + 1 if mark else 1, f"not valid YAML: {problem}")
+        return None
+    docs = [d for d in docs if d is not None]
+    if not docs:
+        f.err(1, "empty file: expected a mapping with 'timeline' and 'events'")
+        return None
+    if len(docs) > 1:
+        f.err(1, "more than one YAML document: put one timeline document in each file")
+        return None
+    doc = docs[0]
+    if not isinstance(doc, _Map):
+        f.err(1, f"the top level must be a mapping with 'timeline' and 'events', not {_kind(doc)}")
+        return None
+    return doc
+
+
+def read_timeline(paths, *, display_names=None) -> Timeline:
+    """Read one timeline from one or more YAML files; raise TimelineError listing every problem found."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise TimelineError([(None, "no timeline files given")])
+    names = list(display_names) if display_names else [str(p) for p in paths]
+    problems: list = []
+    headers: list[_Header] = []
+    actors, levers, events, links = {}, {}, {}, []
+    defined: dict[str, Loc] = {}
+
+    def define(f: _File, ident: str | None, line: int, what: str) -> bool:
+        if ident is None:
+            return False
+        if ident in defined:
+            f.err(line, f"duplicate id '{ident}' ({what}; first defined at {defined[ident]})")
+            return False
+        defined[ident] = f.loc(line)
+        return True
+
+    docs = []
+    for path, name in zip(paths, names):
+        doc = _load_yaml(path, name, problems)
+        if doc is not None:
+            docs.append((_File(name, problems), doc))
+    for f, doc in docs:
+        for key in doc:
+            if key not in TOP_KEYS:
+                f.err(_line(doc, key), f"unknown key '{key}' at the top level (expected one of: {', '.join(TOP_KEYS)})")
+        head = doc.get("timeline")
+        if head is None:
+            f.err(doc.line, "missing required key 'timeline' (the header: {id: ..., title: ...})")
+        elif not isinstance(head, _Map):
+            f.err(_line(doc, "timeline"), f"'timeline' must be a mapping with an 'id', not {_kind(head)}")
+        elif _check_keys(f, head, TIMELINE_KEYS, "timeline"):
+            ident = _ident(f, head, "id", "timeline")
+            base = _text(f, head, "base", "timeline")
+            if base is not None and not BASE_RE.match(base):
+                f.err(_line(head, "base"), f"timeline 'base': {base!r} is not an absolute IRI ending in '/' or '#'")
+                base = None
+            if ident:
+                headers.append(_Header(ident, _text(f, head, "title", "timeline"), base,
+                                       _text(f, head, "description", "timeline"), f.loc(head.line)))
+
+        for m in _items(f, doc, "actors"):
+            if not _check_keys(f, m, ACTOR_KEYS, "actor"):
+                continue
+            ident = _ident(f, m, "id", "actor")
+            kind = _choice(f, m, "kind", ACTOR_KINDS, "actor")
+            country = _text(f, m, "country", "actor")
+            if country is not None and not COUNTRY_RE.match(country):
+                f.err(_line(m, "country"), f"actor 'country': {country!r} is not a two-letter country code")
+            wikidata = _text(f, m, "wikidata", "actor")
+            if wikidata is not None and not WIKIDATA_RE.match(wikidata):
+                f.err(_line(m, "wikidata"), f"actor 'wikidata': {wikidata!r} is not a Wikidata id like Q22686")
+            if define(f, ident, m.line, "actor") and kind:
+                actors[ident] = Actor(ident, _text(f, m, "name", "actor"), kind, country, _text(f, m, "role", "actor"),
+                                      wikidata, _text(f, m, "note", "actor"), f.loc(m.line))
+
+        for m in _items(f, doc, "levers"):
+            if not _check_keys(f, m, LEVER_KEYS, "lever"):
+                continue
+            ident = _ident(f, m, "id", "lever")
+            kind = _choice(f, m, "kind", LEVER_KINDS, "lever")
+            lever = Lever(ident, kind, _text(f, m, "name", "lever"), _ident(f, m, "imposed_by", "lever"),
+                          _ident(f, m, "target", "lever"), _text(f, m, "legal_basis", "lever"),
+                          _text(f, m, "scope", "lever"), _text(f, m, "note", "lever"),
+                          _sources(f, m, "sources", "lever"), f.loc(m.line))
+            if define(f, ident, m.line, "lever") and kind:
+                levers[ident] = lever
+
+        for m in _items(f, doc, "events"):
+            if not _check_keys(f, m, EVENT_KEYS, "event"):
+                continue
+            ident = _ident(f, m, "id", "event")
+            what = f"event '{ident}'" if ident else "event"
+            date = _date_spec(f, m, what)
+            etype = _choice(f, m, "type", EVENT_TYPES, what)
+            promises = _choice(f, m, "promises", EVENT_TYPES, what)
+            if promises and etype and etype != "commitment":
+                f.err(_line(m, "promises"), f"{what} 'promises': only a commitment promises (type is {etype})")
+            effective, until = _day(f, m, "effective", what), _day(f, m, "until", what)
+            if date and until and until < date.earliest:
+                f.err(_line(m, "until"), f"{what} 'until' {until} is before its date {date}")
+            if date and effective and effective < date.earliest:
+                f.err(_line(m, "effective"), f"{what} 'effective' {effective} is before its date {date}")
+            quantity = {}
+            qv = m.get("quantity")
+            if qv is not None:
+                if not isinstance(qv, _Map):
+                    f.err(_line(m, "quantity"), f"{what} 'quantity' must be a mapping like {{troops: 10000}}")
+                else:
+                    for key in qv:
+                        if not QUANTITY_RE.match(key):
+                            f.err(_line(qv, key), f"{what} quantity '{key}': names are lowercase letters, digits and '_'")
+                            continue
+                        n = _number(f, qv, key, f"{what} quantity", 0, float("inf"))
+                        if n is not None:
+                            quantity[key] = n
+            summary = _text(f, m, "summary", what)
+            event = Event(
+                ident, date, etype, summary, _id_list(f, m, "actors", what), _id_list(f, m, "targets", what),
+                _ident(f, m, "lever", what), _number(f, m, "rate", what, 0, MAX_RATE), _text(f, m, "scope", what),
+                effective, until, quantity, promises, _sources(f, m, "sources", what), _text(f, m, "note", what),
+                _text(f, m, "outcome", what), f.loc(m.line))
+            if not event.actors and "actors" in m:
+                f.err(_line(m, "actors"), f"{what} 'actors' must name at least one actor")
+            if define(f, ident, m.line, "event") and date and etype:
+                events[ident] = event
+
+        for m in _items(f, doc, "links"):
+            if not _check_keys(f, m, LINK_KEYS, "link"):
+                continue
+            cause, effect = _ident(f, m, "cause", "link"), _ident(f, m, "effect", "link")
+            relation = _choice(f, m, "relation", RELATIONS, "link")
+            confidence = m.get("confidence")
+            if confidence is not None:
+                if isinstance(confidence, str) and confidence in CONFIDENCE_LEVELS:
+                    pass
+                elif isinstance(confidence, (int, float)) and not isinstance(confidence, bool) and 0 <= confidence <= 1:
+                    confidence = float(confidence)
+                else:
+                    f.err(_line(m, "confidence"),
+                          f"link 'confidence': {confidence!r} is neither low, medium or high nor a number in [0, 1]")
+                    confidence = None
+            ident = _ident(f, m, "id", "link") if "id" in m else None
+            if not (cause and effect and relation):
+                continue
+            explicit = ident is not None
+            ident = ident or f"{cause}.{relation}.{effect}"
+            link = Link(ident, cause, effect, relation, _ident(f, m, "claimed_by", "link"), confidence,
+                        _text(f, m, "evidence", "link"), _sources(f, m, "sources", "link"),
+                        _id_list(f, m, "disputed_by", "link"), f.loc(m.line))
+            if not explicit and ident in defined:
+                # Two claims of the same link by different claimants: name the second by its claimant.
+                ident = link.id = f"{ident}.by.{link.claimed_by or len(links)}"
+            if define(f, ident, m.line, "link"):
+                links.append(link)
+
+    if not headers and not problems:
+        problems.append((None, "no timeline header found"))
+    if headers:
+        first = headers[0]
+        for h in headers[1:]:
+            if h.id != first.id:
+                problems.append((h.loc, f"timeline id '{h.id}' differs from '{first.id}' at {first.loc}: "
+                                        "all files of one timeline share its id"))
+        title = _one(headers, "title", problems)
+        base = _one(headers, "base", problems)
+        description = _one(headers, "description", problems)
+    if problems:
+        raise TimelineError(problems)
+
+    timeline = Timeline(first.id, title, base, description, actors, levers, events, links, tuple(names))
+    _check_references(timeline, problems)
+    if problems:
+        raise TimelineError(problems)
+    return timeline
+
+
+def _one(headers: list[_Header], attr: str, problems: list):
+    given = [(getattr(h, attr), h.loc) for h in headers if getattr(h, attr) is not None]
+    for value, loc in given[1:]:
+        if value != given[0][0]:
+            problems.append((loc, f"timeline '{attr}' {value!r} differs from {given[0][0]!r} at {given[0][1]}"))
+    return given[0][0] if given else None
+
+
+def _check_references(t: Timeline, problems: list) -> None:
+    def need(table, ident, loc, what, kind):
+        if ident is not None and ident not in table:
+            problems.append((loc, f"{what} refers to undefined {kind} '{ident}'"))
+
+    for lever in t.levers.values():
+        need(t.actors, lever.imposed_by, lever.loc, f"lever '{lever.id}' 'imposed_by'", "actor")
+        need(t.actors, lever.target, lever.loc, f"lever '{lever.id}' 'target'", "actor")
+    for e in t.events.values():
+        for a in e.actors:
+            need(t.actors, a, e.loc, f"event '{e.id}' 'actors'", "actor")
+        for a in e.targets:
+            need(t.actors, a, e.loc, f"event '{e.id}' 'targets'", "actor")
+        need(t.levers, e.lever, e.loc, f"event '{e.id}' 'lever'", "lever")
+    for link in t.links:
+        need(t.events, link.cause, link.loc, f"link '{link.id}' 'cause'", "event")
+        need(t.events, link.effect, link.loc, f"link '{link.id}' 'effect'", "event")
+        need(t.actors, link.claimed_by, link.loc, f"link '{link.id}' 'claimed_by'", "actor")
+        for a in link.disputed_by:
+            need(t.actors, a, link.loc, f"link '{link.id}' 'disputed_by'", "actor")
+
+
+BUNDLED = "us-mexico-2025"
+
+
+def bundled_paths(name: str = BUNDLED) -> list[Path]:
+    """The YAML files of a timeline shipped in events/data/, in reading order."""
+    folder = resources.files("parley.events.data").joinpath(name)
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def read_bundled(name: str = BUNDLED) -> Timeline:
+    paths = bundled_paths(name)
+    return read_timeline(paths, display_names=[f"parley/events/data/{name}/{p.name}" for p in paths])
