@@ -1,0 +1,31 @@
+# The two set-up commands: `make demo` (install, run parley on the bundled timeline, write out/) and
+# `make test` (install, run the whole test suite). Both make .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OUT := out
+
+.PHONY: demo test install bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+demo: install
+	mkdir -p $(OUT)
+	$(BIN)/parley validate
+	$(BIN)/parley build --out $(OUT)/us-mexico-2025.ttl
+	@echo "wrote $(OUT)/us-mexico-2025.ttl"
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis *.egg-info
