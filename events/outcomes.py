@@ -10,8 +10,8 @@ The timeline need not spell outcomes out; they follow from type, rate, scope, ef
 - agreement on a threatened lever -> withdrawn (the threat averted)
 - a security action on a lever -> in-force (a deployment under way, a designation in effect)
 
-Each state holds from the day the event takes effect until the earlier of its own `until` and the day the
-next event on the same lever takes effect. Security actions with quantities yield an outcome without a lever
+Each state holds from the day the event takes effect until the earlier of its own `until` and the first day
+a later event on the same lever takes effect (an empty interval when that comes first: the state never held). Security actions with quantities yield an outcome without a lever
 state, carrying the quantities.
 """
 
@@ -61,10 +61,15 @@ def outcomes(timeline: Timeline) -> list[Outcome]:
             if new_status is not None:
                 status, rate, scope = new_status, new_rate, e.scope or scope
                 changes.append((e, status, rate, scope))
-        for i, (e, status_i, rate_i, scope_i) in enumerate(changes):
-            ends = [d for d in (e.until, *(n.starts for n, *_ in changes[i + 1:i + 2])) if d is not None]
-            result[e.id] = Outcome(e.id, lever, status_i, rate_i, scope_i, e.starts, min(ends) if ends else None,
+        # A later change can take effect before an earlier one does (a pause signed before the tariff's
+        # effective date): a state ends when the first later change takes effect, and may never hold at all.
+        later_start = None
+        for e, status_i, rate_i, scope_i in reversed(changes):
+            ends = [d for d in (e.until, later_start) if d is not None]
+            until = max(min(ends), e.starts) if ends else None
+            result[e.id] = Outcome(e.id, lever, status_i, rate_i, scope_i, e.starts, until,
                                    dict(e.quantity) if e.type in GROUPS["security"] else {})
+            later_start = e.starts if later_start is None else min(later_start, e.starts)
     for e in timeline.events.values():
         if e.id not in result and e.type in GROUPS["security"] and e.quantity:
             result[e.id] = Outcome(e.id, e.lever, None, None, None, e.starts, None, dict(e.quantity))
