@@ -1,0 +1,231 @@
+"""lever_states() and `parley state`: where each lever stood on a day, read from the outcome nodes."""
+
+import csv
+import datetime as dt
+import gc
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from parley.cli import main
+from parley.events.read import read_bundled, read_timeline
+from parley.graph.query import QueryError, run_query
+from parley.graph.reading import lever_states
+from parley.graph.store import read_graph
+
+DATA = Path(__file__).parent / "data"
+SMALL = str(DATA / "small.yaml")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="module")
+def small():
+    return read_graph(timeline=read_timeline([SMALL]))
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return read_graph(timeline=read_bundled())
+
+
+def state(graph, lever, on):
+    [row] = lever_states(graph, lever=lever, on=on).rows
+    return row
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, ["state", *args], env=env)
+
+
+def test_each_day_of_the_small_timeline(small):
+    # threat-1 (5 Jan), impose-1 (signed 10 Jan, to take effect 15 Jan), pause-1 (13 Jan until 13 Feb),
+    # exempt-1 (5 Mar, effective 6 Mar, 20% on goods outside the pact), extend-1 (1 Apr until 30 Jun).
+    before = state(small, "duty", "2025-01-04")
+    assert before.current is None and before.lapsed is None
+    assert (before.next.event, before.next.status, before.next.valid_from) == ("threat-1", "threatened",
+                                                                               dt.date(2025, 1, 5))
+    threatened = state(small, "duty", "2025-01-12")
+    assert (threatened.status, threatened.current.rate, threatened.current.event) == ("threatened", 20, "threat-1")
+    assert threatened.current.scope == "all goods"
+    # The imposition was overtaken by the pause before it took effect: it never holds, and is not "next".
+    assert threatened.next.event == "pause-1"
+    for day in ("2025-01-13", "2025-01-15", "2025-02-12"):
+        paused = state(small, "duty", day)
+        assert (paused.status, paused.current.event, paused.current.valid_until) == ("paused", "pause-1",
+                                                                                     dt.date(2025, 2, 13))
+        assert (paused.next.event, paused.next.status, paused.next.valid_from) == ("exempt-1", "in-force",
+                                                                                   dt.date(2025, 3, 6))
+    # The pause ended on 13 Feb and nothing replaced it until 6 March.
+    lapsed = state(small, "duty", "2025-02-13")
+    assert lapsed.current is None and (lapsed.lapsed.event, lapsed.lapsed.status) == ("pause-1", "paused")
+    assert state(small, "duty", "2025-03-05").current is None
+    exempt = state(small, "duty", "2025-03-06")
+    assert (exempt.status, exempt.current.rate, exempt.current.scope) == ("in-force", 20,
+                                                                          "goods outside the trade pact")
+    assert state(small, "duty", "2025-06-29").status == "paused"
+    after = state(small, "duty", "2025-06-30")
+    assert after.current is None and after.next is None and after.lapsed.event == "extend-1"
+    guard = state(small, "guard", "2025-01-14")
+    assert (guard.status, guard.current.event, guard.current.valid_until) == ("in-force", "deploy-1", None)
+
+
+def test_default_date_is_the_latest_event_date(small):
+    view = lever_states(small)
+    assert view.date == dt.date(2025, 4, 1) and view.default_date
+    assert [(r.lever, r.status) for r in view.rows] == [("duty", "paused"), ("guard", "in-force")]
+    assert lever_states(small, on=dt.date(2025, 4, 1)).to_dict()["levers"] == view.to_dict()["levers"]
+
+
+def test_bad_lever_or_date(small):
+    with pytest.raises(QueryError, match="unknown lever id 'tax'"):
+        lever_states(small, lever="tax")
+    with pytest.raises(QueryError, match="unknown lever id 'alice'"):
+        lever_states(small, lever="alice")
+    with pytest.raises(QueryError, match=re.escape("'2025-02-30' is not a real calendar date")):
+        lever_states(small, on="2025-02-30")
+
+
+def test_bundled_timeline_states(bundled):
+    # The IEEPA tariff on Mexico: paused on 10 Feb; on 10 March 25 % in force on non-USMCA goods only.
+    feb = state(bundled, "ieepa-mx", "2025-02-10")
+    assert feb.status == "paused"
+    march = state(bundled, "ieepa-mx", "2025-03-10")
+    assert (march.status, march.current.rate) == ("in-force", 25)
+    assert "non-USMCA" in march.current.scope
+    # Section 232 steel (and aluminium): 50 % from 4 June.
+    steel = state(bundled, "s232-steel-aluminum", "2025-06-10")
+    assert (steel.status, steel.current.rate) == ("in-force", 50)
+
+
+def test_renderings(small):
+    view = lever_states(small, on="2025-02-10")
+    text = view.to_text().splitlines()
+    assert text[0] == "Lever state on 2025-02-10"
+    assert text[1].split() == ["LEVER", "STATUS", "RATE", "SCOPE", "SINCE", "UNTIL", "SET", "BY", "NEXT", "CHANGE"]
+    assert text[2].split()[:6] == ["duty", "paused", "20%", "all", "goods", "2025-01-13"]
+    assert "exempt-1 (2025-03-05): in-force 20% from 2025-03-06" in text[2]
+    assert "deploy-1 (2025-01-14..15)" in text[3]
+    assert all(len(line) <= 70 for line in view.to_text(width=70).splitlines())
+    assert "\x1b[" in view.to_text(color=True) and ANSI.sub("", view.to_text(color=True)) == view.to_text()
+    one = lever_states(small, lever="duty", on="2025-02-10").to_text().splitlines()
+    assert one[0] == "duty (Duty on Bordurian goods) on 2025-02-10"
+    assert one[1].split() == ["status", "paused", "20%"]
+    assert one[3].split() == ["since", "2025-01-13", "until", "2025-02-13", "(not", "included)"]
+    md = view.to_markdown().splitlines()
+    assert md[2] == "| Lever | Status | Rate | Scope | Since | Until | Set by | Next change |"
+    assert md[4].startswith("| duty | paused | 20% | all goods | 2025-01-13 | 2025-02-13 | pause-1 (2025-01-13) |")
+    rows = list(csv.DictReader(io.StringIO(view.to_csv())))
+    assert [(r["lever"], r["status"], r["set_by"], r["next_event"]) for r in rows] == [
+        ("duty", "paused", "pause-1", "exempt-1"), ("guard", "in-force", "deploy-1", "")]
+    assert rows[0]["date"] == "2025-02-10" and rows[0]["rate"] == "20"
+
+
+# ------------------------------------------------------------------------------------------------ CLI
+
+def test_cli_json_equals_the_library(small):
+    result = run("--timeline", SMALL, "duty", "2025-02-10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == lever_states(small, lever="duty", on="2025-02-10").to_dict()
+    result = run("--timeline", SMALL, "--all", "--format", "json")
+    assert json.loads(result.output) == lever_states(small).to_dict()
+    result = run("--timeline", SMALL, "--all", "2025-01-04", "--format", "json")
+    assert json.loads(result.output) == lever_states(small, on="2025-01-04").to_dict()
+
+
+def test_cli_text_md_csv(small):
+    assert run("--timeline", SMALL, "duty").output == lever_states(small, lever="duty").to_text()
+    assert run("--timeline", SMALL, "--all", "2025-03-06", "--format", "md").output == \
+        lever_states(small, on="2025-03-06").to_markdown()
+    assert run("--timeline", SMALL, "guard", "2025-01-01", "--format", "csv").output == \
+        lever_states(small, lever="guard", on="2025-01-01").to_csv()
+    assert run("--timeline", SMALL, "duty", env={"COLUMNS": "50"}).output == \
+        lever_states(small, lever="duty").to_text(width=50)
+
+
+def test_cli_reads_a_turtle_file_and_a_store(tmp_path, small):
+    expected = lever_states(small, on="2025-02-10").to_dict()
+    ttl = tmp_path / "small.ttl"
+    assert CliRunner().invoke(main, ["build", "--timeline", SMALL, "--out", str(ttl)]).exit_code == 0
+    result = run("--graph", str(ttl), "--all", "2025-02-10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == expected
+    store = f"oxigraph:{tmp_path / 'store'}"
+    assert run("--store", store, "--timeline", SMALL, "--all").exit_code == 0
+    gc.collect()  # the first command's store is still open (and locked) until its Dataset is collected
+    result = run("--store", store, "--all", "2025-02-10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == expected
+
+
+def test_cli_bundled_timeline():
+    result = run("ieepa-mx", "2025-03-10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)["levers"]
+    assert (row["status"], row["rate"]) == ("in-force", 25)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["tax"], "unknown lever id 'tax'"),
+    (["duty", "2025-02-30"], "DATE '2025-02-30' is not a real calendar date"),
+    (["duty", "tomorrow"], "DATE 'tomorrow' is not a date (expected YYYY-MM-DD)"),
+    (["--all", "2025-13-01"], "DATE '2025-13-01' is not a real calendar date"),
+    ([], "give a LEVER id (or --all)"),
+    (["--all", "duty", "2025-01-01"], "with --all, give at most a DATE"),
+    (["duty", "2025-01-01", "extra"], "expected LEVER [DATE], got 3 arguments"),
+    (["duty", "--format", "xml"], "'xml' is not one of"),
+])
+def test_cli_bad_input_exits_2(args, message):
+    result = run("--timeline", SMALL, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_no_state_and_no_levers_are_not_errors(tmp_path):
+    result = run("--timeline", SMALL, "duty", "2024-12-31")
+    assert result.exit_code == 0
+    assert "status  none: no change recorded by this date" in result.output
+    assert "next    threat-1 (2025-01-05): threatened 20% from 2025-01-05" in result.output
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("<https://example.org/x> <https://example.org/p> 1 .\n", encoding="utf-8")
+    result = run("--graph", str(empty), "--all")
+    assert result.exit_code == 0 and result.output == "the graph has no levers\n"
+
+
+def named_query_state(graph, lever, day):
+    """(status, rate, scope, from, until, event) from graph/queries/lever-state.rq, or None."""
+    rows = run_query(graph, "lever-state", params={"lever": lever, "date": day})
+    assert len(rows) <= 1, (lever, day, rows)
+    if not rows:
+        return None
+    r = rows[0]
+    rate = None if r["rate"] is None else float(r["rate"].toPython())
+    scope = None if r["scope"] is None else str(r["scope"])
+    until = None if r["valid_until"] is None else r["valid_until"].toPython()
+    return (str(r["status"]), rate, scope, r["valid_from"].toPython(), until, str(r["event_id"]))
+
+
+@pytest.mark.parametrize("which", ["small", "bundled"])
+def test_agrees_with_the_lever_state_named_query(which, request):
+    # Every day on which some state starts or ends, and the day before: where two readings could part.
+    graph = request.getfixturevalue(which)
+    changes: dict = {}
+    for r in run_query(graph, "state-outcomes"):
+        for d in (r["validFrom"], r["validUntil"]):
+            if d is not None:
+                changes.setdefault(r["lever"], set()).update({d.toPython() - dt.timedelta(days=1), d.toPython()})
+    ids = {r.lever for r in lever_states(graph).rows}
+    checked = 0
+    for node, days in changes.items():
+        [lever] = [i for i in ids if str(node).endswith(f"/lever/{i}")]
+        for day in sorted(days):
+            c = state(graph, lever, day).current
+            mine = None if c is None else (c.status, None if c.rate is None else float(c.rate), c.scope,
+                                           c.valid_from, c.valid_until, c.event)
+            assert mine == named_query_state(graph, lever, day), (lever, day)
+            checked += 1
+    assert checked >= (16 if which == "small" else 50)
