@@ -167,5 +167,303 @@ def validate(timelines, fmt):
     sys.exit(0 if report.ok else 1)
 
 
+# --- reading the timeline: parley timeline, parley state ---------------------------------------------------
+
+READING_FORMATS = ["text", "md", "csv", "json"]
+# graph.reading.GROUP_NAMES, spelt out so that `parley --help` imports nothing more (tests/test_timeline.py checks).
+EVENT_GROUPS = ["pressure", "relief", "security", "statistics", "diplomacy"]
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def terminal_style() -> tuple[int | None, bool]:
+    """(width, colour) for text on stdout: the terminal's width and colour on a terminal; when piped, no limit
+    (or $COLUMNS if set) and no colour; NO_COLOR (any non-empty value) turns colour off."""
+    import shutil
+
+    tty = stdout_is_terminal()
+    color = tty and not os.environ.get("NO_COLOR")
+    if tty:
+        return shutil.get_terminal_size().columns, color
+    columns = os.environ.get("COLUMNS", "")
+    return (int(columns) if columns.isdigit() and int(columns) > 0 else None), color
+
+
+def render_reading(view, fmt: str) -> None:
+    """Print a timeline or state view in the chosen format; an empty view is said so (exit 0)."""
+    import json
+
+    if fmt == "json":
+        click.echo(json.dumps(view.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        click.echo(view.to_markdown(), nl=False)
+    elif fmt == "csv":
+        click.echo(view.to_csv(), nl=False)
+    else:
+        width, color = terminal_style()
+        click.echo(view.to_text(width=width, color=color), nl=False, color=color)
+
+
+@main.command("timeline")
+@graph_source
+@click.option("--from", "start", metavar="DATE", help="Only events on or after this day (YYYY-MM-DD).")
+@click.option("--to", "end", metavar="DATE", help="Only events on or before this day (YYYY-MM-DD).")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="Only events of this type (repeatable), e.g. reprieve, tariff-imposition.")
+@click.option("--group", "groups", multiple=True, type=click.Choice(EVENT_GROUPS),
+              help="Only events of this group (repeatable).")
+@click.option("--actor", "actors", multiple=True, metavar="ID",
+              help="Only events this actor took part in or was targeted by (repeatable).")
+@click.option("--lever", "levers", multiple=True, metavar="ID", help="Only events on this lever (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(READING_FORMATS), default="text", show_default=True)
+def timeline_command(graph, start, end, types, groups, actors, levers, fmt):
+    """The events in date order, one line each, filtered.
+
+    Each line: the date (a month, or a range when uncertain), type, actors -> targets, the lever with the rate
+    and the state it left the lever in (or the quantities), the summary, the number of sources, and the claims
+    in (<-) and out (->) with their relation. Text fits the terminal and is coloured by group on a terminal
+    (not when piped, nor with NO_COLOR set). An event with an uncertain date is kept when its window overlaps
+    --from/--to. Repeated options are alternatives; different options must all hold.
+
+    \b
+    parley timeline --from 2025-02-01 --to 2025-03-31 --group relief --group pressure
+    parley timeline --lever ieepa-mx --format md > ieepa.md
+    parley timeline --actor mx --format csv > mexico.csv
+    """
+    from .graph.query import QueryError
+    from .graph.reading import parse_day, timeline_rows
+
+    try:
+        start = None if start is None else parse_day(start, what="--from")
+        end = None if end is None else parse_day(end, what="--to")
+        if start and end and start > end:
+            fail(f"--from {start} is after --to {end}")
+        view = timeline_rows(graph, start=start, end=end, types=types, groups=groups, actors=actors, levers=levers)
+    except QueryError as e:
+        fail(str(e))
+    if not view.rows and fmt in ("csv", "json"):
+        click.echo(view.empty_message(), err=True)
+    render_reading(view, fmt)
+
+
+@main.command("state")
+@graph_source
+@click.argument("args", nargs=-1, metavar="[LEVER] [DATE]")
+@click.option("--all", "all_levers", is_flag=True, help="Every lever (then the only argument is the DATE).")
+@click.option("--format", "fmt", type=click.Choice(READING_FORMATS), default="text", show_default=True)
+def state_command(graph, args, all_levers, fmt):
+    """Where a lever stood on a day: status, rate, scope, since when, the event that set it, the next change.
+
+    DATE defaults to the latest event date in the graph. Read from the outcome nodes: a state holds from its
+    first day until (not including) the day it ends or the next change takes effect.
+
+    \b
+    parley state ieepa-mx 2025-02-10
+    parley state --all 2025-06-10 --format md
+    """
+    from .graph.query import QueryError
+    from .graph.reading import lever_states, parse_day
+
+    args = list(args)
+    if all_levers:
+        if len(args) > 1:
+            fail(f"with --all, give at most a DATE (got: {' '.join(args)})")
+        lever = None
+    else:
+        if not args:
+            fail("give a LEVER id (or --all) and optionally a DATE, e.g. `parley state LEVER 2025-02-10`")
+        if len(args) > 2:
+            fail(f"expected LEVER [DATE], got {len(args)} arguments: {' '.join(args)}")
+        lever = args.pop(0)
+    try:
+        day = parse_day(args[0], what="DATE") if args else None
+        view = lever_states(graph, on=day, lever=lever)
+    except QueryError as e:
+        fail(str(e))
+    render_reading(view, fmt)
+
+
+# --- the interactive HTML view: parley view -------------------------------------------------------------------
+
+
+@main.command("view")
+@graph_source
+@click.option("--out", default="view.html", show_default=True, metavar="FILE.html", help="Where to write the page.")
+@click.option("--layout", type=click.Choice(["timeline", "network"]), default="timeline", show_default=True,
+              help="timeline: x by date, one lane per event group; network: a force layout for small graphs.")
+@click.option("--focus", metavar="ID", help="Only this event, actor or lever and what lies within --depth steps.")
+@click.option("--depth", type=int, metavar="N", help="Steps from --focus (default 1).")
+@click.option("--from", "date_from", metavar="DATE", help="Only events on or after this day (YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="Only events on or before this day (YYYY-MM-DD).")
+@click.option("--types", multiple=True, metavar="TYPE[,TYPE]", help="Only events of these types (repeatable).")
+@click.option("--actors", multiple=True, metavar="ID[,ID]",
+              help="Only events these actors took part in or were targeted by (repeatable).")
+@click.option("--max-nodes", type=int, default=2000, show_default=True, metavar="N",
+              help="Above this many nodes, aggregate events by type (or group) per week, month or year.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+def view_command(graph, out, layout, focus, depth, date_from, date_to, types, actors, max_nodes, open_page):
+    """Write an interactive HTML page of the graph (self-contained: it works offline).
+
+    The timeline layout puts events at their dates, one lane per group (pressure, relief, security, diplomacy,
+    statistics), actors above and levers below. Colour is the group, shape the kind (event, actor, lever), size
+    the centrality; causal claims are coloured by relation and dashed when disputed. Hover for details (click
+    to pin them); search, filter by group, type and actor, and narrow the dates on the page.
+
+    \b
+    parley view --out out/view.html
+    parley view --focus pause-1 --depth 2 --layout network --out pause.html
+    parley view --from 2025-02-01 --to 2025-03-31 --types reprieve,threat --open
+    """
+    from .graph.view import ViewError, write_view
+
+    try:
+        page = write_view(graph, out, layout=layout, focus=focus, depth=depth, date_from=date_from,
+                          date_to=date_to, types=types, actors=actors, max_nodes=max_nodes)
+    except ViewError as e:
+        fail(str(e))
+    click.echo(f"wrote {out}: {page.summary()}", err=True)
+    if open_page:
+        click.launch(str(Path(out).resolve()))
+
+
+# --- the audit: parley audit ----------------------------------------------------------------------------------
+
+
+@main.command("audit")
+@graph_source
+@click.option("--window", "window_days", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS",
+              help="Security actions this many days before a relief are its temporal-only candidates.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json", "csv"]), default="text",
+              show_default=True)
+@click.option("--out", metavar="FILE|-", default="-", show_default=True, help="Where to write the report.")
+@click.option("--chart", "chart_path", metavar="FILE.png|FILE.svg",
+              help="Also write the chart: each lever's collected rate against the cumulative security figures.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any relief is unexplained.")
+def audit_command(graph, window_days, fmt, out, chart_path, strict):
+    """Audit how the targeted side's security actions were tied to the tariff relief it received.
+
+    Each relief event (reprieve, exemption, extension, tariff reduction) gets a verdict, the first that
+    applies: disputed (a linking claim is disputed), evidenced (sourced claims link a security action or
+    security figures to it), granted on a pledge (they link a security pledge; its delivery is reported),
+    temporal-only (no claim, but security actions in the window before it), unexplained. Also: which security
+    actions were rewarded, which pledges delivered, what became of each threat, and a summary with lags.
+
+    \b
+    parley audit
+    parley audit --format html --out out/audit.html
+    parley audit --format md --out audit.md --chart audit.svg
+    parley audit --graph x.ttl --window 14 --strict
+    """
+    import json
+
+    from .graph.audit import AuditError, audit
+    from .graph.chart import ChartError, chart_format
+
+    try:
+        chart_fmt = chart_format(chart_path) if chart_path else None
+        report = audit(graph, window_days=window_days)
+    except (AuditError, ChartError) as e:
+        fail(str(e))
+    if chart_path:
+        write_file(chart_path, report.chart(fmt=chart_fmt))
+    if fmt == "json":
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "md":
+        src = None
+        if chart_path:
+            base = Path(out).parent if out not in (None, "-") else Path(".")
+            src = os.path.relpath(Path(chart_path).resolve(), base.resolve())
+        text = report.to_markdown(chart_src=src)
+    else:
+        text = {"text": report.to_text, "html": report.to_html, "csv": report.to_csv}[fmt]()
+    write_output(text, out)
+    sys.exit(1 if strict and report.unexplained else 0)
+
+
+QUERY_FORMATS = ["table", "csv", "tsv", "json"]
+
+
+@main.command("query")
+@graph_source
+@click.argument("query_name", required=False, metavar="NAME|FILE.rq")
+@click.option("-e", "--expression", "text", metavar="TEXT", help="SPARQL text to run instead of a named query.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query (repeatable): ids become IRIs, dates xsd:date; bound as data.")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.option("--out", metavar="FILE|-", default="-", show_default=True, help="Where to write the rows.")
+def query_command(graph, query_name, text, params, fmt, out):
+    """Run a named query (see `parley queries`), a .rq file, or SPARQL text, and print the rows.
+
+    Parameter values are bound as RDF terms (a VALUES block), never pasted into the query text.
+    Exit 2 on a syntax error, an unknown or missing parameter, or a store that does not answer.
+
+    \b
+    parley query causes-of --param event=pause-1
+    parley query lever-state --param lever=duty --param date=2025-03-10 --format json
+    parley query my-question.rq --format csv --out answers.csv
+    parley query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --store oxigraph:kg
+    """
+    from .graph.query import QueryError, answer, parse_params
+
+    try:
+        result = answer(graph, query_name, text=text, params=parse_params(params))
+    except QueryError as e:
+        fail(str(e))
+    rendered = {"table": result.to_text, "csv": result.to_csv, "tsv": result.to_tsv, "json": result.to_json}[fmt]()
+    write_output(rendered, out)
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def queries_command(fmt):
+    """List the named queries: name, what each answers, and its parameters.
+
+    \b
+    parley queries
+    parley queries --format json
+    """
+    import json
+
+    from .graph.query import QueryError, query_catalog
+
+    try:
+        catalog = query_catalog()
+    except QueryError as e:
+        fail(str(e))
+    click.echo(json.dumps(catalog.to_dict(), indent=2) if fmt == "json" else catalog.to_text(), nl=fmt == "json")
+
+
+@main.command("load")
+@timeline_option
+@click.option("--store", required=True, metavar="SPEC", help="oxigraph:DIR or sparql:URL (or sparql:QUERY_URL|UPDATE_URL).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def load_command(timelines, store, fmt):
+    """Put a timeline into its own named graph of a persistent store, replacing it atomically.
+
+    A load that fails half way leaves the store as it was. Shows a progress bar on a terminal.
+
+    \b
+    parley load --store oxigraph:kg --timeline my-timeline.yaml
+    parley load --store sparql:http://localhost:7878/query
+    """
+    import json
+
+    from .graph.store import StoreError, estimated_triples, load
+
+    timeline = read_timeline(timelines)
+    try:
+        if sys.stderr.isatty():
+            length = max(1, estimated_triples(timeline))
+            with click.progressbar(length=length, label="loading", file=sys.stderr, show_pos=True) as bar:
+                report = load(store, timeline, progress=lambda n: bar.update(min(n, length - 1) - bar.pos))
+                bar.update(length - bar.pos)
+        else:
+            report = load(store, timeline)
+    except StoreError as e:
+        fail(str(e))
+    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else report.to_text(), nl=fmt == "json")
+
 if __name__ == "__main__":
     main()

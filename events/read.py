@@ -7,7 +7,9 @@ every scalar as written except numbers, null and true/false, and remembers the l
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -65,7 +67,9 @@ class _Seq(list):
     item_lines: list
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: 7x faster than the pure-Python one (0.05 s instead of 0.34 s for a
+# 60-event file), same nodes and line marks; the constructors and resolvers below stay ours.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
@@ -76,6 +80,14 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _construct(loader, node):
+    # Explicit tags (`!!int abc`, `!!timestamp 2025-02-30`) raise ValueError in PyYAML's constructors.
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as e:
+        raise _YamlProblem(node.start_mark.line + 1, f"cannot read {node.value!r} as {node.tag}: {e}") from None
 
 
 def _construct_map(loader, node):
@@ -89,13 +101,13 @@ def _construct_map(loader, node):
             raise _YamlProblem(line, f"key {key!r} is not a string")
         if key in result:
             raise _YamlProblem(line, f"duplicate key '{key}'")
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.key_lines[key] = line
     return result
 
 
 def _construct_seq(loader, node):
-    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    result = _Seq(_construct(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -103,6 +115,22 @@ def _construct_seq(loader, node):
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+class _Int(int):
+    """An int that remembers how it was written: YAML 1.1 reads `0700` as 448, `0x1F` as 31 and `1:30` as 90,
+    but an id or a name must stay as the analyst wrote it."""
+
+    text: str
+
+
+def _construct_int(loader, node):
+    value = _Int(loader.construct_yaml_int(node))
+    value.text = node.value
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 class _YamlProblem(Exception):
@@ -138,7 +166,7 @@ def _check_keys(f: _File, m, allowed: dict, what: str) -> bool:
             f.err(_line(m, key), f"unknown key '{key}' in {what} (expected one of: {', '.join(allowed)})")
             ok = False
     for key, required in allowed.items():
-        if required and (key not in m or m[key] is None or m[key] == ""):
+        if required and (key not in m or m[key] is None or (isinstance(m[key], str) and not m[key].strip())):
             f.err(m.line, f"{what} is missing required key '{key}'")
             ok = False
     return ok
@@ -151,7 +179,7 @@ def _text(f: _File, m: _Map, key: str, what: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         f.err(_line(m, key), f"{what} '{key}' must be text, not {_kind(value)}")
         return None
-    return str(value).strip()
+    return str(getattr(value, "text", value)).strip()
 
 
 def _kind(value) -> str:
@@ -163,7 +191,8 @@ def _ident(f: _File, m: _Map, key: str, what: str) -> str | None:
     value = m.get(key)
     if value is None:
         return None
-    value = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else value
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        value = getattr(value, "text", str(value))  # an int as written: `id: 007` is '007'
     if not isinstance(value, str) or not ID_RE.match(value):
         f.err(_line(m, key), f"{what} '{key}': {value!r} is not a valid id "
                              "(letters, digits, '.', '_' and '-', starting with a letter or digit)")
@@ -173,7 +202,7 @@ def _ident(f: _File, m: _Map, key: str, what: str) -> str | None:
 
 def _parse_day(text) -> dt.date:
     """An ISO calendar day; raises ValueError with a message fit for the user."""
-    if isinstance(text, dt.date):
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
     if not isinstance(text, str) or not DAY_RE.match(text):
         raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD)")
@@ -208,11 +237,11 @@ def _date_spec(f: _File, m: _Map, what: str) -> DateSpec | None:
         return DateSpec(lo, hi, "range")
     if isinstance(value, str) and MONTH_RE.match(value):
         year, month = int(value[:4]), int(value[5:])
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or year < dt.MINYEAR:
             f.err(line, f"{what} 'date': {value!r} is not a real month")
             return None
         first = dt.date(year, month, 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        last = first.replace(day=calendar.monthrange(year, month)[1])
         return DateSpec(first, last, "month")
     try:
         return DateSpec.day(_parse_day(value))
@@ -225,7 +254,7 @@ def _id_list(f: _File, m: _Map, key: str, what: str) -> tuple[str, ...]:
     value = m.get(key)
     if value is None:
         return ()
-    if isinstance(value, str):
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = _Seq([value])
         value.line, value.item_lines = _line(m, key), [_line(m, key)]
     if not isinstance(value, _Seq):
@@ -233,6 +262,8 @@ def _id_list(f: _File, m: _Map, key: str, what: str) -> tuple[str, ...]:
         return ()
     out = []
     for item, line in zip(value, value.item_lines):
+        if isinstance(item, int) and not isinstance(item, bool):
+            item = getattr(item, "text", str(item))  # as _ident reads `id: 12`, so that such an actor can be named
         if not isinstance(item, str) or not ID_RE.match(item):
             f.err(line, f"{what} '{key}': {item!r} is not a valid id")
         else:
@@ -257,10 +288,13 @@ def _number(f: _File, m: _Map, key: str, what: str, lo: float, hi: float) -> flo
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         f.err(_line(m, key), f"{what} '{key}': {value!r} is not a number")
         return None
+    if isinstance(value, float) and math.isinf(value):
+        f.err(_line(m, key), f"{what} '{key}': {value!r} is not a finite number")
+        return None
     if not lo <= value <= hi:
         f.err(_line(m, key), f"{what} '{key}': {value!r} is outside [{lo:g}, {hi:g}]")
         return None
-    return value
+    return int(value) if isinstance(value, int) else value
 
 
 def _sources(f: _File, m: _Map, key: str, what: str) -> tuple[Source, ...]:
@@ -289,6 +323,19 @@ def _sources(f: _File, m: _Map, key: str, what: str) -> tuple[Source, ...]:
         out.append(Source(url, _text(f, item, "title", "source"), _text(f, item, "publisher", "source"),
                           _day(f, item, "date", "source")))
     return tuple(out)
+
+
+def _is_base_iri(text: str) -> bool:
+    """An absolute IRI ending in '/' or '#' that Oxigraph accepts (the regex alone lets '%zz' or ':port' through)."""
+    if not BASE_RE.match(text):
+        return False
+    import pyoxigraph  # RFC 3987 parsing; cheap to import
+
+    try:
+        pyoxigraph.NamedNode(text + "x")
+    except ValueError:
+        return False
+    return True
 
 
 def _items(f: _File, doc: _Map, key: str):
@@ -342,9 +389,16 @@ def _load_yaml(path: Path, name: str, problems: list) -> _Map | None:
     except _YamlProblem as e:
         f.err(e.line, e.message)
         return None
+    except RecursionError:
+        f.err(1, "not valid YAML: nested too deeply")
+        return None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         problem = getattr(e, "problem", None) or str(e)
+        context, context_mark = getattr(e, "context", None), getattr(e, "context_mark", None)
+        if context and context_mark and (mark is None or context_mark.line != mark.line):
+            # Where the unclosed bracket or quote began, which is usually the line to fix.
+            problem = f"{problem} ({context} at line {context_mark.line + 1})"
         f.err(mark.line + 1 if mark else 1, f"not valid YAML: {problem}")
         return None
     docs = [d for d in docs if d is not None]
@@ -398,8 +452,9 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
         elif _check_keys(f, head, TIMELINE_KEYS, "timeline"):
             ident = _ident(f, head, "id", "timeline")
             base = _text(f, head, "base", "timeline")
-            if base is not None and not BASE_RE.match(base):
-                f.err(_line(head, "base"), f"timeline 'base': {base!r} is not an absolute IRI ending in '/' or '#'")
+            if base is not None and not _is_base_iri(base):
+                f.err(_line(head, "base"),
+                      f"timeline 'base': {base!r} is not a valid absolute IRI ending in '/' or '#'")
                 base = None
             if ident:
                 headers.append(_Header(ident, _text(f, head, "title", "timeline"), base,
@@ -466,7 +521,7 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
                 _ident(f, m, "lever", what), _number(f, m, "rate", what, 0, MAX_RATE), _text(f, m, "scope", what),
                 effective, until, quantity, promises, _sources(f, m, "sources", what), _text(f, m, "note", what),
                 _text(f, m, "outcome", what), f.loc(m.line))
-            if not event.actors and "actors" in m:
+            if isinstance(m.get("actors"), list) and not m["actors"]:  # (a bad list is reported above)
                 f.err(_line(m, "actors"), f"{what} 'actors' must name at least one actor")
             if define(f, ident, m.line, "event") and date and etype:
                 events[ident] = event

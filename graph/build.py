@@ -37,8 +37,10 @@ class Minter:
 
 
 def _decimal(x) -> Literal:
-    # One numeric datatype everywhere, so comparisons agree across engines.
-    return Literal(Decimal(str(x)), datatype=XSD.decimal)
+    # One numeric datatype everywhere, so comparisons agree across engines. The lexical form always has a '.'
+    # (Turtle writes 20 as 20.0), so a graph read back from our Turtle is term-equal to the one built.
+    text = format(Decimal(str(x)), "f")
+    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
 
 
 def _date(d) -> Literal:
@@ -59,23 +61,24 @@ def triples(timeline: Timeline) -> Iterator[tuple]:
         yield tl, DCTERMS.title, _text(timeline.title)
     if timeline.description:
         yield tl, DCTERMS.description, _text(timeline.description)
-    seen_sources: set[str] = set()
+    seen_sources: dict[str, set] = {}
 
     def sources(subject, items):
         for s in items:
             node = mint.source(s.url)
             yield subject, PROV.hadPrimarySource, node
-            if s.url in seen_sources:
-                continue
-            seen_sources.add(s.url)
-            yield node, RDF.type, PARLEY.Source
-            yield node, SCHEMA.url, Literal(s.url, datatype=XSD.anyURI)
-            if s.title:
-                yield node, DCTERMS.title, _text(s.title)
-            if s.publisher:
-                yield node, DCTERMS.publisher, _text(s.publisher)
-            if s.date:
-                yield node, DCTERMS.date, _date(s.date)
+            done = seen_sources.get(s.url)
+            if done is None:
+                done = seen_sources[s.url] = set()
+                yield node, RDF.type, PARLEY.Source
+                yield node, SCHEMA.url, Literal(s.url, datatype=XSD.anyURI)
+            # A later mention of the same URL may carry what the first lacked; the first value of each field wins.
+            for prop, value in ((DCTERMS.title, s.title and _text(s.title)),
+                                (DCTERMS.publisher, s.publisher and _text(s.publisher)),
+                                (DCTERMS.date, s.date and _date(s.date))):
+                if value and prop not in done:
+                    done.add(prop)
+                    yield node, prop, value
 
     def quantities(subject, quantity):
         for kind, amount in sorted(quantity.items()):

@@ -10,6 +10,18 @@ Parameter types: event, actor, lever, claim (an id, resolved to its IRI through 
 (xsd:date), integer, decimal, string, iri. A trailing `?` marks an optional parameter; an unbound optional
 parameter is simply left unbound in the query.
 
+A header may also name columns that parley computes from the rows after the query, for what plain SPARQL 1.1
+cannot say portably:
+
+    # derive lag_days: days security_date relief_date   -- relief_date minus security_date, in days
+    # derive distance: hops-to event       -- 1 + shortest hops from the row's effect to the parameter `event`
+    # derive distance: hops-from event     -- 1 + shortest hops from the parameter `event` to the row's cause
+    # derive sources: sorted sources       -- a space-separated list (GROUP_CONCAT) in sorted order, "" if none
+
+Hops are counted over the rows' own cause -> effect edges, which for a transitive query are exactly the edges
+on the chains asked about. Derived values are rdflib terms like the rest (integers as xsd:integer); a column
+that the SELECT does not project is appended.
+
 Values are never formatted into the query text as strings: each becomes an rdflib term, and the terms are
 bound with a VALUES block (serialised by rdflib, so quotes and braces in a value stay inside its literal)
 placed first in the query's top-level WHERE group, so the engine starts from the bound values. The same text
@@ -31,6 +43,8 @@ ID_TYPES = ("event", "actor", "lever", "claim")
 PARAM_TYPES = (*ID_TYPES, "date", "integer", "decimal", "string", "iri")
 _HEADER = re.compile(r"^#\s*([A-Za-z0-9_-]+)\s*:\s*(.+)$")
 _PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)(\?)?\s*(?:--\s*(.*))?$")
+_DERIVE = re.compile(r"^#\s*derive\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z-]+)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)\s*$")
+DERIVE_ARGS = {"days": 2, "hops-to": 1, "hops-from": 1, "sorted": 1}
 
 
 class QueryError(Exception):
@@ -46,21 +60,44 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A column parley computes after the query (a `# derive` header line)."""
+
+    column: str
+    function: str
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     description: str
     text: str
     params: tuple[Param, ...] = field(default=())
+    derived: tuple[Derived, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "description": self.description,
+                "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
+                           for p in self.params]}
 
 
 def parse_query_text(text: str, *, name: str = "query") -> NamedQuery:
     """A NamedQuery from .rq text with an optional comment header."""
-    description, params = "", []
+    description, params, derived = "", [], []
     for line in text.splitlines():
         line = line.strip()
         if not line.startswith("#"):
             if line:
                 break
+            continue
+        m = _DERIVE.match(line)
+        if m:
+            column, function, args = m.group(1), m.group(2), tuple(m.group(3).split())
+            if DERIVE_ARGS.get(function) != len(args):
+                raise QueryError(f"{name}: derive {column}: expected one of "
+                                 f"{', '.join(f'{f} ({n} argument(s))' for f, n in DERIVE_ARGS.items())}")
+            derived.append(Derived(column, function, args))
             continue
         m = _PARAM.match(line)
         if m:
@@ -71,9 +108,13 @@ def parse_query_text(text: str, *, name: str = "query") -> NamedQuery:
             params.append(Param(pname, ptype, bool(opt), (pdesc or "").strip()))
             continue
         m = _HEADER.match(line)
-        if m and not description and m.group(1) != "param":
+        if m and not description and m.group(1) not in ("param", "derive"):
             description = m.group(2).strip()
-    return NamedQuery(name, description, text, tuple(params))
+    names = {p.name for p in params}
+    for d in derived:
+        if d.function.startswith("hops") and d.args[0] not in names:
+            raise QueryError(f"{name}: derive {d.column}: '{d.args[0]}' is not a parameter of the query")
+    return NamedQuery(name, description, text, tuple(params), tuple(derived))
 
 
 def query_names() -> list[str]:
@@ -206,19 +247,237 @@ def _top_where_brace(text: str) -> int | None:
     return first
 
 
-def run_sparql(graph, text: str, bindings: dict | None = None) -> list[dict]:
-    """Rows of a SELECT query as dicts {variable name: rdflib term or None}; QueryError on a syntax error."""
+class QueryResult(list):
+    """The rows of a SELECT query (dicts {column: rdflib term or None}) and their column names, in order.
+
+    A list, so callers iterate rows as before; renders itself as a table, CSV, TSV or a JSON-ready dict.
+    """
+
+    def __init__(self, rows=(), *, columns=(), name: str = "query", params: dict | None = None):
+        super().__init__(rows)
+        self.columns = list(columns)
+        self.name = name
+        self.params = dict(params or {})
+
+    def to_dict(self) -> dict:
+        return {"query": self.name, "params": {k: plain(v) for k, v in self.params.items()},
+                "columns": self.columns, "rows": [{c: plain(r.get(c)) for c in self.columns} for r in self]}
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_csv(self, *, delimiter: str = ",") -> str:
+        import csv
+        import io
+
+        out = io.StringIO()
+        w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        w.writerow(self.columns)
+        for r in self:
+            w.writerow(["" if r.get(c) is None else str(r.get(c)) for c in self.columns])
+        return out.getvalue()
+
+    def to_tsv(self) -> str:
+        """Tab-separated values, one row a line (tabs and newlines inside values become spaces)."""
+        lines = ["\t".join(self.columns)]
+        for r in self:
+            lines.append("\t".join(" ".join(text_of(r.get(c)).split()) for c in self.columns))
+        return "\n".join(lines) + "\n"
+
+    def to_text(self, *, width: int = 60) -> str:
+        """An aligned table (long values cut to `width` characters), then the row count."""
+        cells = [[_cut(text_of(r.get(c)), width) for c in self.columns] for r in self]
+        widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(self.columns)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths)).rstrip(),
+                 "  ".join("-" * w for w in widths)]
+        lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+        lines.append(f"({len(self)} row{'' if len(self) == 1 else 's'})")
+        return "\n".join(lines) + "\n"
+
+
+def text_of(term) -> str:
+    """A term as a table cell: '' for unbound, the lexical form of a literal, the IRI itself."""
+    return "" if term is None else " ".join(str(term).split())
+
+
+def _cut(s: str, width: int) -> str:
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def plain(term):
+    """A term as a JSON value: IRIs and strings as text, numbers as numbers, dates as YYYY-MM-DD, booleans."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, float):
+            return value
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return str(term)
+    if isinstance(term, (bool, int, float)):
+        return term
+    return str(term)
+
+
+def run_sparql(graph, text: str, bindings: dict | None = None) -> QueryResult:
+    """Rows of a SELECT query as dicts {variable name: rdflib term or None}; QueryError on a syntax error.
+
+    A store that cannot answer (an endpoint refusing, timing out or answering 4xx/5xx) is a QueryError too,
+    with the store's message, which names the URL and the status.
+    """
+    from .store import StoreError
+
     try:
         result = graph.query(with_values(text, bindings or {}))
+        if result.type != "SELECT":
+            raise QueryError(f"only SELECT queries give rows (this is a {result.type} query)")
         variables = [str(v) for v in result.vars]
-        return [{v: row[i] for i, v in enumerate(variables)} for row in result]
+        return QueryResult(({v: row[i] for i, v in enumerate(variables)} for row in result), columns=variables)
     except QueryError:
         raise
+    except StoreError as e:
+        raise QueryError(str(e)) from None
     except Exception as e:  # engines raise their own types for syntax and evaluation errors
         raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
 
 
-def run_query(graph, query: str | NamedQuery, *, params: dict | None = None) -> list[dict]:
-    """Rows of a named query (a name or a NamedQuery), with its parameters checked, typed and bound."""
+def run_query(graph, query: str | NamedQuery, *, params: dict | None = None) -> QueryResult:
+    """Rows of a named query (a name or a NamedQuery), with its parameters checked, typed and bound.
+
+    Columns named by `# derive` header lines are computed from the rows (see the module docstring).
+    """
     q = named_query(query) if isinstance(query, str) else query
-    return run_sparql(graph, q.text, bind_params(graph, q, params or {}))
+    bound = bind_params(graph, q, params or {})
+    rows = run_sparql(graph, q.text, bound)
+    for d in q.derived:
+        _derive(rows, d, bound)
+        if d.column not in rows.columns:
+            rows.columns.append(d.column)
+    rows.name = q.name
+    rows.params = {k: v for k, v in (params or {}).items() if v is not None}
+    return rows
+
+
+def _derive(rows: list[dict], d: Derived, bound: dict) -> None:
+    if d.function == "sorted":
+        for r in rows:
+            v = r.get(d.args[0])
+            # An empty group gives "" on some engines and unbound on others: "" everywhere.
+            r[d.column] = Literal(" ".join(sorted(str(v).split())) if v is not None else "")
+    elif d.function == "days":
+        for r in rows:
+            a, b = _as_date(r.get(d.args[0])), _as_date(r.get(d.args[1]))
+            r[d.column] = None if a is None or b is None else Literal((b - a).days, datatype=XSD.integer)
+    else:  # hops-to / hops-from: breadth-first over the rows' own cause -> effect edges
+        forward = d.function == "hops-from"
+        start = bound.get(d.args[0])
+        edges: dict = {}
+        for r in rows:
+            a, b = (r.get("cause"), r.get("effect")) if forward else (r.get("effect"), r.get("cause"))
+            if a is not None and b is not None:
+                edges.setdefault(a, set()).add(b)
+        dist = {start: 0}
+        frontier = [start]
+        while frontier:
+            nxt = []
+            for node in frontier:
+                for m in edges.get(node, ()):
+                    if m not in dist:
+                        dist[m] = dist[node] + 1
+                        nxt.append(m)
+            frontier = nxt
+        for r in rows:
+            near = r.get("cause") if forward else r.get("effect")
+            r[d.column] = Literal(dist[near] + 1, datatype=XSD.integer) if near in dist else None
+
+
+def _as_date(term) -> dt.date | None:
+    if term is None:
+        return None
+    value = term.toPython() if isinstance(term, Literal) else term
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def load_query(name_or_file: str | None = None, *, text: str | None = None) -> NamedQuery:
+    """The query to run: `text` (-e), a .rq file (a path ending in .rq or naming a folder), or a named query."""
+    from pathlib import Path
+
+    if text is not None:
+        if name_or_file is not None:
+            raise QueryError("give either a query name/file or -e TEXT, not both")
+        return parse_query_text(text, name="-e")
+    if not name_or_file:
+        raise QueryError(f"no query given: name one of {', '.join(query_names())}, a FILE.rq, or -e TEXT")
+    if name_or_file.endswith(".rq") or "/" in name_or_file or "\\" in name_or_file:
+        p = Path(name_or_file)
+        if not p.is_file():
+            raise QueryError(f"{name_or_file}: no such query file")
+        try:
+            return parse_query_text(p.read_text(encoding="utf-8"), name=name_or_file)
+        except UnicodeDecodeError:
+            raise QueryError(f"{name_or_file}: not a UTF-8 text file") from None
+    return named_query(name_or_file)
+
+
+def answer(graph, name_or_file: str | None = None, *, text: str | None = None,
+           params: dict | None = None) -> QueryResult:
+    """What `parley query` shows: the rows of a named query, a .rq file, or query text, with parameters bound."""
+    return run_query(graph, load_query(name_or_file, text=text), params=params)
+
+
+def parse_params(pairs) -> dict:
+    """['name=value', ...] -> {name: value}; QueryError on a pair without '=' or a repeated name."""
+    out: dict = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise QueryError(f"--param {pair!r}: expected NAME=VALUE")
+        if name in out:
+            raise QueryError(f"--param {name}: given twice")
+        out[name] = value
+    return out
+
+
+@dataclass
+class QueryCatalog:
+    """The named queries: what `parley queries` lists."""
+
+    queries: list
+
+    def to_dict(self) -> dict:
+        return {"queries": [q.to_dict() for q in self.queries]}
+
+    def to_text(self) -> str:
+        lines = []
+        for q in self.queries:
+            params = " ".join(f"{p.name}={p.type.upper()}" if not p.optional else f"[{p.name}={p.type.upper()}]"
+                              for p in q.params)
+            lines.append(f"{q.name}{'  ' + params if params else ''}")
+            if q.description:
+                lines.append(f"    {q.description}")
+            for p in q.params:
+                lines.append(f"    --param {p.name}=...  {p.type}{' (optional)' if p.optional else ''}"
+                             f"{': ' + p.description if p.description else ''}")
+        return "\n".join(lines) + "\n"
+
+
+def query_catalog() -> QueryCatalog:
+    """Every named query in graph/queries/, by name."""
+    return QueryCatalog([named_query(n) for n in query_names()])

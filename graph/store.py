@@ -2,18 +2,46 @@
 
 - `memory` (default): in-memory Oxigraph behind the rdflib API (oxrdflib).
 - `oxigraph:DIR`: a persistent Oxigraph store on disk.
+- `sparql:URL`: any SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso, QLever), spoken to in the
+  SPARQL 1.1 Protocol over plain HTTP: queries are POSTed to URL; updates go to the update URL, given as
+  `sparql:QUERY_URL|UPDATE_URL` or derived from URL (`.../query` and `.../sparql` -> `.../update`, else URL).
+  Every request has a timeout (PARLEY_SPARQL_TIMEOUT seconds, default 60); a refusal, a timeout or a 4xx/5xx
+  answer is a StoreError naming the URL and the status.
 
-Every timeline is kept in its own named graph; readers see the union of all of them.
-oxrdflib pitfalls handled here: graphs are made with an explicit identifier, and prefixes are bound by
-us (they are not persisted).
+Every timeline is kept in its own named graph; readers see the union of all of them (on an endpoint: the named
+graphs are listed once when the store is opened and passed as `default-graph-uri`, so the endpoint needs no
+union-default-graph setting).
+
+Loading replaces a timeline's graph atomically: a load that fails half way (a bad triple, an interrupt, an
+endpoint that stops answering) leaves the store as it was.
+- Oxigraph (memory, DIR): a graph that does not exist yet is bulk-loaded in batches and removed again if the
+  load fails; an existing graph is replaced by bulk-loading the new triples into a temporary graph
+  (`urn:parley:loading:...`) and swapping it in with one SPARQL update (`MOVE`), a single transaction. The
+  swap copies the triples, so replacing a large graph on disk is slow (see bench/README.md).
+- Endpoints: up to `batch_size` triples go in one update request (`DROP SILENT GRAPH <g> ; INSERT DATA {...}`),
+  which the endpoint applies whole or not at all; more are inserted batch by batch into a temporary graph and
+  swapped in with one `MOVE` request. Readers skip temporary graphs.
+
+oxrdflib pitfalls handled here: graphs are made with an explicit identifier, and prefixes are bound by us (they
+are not persisted).
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
+
+LOADING = "urn:parley:loading:"
+BATCH_SIZE = 50_000
+DEFAULT_TIMEOUT = 60.0
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 
 class StoreError(Exception):
@@ -24,13 +52,16 @@ class StoreError(Exception):
 class StoreSpec:
     kind: str  # memory | oxigraph | sparql
     location: str | None = None
+    update: str | None = None  # sparql only: the update endpoint
 
     def __str__(self) -> str:
-        return self.kind if self.location is None else f"{self.kind}:{self.location}"
+        if self.location is None:
+            return self.kind
+        return f"{self.kind}:{self.location}" + (f"|{self.update}" if self.update else "")
 
 
 def parse_store(spec: str) -> StoreSpec:
-    """'memory' | 'oxigraph:DIR' | 'sparql:URL' -> StoreSpec; StoreError on anything else."""
+    """'memory' | 'oxigraph:DIR' | 'sparql:URL' | 'sparql:QUERY_URL|UPDATE_URL' -> StoreSpec; StoreError else."""
     if spec == "memory":
         return StoreSpec("memory")
     kind, sep, location = spec.partition(":")
@@ -39,14 +70,16 @@ def parse_store(spec: str) -> StoreSpec:
     if kind == "oxigraph":
         return StoreSpec("oxigraph", location)
     if kind == "sparql":
-        if not location.startswith(("http://", "https://")):
-            raise StoreError(f"--store {spec!r}: a SPARQL endpoint is an http(s) URL")
-        return StoreSpec("sparql", location)
+        query_url, _, update_url = location.partition("|")
+        for url in filter(None, (query_url, update_url)):
+            if not re.match(r"^https?://[^\s/]+", url):
+                raise StoreError(f"--store {spec!r}: {url!r} is not an http(s) URL")
+        return StoreSpec("sparql", query_url, update_url or None)
     raise StoreError(f"--store {spec!r}: unknown store kind {kind!r} (expected memory, oxigraph:DIR or sparql:URL)")
 
 
 def open_dataset(spec: StoreSpec) -> Dataset:
-    """An rdflib Dataset on Oxigraph whose default graph is the union of the named graphs."""
+    """An rdflib Dataset whose default graph is the union of the named graphs (Oxigraph, or an endpoint)."""
     from ..ontology.namespace import bind_prefixes
 
     if spec.kind == "memory":
@@ -64,20 +97,314 @@ def open_dataset(spec: StoreSpec) -> Dataset:
             raise StoreError(f"--store oxigraph:{spec.location}: cannot open: {e}") from None
         ds = Dataset(store=OxigraphStore(store=store), default_union=True)
     else:
-        raise StoreError(f"{spec}: not an Oxigraph store")
+        endpoint = Endpoint.from_spec(spec)
+        ds = Dataset(store=EndpointStore(endpoint, named_graphs(endpoint)), default_union=True)
     bind_prefixes(ds)
     return ds
 
 
-def load_timeline(dataset: Dataset, timeline) -> URIRef:
-    """Put a timeline into its own named graph, replacing what was there; return the graph's IRI."""
+# --- SPARQL 1.1 Protocol over HTTP --------------------------------------------------------------------------
+
+class Endpoint:
+    """A SPARQL 1.1 query/update endpoint, spoken to with urllib; every failure is a StoreError naming the URL."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float | None = None):
+        self.query_url = query_url
+        self.update_url = update_url or default_update_url(query_url)
+        if timeout is None:
+            try:
+                timeout = float(os.environ.get("PARLEY_SPARQL_TIMEOUT", DEFAULT_TIMEOUT))
+            except ValueError:
+                raise StoreError(f"PARLEY_SPARQL_TIMEOUT={os.environ['PARLEY_SPARQL_TIMEOUT']!r}: "
+                                 "not a number of seconds") from None
+        self.timeout = timeout
+
+    @classmethod
+    def from_spec(cls, spec: StoreSpec, *, timeout: float | None = None) -> "Endpoint":
+        return cls(spec.location, spec.update, timeout=timeout)
+
+    def select(self, text: str, *, default_graphs: Iterable[str] = ()):
+        """An rdflib Result for a SELECT or ASK query (SPARQL JSON results)."""
+        from io import BytesIO
+        from urllib.parse import urlencode
+
+        from rdflib.query import Result
+
+        params = urlencode([("default-graph-uri", g) for g in default_graphs])
+        url = self.query_url + (("&" if "?" in self.query_url else "?") + params if params else "")
+        body = self._post(url, text.encode("utf-8"), "application/sparql-query",
+                          "application/sparql-results+json", shown=self.query_url)
+        try:
+            return Result.parse(BytesIO(body), format="json")
+        except Exception as e:  # a body that is not SPARQL JSON results
+            raise StoreError(f"{self.query_url}: answered with something other than SPARQL JSON results "
+                             f"({str(e).strip()[:200] or type(e).__name__})") from None
+
+    def update(self, text: str | bytes) -> None:
+        self._post(self.update_url, text.encode("utf-8") if isinstance(text, str) else text,
+                   "application/sparql-update", "*/*", shown=self.update_url)
+
+    def _post(self, url: str, data: bytes, content_type: str, accept: str, *, shown: str) -> bytes:
+        import http.client
+        import socket
+        from urllib.error import HTTPError, URLError
+        from urllib.request import Request, urlopen
+
+        request = Request(url, data=data, method="POST",
+                          headers={"Content-Type": f"{content_type}; charset=utf-8", "Accept": accept})
+        try:
+            with urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except HTTPError as e:
+            detail = ""
+            try:
+                detail = e.read(500).decode("utf-8", "replace").strip().splitlines()[0]
+            except Exception:  # the body is only a hint
+                pass
+            raise StoreError(f"{shown}: HTTP {e.code} {e.reason}" + (f": {detail}" if detail else "")) from None
+        except (TimeoutError, socket.timeout):
+            raise StoreError(f"{shown}: no answer within {self.timeout:g} s (timed out)") from None
+        except URLError as e:
+            reason = e.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise StoreError(f"{shown}: no answer within {self.timeout:g} s (timed out)") from None
+            raise StoreError(f"{shown}: cannot connect ({reason})") from None
+        except (http.client.HTTPException, ConnectionError, OSError) as e:
+            raise StoreError(f"{shown}: the connection failed ({type(e).__name__}: {e})") from None
+
+
+def default_update_url(query_url: str) -> str:
+    """The usual update endpoint beside a query endpoint: .../query or .../sparql -> .../update, else the same."""
+    m = re.match(r"^(.*/)(query|sparql)/?$", query_url)
+    return f"{m.group(1)}update" if m else query_url
+
+
+def named_graphs(endpoint: Endpoint) -> list[str]:
+    """The endpoint's named graphs, without the temporary ones of loads in progress or interrupted."""
+    result = endpoint.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    return sorted(str(row[0]) for row in result if not str(row[0]).startswith(LOADING))
+
+
+@functools.cache
+def _endpoint_store_class():
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    class _EndpointStore(SPARQLStore):
+        """rdflib's read-only SPARQLStore, with our HTTP client and the union of the named graphs as default graph."""
+
+        def __init__(self, endpoint: Endpoint, graphs: list[str]):
+            super().__init__(endpoint.query_url, returnFormat="json")
+            self.endpoint = endpoint
+            self.graphs = graphs
+
+        def _query(self, query, default_graph=None, named_graph=None):
+            self._queries += 1
+            return self.endpoint.select(query, default_graphs=self.graphs)
+
+    return _EndpointStore
+
+
+def EndpointStore(endpoint: Endpoint, graphs: list[str]):  # noqa: N802 - a class made on first use
+    """A read-only rdflib store over an endpoint (rdflib's SPARQLStore is imported only when needed)."""
+    return _endpoint_store_class()(endpoint, graphs)
+
+
+# --- loading ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What `parley load` did."""
+
+    store: str
+    graph: str
+    triples: int
+    replaced: bool
+
+    def to_dict(self) -> dict:
+        return {"store": self.store, "graph": self.graph, "triples": self.triples, "replaced": self.replaced}
+
+    def to_text(self) -> str:
+        verb = "replaced" if self.replaced else "loaded"
+        return f"{verb} {self.graph} in {self.store}: {self.triples} triples\n"
+
+
+def estimated_triples(timeline) -> int:
+    """About how many triples a timeline makes (for a progress bar's length; the load counts exactly)."""
+    return 4 + 6 * len(timeline.actors) + 9 * len(timeline.levers) + 30 * len(timeline.events) + 14 * len(timeline.links)
+
+
+def load(store: str, timeline, *, progress: Callable[[int], None] | None = None,
+         batch_size: int = BATCH_SIZE) -> LoadReport:
+    """Put a timeline into its own named graph of a persistent store, replacing it atomically."""
+    from .build import graph_iri, triples
+
+    spec = parse_store(store)
+    if spec.kind == "memory":
+        raise StoreError("--store memory: nothing would be kept; load into oxigraph:DIR or sparql:URL")
+    target = Endpoint.from_spec(spec) if spec.kind == "sparql" else open_dataset(spec)
+    name = graph_iri(timeline)
+    try:
+        count, replaced = replace_graph(target, name, triples(timeline), progress=progress, batch_size=batch_size)
+    finally:
+        if isinstance(target, Dataset):
+            target.close()  # releases the on-disk store's lock now, not at the next garbage collection
+    return LoadReport(str(spec), str(name), count, replaced)
+
+
+def load_timeline(dataset, timeline, *, progress=None, batch_size: int = BATCH_SIZE) -> URIRef:
+    """Put a timeline into its own named graph, replacing what was there atomically; return the graph's IRI."""
     from .build import graph_iri, triples
 
     name = graph_iri(timeline)
-    dataset.remove_graph(dataset.graph(name))
-    g = dataset.graph(name)
-    g.addN((s, p, o, g) for s, p, o in triples(timeline))
+    endpoint = getattr(getattr(dataset, "store", None), "endpoint", None)
+    target = endpoint if isinstance(endpoint, Endpoint) else dataset
+    replace_graph(target, name, triples(timeline), progress=progress, batch_size=batch_size)
+    if target is not dataset:  # an endpoint: read the graph list again
+        dataset.store.graphs = named_graphs(target)
     return name
+
+
+def replace_graph(target, name, triples: Iterable[tuple], *, progress: Callable[[int], None] | None = None,
+                  batch_size: int = BATCH_SIZE) -> tuple[int, bool]:
+    """Make graph `name` of `target` (an Oxigraph-backed Dataset or an Endpoint) hold exactly `triples`.
+
+    Streams the triples in batches of `batch_size`; all or nothing (see the module docstring). Returns the number
+    of triples read and whether a graph of that name existed before. `progress(n)` is called with the running
+    count after each batch.
+    """
+    name = str(name)
+    if not _IRI.match(name):
+        raise StoreError(f"{name!r}: not an IRI that can name a graph")
+    if isinstance(target, Endpoint):
+        return _replace_on_endpoint(target, name, triples, progress, batch_size)
+    return _replace_in_oxigraph(_oxigraph_of(target), name, triples, progress, batch_size)
+
+
+def _oxigraph_of(dataset):
+    inner = getattr(getattr(dataset, "store", None), "_inner", None)
+    if inner is None:
+        raise StoreError("this store cannot be loaded into (not Oxigraph, not a SPARQL endpoint)")
+    return inner
+
+
+def _batches(triples: Iterable[tuple], size: int):
+    batch = []
+    for t in triples:
+        batch.append(t)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tuple[int, bool]:
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(name)
+    # Leftovers of a load that was killed before it could clean up (an Oxigraph store has one writer).
+    for g in list(store.named_graphs()):
+        if isinstance(g, ox.NamedNode) and g.value.startswith(LOADING):
+            store.remove_graph(g)
+    existed = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+    into = ox.NamedNode(f"{LOADING}{uuid.uuid4()}") if existed else graph
+    convert = _OxConverter()
+    count = 0
+    try:
+        for batch in _batches(triples, batch_size):
+            term = convert.term
+            store.bulk_extend([ox.Quad(term(s), term(p), term(o), into) for s, p, o in batch])
+            count += len(batch)
+            if progress:
+                progress(count)
+    except BaseException:
+        store.remove_graph(into)
+        raise
+    if existed:
+        try:
+            store.update(f"MOVE GRAPH <{into.value}> TO GRAPH <{name}>")
+        except BaseException:
+            store.remove_graph(into)
+            raise
+    return count, existed
+
+
+class _OxConverter:
+    """rdflib terms -> pyoxigraph terms, caching IRIs (subjects and predicates repeat a lot)."""
+
+    def __init__(self):
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal
+
+        self.ox, self.Literal, self.BNode = ox, Literal, BNode
+        self.iris: dict = {}
+
+    def term(self, t):
+        if type(t) is URIRef:
+            node = self.iris.get(t)
+            if node is None:
+                if len(self.iris) > 200_000:
+                    self.iris.clear()
+                node = self.iris[t] = self.ox.NamedNode(t)
+            return node
+        if isinstance(t, self.Literal):
+            if t.language:
+                return self.ox.Literal(str(t), language=t.language)
+            if t.datatype:
+                return self.ox.Literal(str(t), datatype=self.term(URIRef(t.datatype)))
+            return self.ox.Literal(str(t))
+        if isinstance(t, URIRef):
+            return self.ox.NamedNode(str(t))
+        if isinstance(t, self.BNode):
+            return self.ox.BlankNode(str(t))
+        raise StoreError(f"cannot store {t!r}: not an RDF term")
+
+
+def _ntriples(batch) -> str:
+    from rdflib import BNode
+
+    lines = []
+    for s, p, o in batch:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            # Blank nodes would split across update requests; the graph build mints IRIs for everything.
+            raise StoreError("cannot load a blank node into a SPARQL endpoint in batches")
+        lines.append(f"{s.n3()} {p.n3()} {o.n3()} .")
+    return "\n".join(lines)
+
+
+def _replace_on_endpoint(endpoint: Endpoint, name: str, triples, progress, batch_size) -> tuple[int, bool]:
+    existed = bool(endpoint.select(f"ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}").askAnswer)
+    batches = _batches(triples, batch_size)
+    first = next(batches, [])
+    second = next(batches, None)
+    if second is None:
+        # One request, applied whole or not at all.
+        endpoint.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{_ntriples(first)}\n}} }}")
+        if progress:
+            progress(len(first))
+        return len(first), existed
+    tmp = f"{LOADING}{uuid.uuid4()}"
+    count = 0
+    try:
+        for batch in _chain(first, second, batches):
+            endpoint.update(f"INSERT DATA {{ GRAPH <{tmp}> {{\n{_ntriples(batch)}\n}} }}")
+            count += len(batch)
+            if progress:
+                progress(count)
+        endpoint.update(f"MOVE GRAPH <{tmp}> TO GRAPH <{name}>")
+    except BaseException:
+        try:
+            endpoint.update(f"DROP SILENT GRAPH <{tmp}>")
+        except StoreError:
+            pass  # the endpoint is gone; readers skip the temporary graph
+        raise
+    return count, existed
+
+
+def _chain(first, second, rest):
+    yield first
+    yield second
+    yield from rest
 
 
 def read_graph(*, timeline=None, store: str = "memory", graph_file: str | None = None) -> Graph:

@@ -1,0 +1,1118 @@
+"""The audit: how the targeted side's security actions were tied to the tariff relief it received.
+
+`audit(graph)` reads the RDF graph (the audit-*.rq queries) and returns one AuditReport, rendered as a dict
+(JSON), text, Markdown, self-contained HTML or CSV rows. Nothing here knows about any particular negotiation.
+
+Terms (DESIGN.md "Groups used by the audit"):
+
+- relief: reprieve, exemption, extension, tariff-reduction; security: troop-deployment, lab-raid, seizure,
+  arrest, extradition, designation; a security pledge: a commitment whose parley:promises is a security type;
+  figures: a statistic event's quantities (totals to date).
+- The targeted side of a relief event: its lever's parley:target actor and the event's own parley:target
+  actors, plus every actor with the same parley:country as one of them. Only that side's security actions,
+  pledges and statistics count for the relief.
+- A relief event is linked to an earlier event X when a chain of claims (cause -> effect, at most `max_chain`
+  claims, `prevents` claims not followed) runs from X to it. The linking claims are the claims whose effect
+  is the relief event and the claims on the chain from a linked security action, statistic or pledge.
+- Lags are in days between the earliest dates of cause and effect (sem:hasEarliestBeginTimeStamp); a
+  date known only to the month or as a range counts from its first day. Windows use the same dates.
+
+Verdict of a relief event, the first that applies:
+
+1. disputed: a linking claim has parley:disputedBy. A contested story is what a reader must see first,
+   even when some other claim would evidence the relief; the evidence is still listed.
+2. evidenced: a chain of sourced claims links a security action of the targeted side, or a statistic of
+   that side (security figures), to it. An action that happened is delivered by definition.
+3. granted on a pledge: a chain of sourced claims links a security pledge of that side to it; the pledge's
+   delivery (delivered-by claims, when, how much of the promised quantity) is reported with it.
+4. temporal-only: no such claim, but the targeted side's security actions fall in the window before it
+   (window_days before its date up to and including that date).
+5. unexplained: none of the above.
+
+A claim with no source (prov:hadPrimarySource) is listed but is not evidence: it never makes a relief
+evidenced or granted on a pledge.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import html
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..events.model import GROUPS, group_of
+
+VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
+VERDICT_LABELS = {
+    "disputed": "disputed", "evidenced": "evidenced", "pledge": "granted on a pledge",
+    "temporal-only": "temporal-only", "unexplained": "unexplained",
+}
+THREAT_STATUSES = ("carried-out", "delayed", "withdrawn", "pending")
+TYPE_NS = "https://w3id.org/parley/event-type/"
+RELATION_NAMES = {
+    "http://purl.org/faro/causes": "causes", "http://purl.org/faro/enables": "enables",
+    "http://purl.org/faro/prevents": "prevents", "https://w3id.org/parley/ontology#inResponseTo": "in-response-to",
+    "https://w3id.org/parley/ontology#inExchangeFor": "in-exchange-for",
+    "https://w3id.org/parley/ontology#conditionalOn": "conditional-on",
+    "https://w3id.org/parley/ontology#deliveredBy": "delivered-by",
+}
+# Lever statuses under which the recorded rate is actually collected.
+COLLECTING = ("in-force", "reduced")
+
+
+class AuditError(Exception):
+    """The graph cannot be audited as asked (bad parameter, failed query): exit 2."""
+
+
+# -- what the graph holds -------------------------------------------------------------------------------------
+
+@dataclass
+class _Event:
+    iri: str
+    id: str
+    type: str
+    earliest: dt.date
+    latest: dt.date
+    precision: str
+    lever: str | None = None
+    rate: float | None = None
+    effective: dt.date | None = None
+    until: dt.date | None = None
+    promises: str | None = None
+    summary: str = ""
+    actors: set = field(default_factory=set)
+    targets: set = field(default_factory=set)
+    quantity: dict = field(default_factory=dict)
+    order: tuple = field(init=False, repr=False)
+
+    def __post_init__(self):
+        # date order, ties broken by id: the order events/outcomes.py derives lever states in
+        self.order = (self.earliest, self.latest, self.id)
+
+    @property
+    def group(self) -> str:
+        return group_of(self.type)
+
+    @property
+    def date_text(self) -> str:
+        if self.precision == "month":
+            return self.earliest.strftime("%Y-%m")
+        if self.precision == "range" or self.latest != self.earliest:
+            return f"{self.earliest.isoformat()}..{self.latest.isoformat()}"
+        return self.earliest.isoformat()
+
+
+@dataclass
+class _Claim:
+    iri: str
+    id: str
+    cause: str
+    effect: str
+    relation: str
+    claimant: str | None = None
+    confidence: float | None = None
+    confidence_level: str | None = None
+    evidence: str | None = None
+    sources: dict = field(default_factory=dict)  # url -> title
+    disputants: list = field(default_factory=list)
+
+
+@dataclass
+class _Outcome:
+    event: str
+    lever: str
+    status: str | None
+    rate: float | None
+    scope: str | None
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+def _s(value: str | None) -> str | None:
+    return value
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value[:10])
+
+
+def _num(value: str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def select(graph, name: str) -> list[dict]:
+    """Rows of the named query `name` as {variable: lexical value (str) or None}.
+
+    On an Oxigraph-backed rdflib graph the query runs on the pyoxigraph store underneath (with the same
+    default graph rdflib would give it), since turning every result term into an rdflib term is most of the
+    audit's time on a large graph; on any other store it goes through run_query. The queries take no
+    parameters, so no value is bound either way.
+    """
+    from rdflib import URIRef
+
+    from .query import QueryError, named_query, run_query
+
+    q = named_query(name)
+    store = getattr(graph, "store", None)
+    inner = None
+    try:
+        from oxrdflib import OxigraphStore
+
+        if isinstance(store, OxigraphStore):
+            inner = store._inner  # oxrdflib keeps its pyoxigraph.Store here (no public accessor)
+    except ImportError:
+        pass
+    union = getattr(graph, "default_union", False)
+    if inner is not None and (union or isinstance(graph.identifier, URIRef)):
+        import pyoxigraph as ox
+
+        options = {"use_default_graph_as_union": True} if union else {"default_graph": ox.NamedNode(str(graph.identifier))}
+        try:
+            result = inner.query(q.text, **options)
+        except (SyntaxError, OSError, ValueError) as e:
+            raise QueryError(f"{name}: the query failed: {e}") from None
+        names = [v.value for v in result.variables]
+        return [{n: (None if t is None else t.value) for n, t in zip(names, row)} for row in result]
+    return [{k: (None if v is None else str(v)) for k, v in row.items()} for row in run_query(graph, q)]
+
+
+class _Data:
+    """Everything the audit reads, keyed by IRI (ids are for display: two timelines may reuse one)."""
+
+    def __init__(self, graph):
+        from .query import QueryError
+
+        self._sides: dict[frozenset, frozenset] = {}
+        self._by_country: dict[str, set] | None = None
+        try:
+            rows = {name: select(graph, f"audit-{name}") for name in
+                    ("events", "event-actors", "actors", "levers", "claims", "outcomes", "quantities")}
+        except QueryError as e:
+            raise AuditError(str(e)) from None
+        self.actors: dict[str, dict] = {}
+        for r in rows["actors"]:
+            self.actors.setdefault(str(r["actor"]), {"id": str(r["id"]), "name": _s(r["name"]) or str(r["id"]),
+                                                     "country": _s(r["country"])})
+        self.levers: dict[str, dict] = {}
+        for r in rows["levers"]:
+            lv = self.levers.setdefault(str(r["lever"]), {"id": str(r["id"]), "name": _s(r["name"]) or str(r["id"]),
+                                                          "targets": set(), "imposed_by": _s(r["imposedBy"])})
+            if r["target"] is not None:
+                lv["targets"].add(str(r["target"]))
+        self.events: dict[str, _Event] = {}
+        for r in rows["events"]:
+            iri = str(r["event"])
+            if iri in self.events:
+                continue
+            etype = str(r["type"])
+            etype = etype[len(TYPE_NS):] if etype.startswith(TYPE_NS) else etype.rsplit("/", 1)[-1]
+            earliest = _date(r["earliest"])
+            promises = _s(r["promises"])
+            self.events[iri] = _Event(
+                iri, str(r["id"]), etype, earliest, _date(r["latest"]) or earliest, _s(r["precision"]) or "day",
+                _s(r["lever"]), _num(r["rate"]), _date(r["effective"]), _date(r["until"]),
+                promises[len(TYPE_NS):] if promises and promises.startswith(TYPE_NS) else promises,
+                _s(r["summary"]) or "")
+        for r in rows["event-actors"]:
+            e = self.events.get(str(r["event"]))
+            if e is not None:
+                (e.actors if str(r["role"]) == "actor" else e.targets).add(str(r["actor"]))
+        for r in rows["quantities"]:
+            e = self.events.get(str(r["event"]))
+            if e is not None:
+                e.quantity[str(r["kind"])] = float(r["amount"])
+        self.claims: dict[str, _Claim] = {}
+        for r in rows["claims"]:
+            iri = str(r["claim"])
+            c = self.claims.get(iri)
+            if c is None:
+                cause, effect = str(r["cause"]), str(r["effect"])
+                if cause not in self.events or effect not in self.events:
+                    continue
+                rel = str(r["relation"])
+                level = _s(r["confidenceLevel"])
+                c = self.claims[iri] = _Claim(
+                    iri, _s(r["id"]) or iri.rsplit("/", 1)[-1], cause, effect,
+                    RELATION_NAMES.get(rel, rel.rsplit("#", 1)[-1].rsplit("/", 1)[-1]), _s(r["claimant"]),
+                    _num(r["confidence"]), level, _s(r["evidence"]))
+            if r["url"] is not None:
+                c.sources.setdefault(str(r["url"]), _s(r["title"]))
+            if r["disputant"] is not None and str(r["disputant"]) not in c.disputants:
+                c.disputants.append(str(r["disputant"]))
+        for c in self.claims.values():
+            c.disputants.sort(key=self.actor_id)
+        self.outcomes: dict[str, list[_Outcome]] = defaultdict(list)  # lever -> outcomes in event order
+        seen = set()
+        for r in rows["outcomes"]:
+            ev = str(r["event"])
+            if ev in seen or ev not in self.events:
+                continue
+            seen.add(ev)
+            self.outcomes[str(r["lever"])].append(_Outcome(
+                ev, str(r["lever"]), _s(r["status"]), _num(r["rate"]), _s(r["scope"]), _date(r["from"]),
+                _date(r["until"])))
+        for outs in self.outcomes.values():
+            outs.sort(key=lambda o: self.events[o.event].order)
+        self.outcome_of = {o.event: o for outs in self.outcomes.values() for o in outs}
+        self.outcome_orders = {lever: [self.events[o.event].order for o in outs] for lever, outs in self.outcomes.items()}
+
+    def actor_id(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        a = self.actors.get(iri)
+        return a["id"] if a else iri.rsplit("/", 1)[-1]
+
+    def actor_ref(self, iri: str | None) -> dict | None:
+        if iri is None:
+            return None
+        a = self.actors.get(iri)
+        return {"id": a["id"], "name": a["name"]} if a else {"id": self.actor_id(iri), "name": self.actor_id(iri)}
+
+    def lever_ref(self, iri: str | None) -> dict | None:
+        if iri is None:
+            return None
+        lv = self.levers.get(iri)
+        return {"id": lv["id"], "name": lv["name"]} if lv else {"id": iri.rsplit("/", 1)[-1], "name": iri}
+
+    def side_of(self, actors: set) -> frozenset:
+        """The actors plus every actor sharing a country with one of them."""
+        key = frozenset(actors)
+        side = self._sides.get(key)
+        if side is None:
+            if self._by_country is None:
+                self._by_country = defaultdict(set)
+                for a, info in self.actors.items():
+                    if info["country"]:
+                        self._by_country[info["country"]].add(a)
+            countries = {self.actors[a]["country"] for a in key if a in self.actors and self.actors[a]["country"]}
+            side = self._sides[key] = key.union(*(self._by_country[c] for c in countries))
+        return side
+
+    def relief_side(self, e: _Event) -> frozenset:
+        targets = set(e.targets)
+        if e.lever and e.lever in self.levers:
+            targets |= self.levers[e.lever]["targets"]
+        return self.side_of(targets)
+
+
+# -- the report -----------------------------------------------------------------------------------------------
+
+def _event_ref(e: _Event) -> dict:
+    return {"id": e.id, "type": e.type, "date": e.date_text, "earliest": e.earliest.isoformat(),
+            "summary": e.summary}
+
+
+def _claim_dict(data: _Data, c: _Claim) -> dict:
+    return {
+        "id": c.id, "cause": data.events[c.cause].id, "effect": data.events[c.effect].id, "relation": c.relation,
+        "claimed_by": data.actor_ref(c.claimant), "confidence": c.confidence, "confidence_level": c.confidence_level,
+        "evidence": c.evidence, "sources": [{"url": u, "title": t} for u, t in sorted(c.sources.items())],
+        "disputed_by": [data.actor_ref(a) for a in c.disputants],
+    }
+
+
+def _lag_stats(lags: list[int]) -> dict:
+    if not lags:
+        return {"n": 0, "median": None, "min": None, "max": None}
+    return {"n": len(lags), "median": statistics.median(lags), "min": min(lags), "max": max(lags)}
+
+
+def _pct(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:g}%"
+
+
+def _num_text(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _quantity_text(q: dict) -> str:
+    return ", ".join(f"{_num_text(v)} {k}" for k, v in sorted(q.items()))
+
+
+@dataclass
+class AuditReport:
+    """The audit of one graph. Every section is plain data (lists of dicts), as to_dict() returns it."""
+
+    window_days: int
+    max_chain: int
+    reliefs: list[dict]
+    security: list[dict]
+    pledges: list[dict]
+    threats: list[dict]
+    summary: dict
+    series: dict
+
+    @property
+    def unexplained(self) -> list[str]:
+        return self.summary["unexplained"]
+
+    def to_dict(self) -> dict:
+        return {"window_days": self.window_days, "max_chain": self.max_chain, "summary": self.summary,
+                "reliefs": self.reliefs, "security": self.security, "pledges": self.pledges,
+                "threats": self.threats, "series": self.series}
+
+    def chart(self, *, fmt: str = "svg") -> bytes:
+        """The rate/figures chart as PNG or SVG bytes (graph/chart.py)."""
+        from .chart import chart_image
+
+        return chart_image(self.series, fmt=fmt)
+
+    # -- text ---------------------------------------------------------------------------------------------
+
+    def _relief_lines(self, r: dict) -> list[str]:
+        lever = r["lever"]["id"] if r["lever"] else "no lever"
+        out = [f"{r['event']['date']}  {r['event']['id']} ({r['event']['type']}, {lever}): "
+               f"{VERDICT_LABELS[r['verdict']].upper()}",
+               f"    {r['event']['summary']}",
+               f"    lever: {_state_text(r['before'])} -> {_state_text(r['after'])}",
+               f"    why: {r['reason']}"]
+        for link in r["links"]:
+            out.append(f"    linked {link['kind']}: {link['event']['id']} ({link['event']['type']}, "
+                       f"{link['event']['date']}), lag {link['lag_days']} d"
+                       + ("" if link["sourced"] else ", UNSOURCED") + (", DISPUTED" if link["disputed"] else ""))
+            for c in link["chain"]:
+                out.append("      " + _claim_text(c))
+            if link.get("delivery"):
+                out.append(f"      pledge: {_delivery_text(link['delivery'])}")
+        for c in r["claims"]:
+            if not c["in_link"]:
+                out.append("    other claim: " + _claim_text(c))
+        if r["candidates"]:
+            shown = ", ".join(f"{c['event']['id']} ({c['event']['date']}, {c['lag_days']} d before)"
+                              for c in r["candidates"])
+            more = r["candidate_count"] - len(r["candidates"])
+            out.append(f"    temporal-only candidates: {shown}" + (f" and {more} more" if more > 0 else ""))
+        return out
+
+    def to_text(self) -> str:
+        s = self.summary
+        lines = [f"Audit: security actions and tariff relief (window {self.window_days} days; lags between "
+                 "earliest dates)", ""]
+        lines.append(f"Relief events: {s['reliefs']}")
+        for v in VERDICTS:
+            lines.append(f"  {VERDICT_LABELS[v]:<20} {s['verdicts'][v]['count']:>4}  {_share(s['verdicts'][v]['share'])}")
+        for name, label in (("linked", "claim-linked lags"), ("temporal", "temporal-only lags"),
+                            ("delivery", "pledge-to-delivery lags")):
+            st = s["lags"][name]
+            if st["n"]:
+                lines.append(f"  {label}: median {st['median']:g} d, range {st['min']}..{st['max']} d (n={st['n']})")
+        lines.append("  unexplained: " + (", ".join(s["unexplained"]) or "none"))
+        for d in s["disputed"]:
+            lines.append(f"  disputed: {d['claim']} ({d['cause']} -{d['relation']}-> {d['effect']}) claimed by "
+                         f"{_who(d['claimed_by'])}, disputed by {', '.join(_who(a) for a in d['disputed_by'])}")
+        sec, pl, th = s["security"], s["pledges"], s["threats"]
+        lines.append(f"Security actions: {sec['rewarded']} rewarded, {sec['unrewarded']} unrewarded")
+        lines.append("Security pledges: " + ", ".join(f"{n} {k}" for k, n in pl.items()))
+        lines.append("Threats: " + ", ".join(f"{n} {k}" for k, n in th.items()))
+        lines += ["", "== Relief events"]
+        for r in self.reliefs:
+            lines += self._relief_lines(r)
+        lines += ["", "== Security actions"]
+        for a in self.security:
+            lines.append(f"{a['event']['date']}  {a['event']['id']} ({a['event']['type']}"
+                         + (f", {_quantity_text(a['quantity'])}" if a["quantity"] else "") + f"): {a['status']}"
+                         + (f" - {_reward_text(a)}" if a["status"] == "rewarded" else ""))
+        lines += ["", "== Security pledges"]
+        for p in self.pledges:
+            lines.append(f"{p['event']['date']}  {p['event']['id']} (promises {p['promises']}"
+                         + (f", {_quantity_text(p['promised'])}" if p["promised"] else "") + f"): "
+                         + _delivery_text(p))
+        lines += ["", "== Threats"]
+        for t in self.threats:
+            lines.append(f"{t['event']['date']}  {t['event']['id']}: {_threat_text(t)}")
+        return "\n".join(lines) + "\n"
+
+    # -- markdown -----------------------------------------------------------------------------------------
+
+    def to_markdown(self, *, chart_src: str | None = None) -> str:
+        """Markdown; the chart is `chart_src` (a path or URL) when given, else embedded as an SVG data: URI."""
+        s = self.summary
+        md = ["# Audit: security actions and tariff relief", "",
+              f"Window: {self.window_days} days before each relief. Lags are days between earliest dates.", "",
+              "## Summary", "", "| verdict | reliefs | share |", "|---|---:|---:|"]
+        for v in VERDICTS:
+            md.append(f"| {VERDICT_LABELS[v]} | {s['verdicts'][v]['count']} | {_share(s['verdicts'][v]['share'])} |")
+        md.append("")
+        for name, label in (("linked", "Claim-linked lags"), ("temporal", "Temporal-only lags"),
+                            ("delivery", "Pledge-to-delivery lags")):
+            st = s["lags"][name]
+            if st["n"]:
+                md.append(f"- {label}: median {st['median']:g} days, range {st['min']}–{st['max']} (n={st['n']})")
+        md.append(f"- Unexplained reliefs: {', '.join(_mdc(x) for x in s['unexplained']) or 'none'}")
+        for d in s["disputed"]:
+            md.append(f"- Disputed: {_mdc(d['claim'])} claimed by {_md(_who(d['claimed_by']))}, disputed by "
+                      f"{_md(', '.join(_who(a) for a in d['disputed_by']))}")
+        md += ["", f"![Lever rates against cumulative security figures]({chart_src or self._chart_data_uri()})", "",
+               "## Relief events", ""]
+        for r in self.reliefs:
+            md.append(f"### {_md(r['event']['date'])} {_mdc(r['event']['id'])}: {VERDICT_LABELS[r['verdict']]}")
+            md += ["", _md(r["event"]["summary"]), "",
+                   f"- Lever: {_md(r['lever']['name']) if r['lever'] else 'none'}; "
+                   f"{_md(_state_text(r['before']))} → {_md(_state_text(r['after']))}",
+                   f"- Why: {_md(r['reason'])}"]
+            for link in r["links"]:
+                md.append(f"- Linked {link['kind']} {_mdc(link['event']['id'])} ({_md(link['event']['date'])}), "
+                          f"lag {link['lag_days']} days" + ("" if link["sourced"] else " (unsourced)")
+                          + (" (disputed)" if link["disputed"] else ""))
+                for c in link["chain"]:
+                    md.append(f"  - {_md(_claim_text(c))}")
+                if link.get("delivery"):
+                    md.append(f"  - Pledge: {_md(_delivery_text(link['delivery']))}")
+            for c in r["claims"]:
+                if not c["in_link"]:
+                    md.append(f"- Other claim: {_md(_claim_text(c))}")
+            if r["candidates"]:
+                md.append("- Temporal-only candidates: " + ", ".join(
+                    f"{_mdc(c['event']['id'])} ({c['lag_days']} days before)" for c in r["candidates"]))
+            md.append("")
+        md += ["## Security actions", "", "| date | event | type | figures | status |", "|---|---|---|---|---|"]
+        for a in self.security:
+            md.append(f"| {_md(a['event']['date'])} | {_mdc(a['event']['id'])} | {a['event']['type']} | "
+                      f"{_md(_quantity_text(a['quantity']))} | {a['status']}"
+                      + (f": {_md(_reward_text(a))}" if a["status"] == "rewarded" else "") + " |")
+        md += ["", "## Security pledges", "", "| date | pledge | promised | delivery |", "|---|---|---|---|"]
+        for p in self.pledges:
+            md.append(f"| {_md(p['event']['date'])} | {_mdc(p['event']['id'])} | {p['promises']} "
+                      f"{_md(_quantity_text(p['promised']))} | {_md(_delivery_text(p))} |")
+        md += ["", "## Threats", "", "| date | threat | outcome |", "|---|---|---|"]
+        for t in self.threats:
+            md.append(f"| {_md(t['event']['date'])} | {_mdc(t['event']['id'])} | {_md(_threat_text(t))} |")
+        return "\n".join(md) + "\n"
+
+    def _chart_data_uri(self) -> str:
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(self.chart(fmt="svg")).decode("ascii")
+
+    # -- html ---------------------------------------------------------------------------------------------
+
+    def to_html(self) -> str:
+        """A self-contained page: inline style, the chart as an SVG data: URI, no external src or href."""
+        e = html.escape
+        s = self.summary
+        h = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             "<title>parley audit: security actions and tariff relief</title>", f"<style>{_CSS}</style>",
+             "</head><body>", "<h1>Audit: security actions and tariff relief</h1>",
+             f"<p>Window: {self.window_days} days before each relief. Lags are days between earliest dates.</p>",
+             "<h2>Summary</h2>", "<table><tr><th>verdict</th><th>reliefs</th><th>share</th></tr>"]
+        for v in VERDICTS:
+            h.append(f'<tr class="{v}"><td>{e(VERDICT_LABELS[v])}</td><td>{s["verdicts"][v]["count"]}</td>'
+                     f"<td>{e(_share(s['verdicts'][v]['share']))}</td></tr>")
+        h.append("</table><ul>")
+        for name, label in (("linked", "Claim-linked lags"), ("temporal", "Temporal-only lags"),
+                            ("delivery", "Pledge-to-delivery lags")):
+            st = s["lags"][name]
+            if st["n"]:
+                h.append(f"<li>{label}: median {st['median']:g} days, range {st['min']}–{st['max']} "
+                         f"(n={st['n']})</li>")
+        h.append(f"<li>Unexplained reliefs: {e(', '.join(s['unexplained']) or 'none')}</li>")
+        for d in s["disputed"]:
+            h.append(f"<li>Disputed: <code>{e(d['claim'])}</code> claimed by {e(_who(d['claimed_by']))}, "
+                     f"disputed by {e(', '.join(_who(a) for a in d['disputed_by']))}</li>")
+        h.append("</ul>")
+        h.append(f'<figure><img alt="Lever rates against cumulative security figures" '
+                 f'src="{e(self._chart_data_uri())}"></figure>')
+        h.append("<h2>Relief events</h2>")
+        for r in self.reliefs:
+            h.append(f'<section class="relief {r["verdict"]}"><h3>{e(r["event"]["date"])} '
+                     f"<code>{e(r['event']['id'])}</code>: {e(VERDICT_LABELS[r['verdict']])}</h3>")
+            h.append(f"<p>{e(r['event']['summary'])}</p><ul>")
+            h.append(f"<li>Lever: {e(r['lever']['name']) if r['lever'] else 'none'}; "
+                     f"{e(_state_text(r['before']))} → {e(_state_text(r['after']))}</li>")
+            h.append(f"<li>Why: {e(r['reason'])}</li>")
+            for link in r["links"]:
+                h.append(f"<li>Linked {e(link['kind'])} <code>{e(link['event']['id'])}</code> "
+                         f"({e(link['event']['date'])}), lag {link['lag_days']} days"
+                         + ("" if link["sourced"] else " (unsourced)") + (" (disputed)" if link["disputed"] else "")
+                         + "<ul>" + "".join(_claim_html(c) for c in link["chain"])
+                         + (f"<li>Pledge: {e(_delivery_text(link['delivery']))}</li>" if link.get("delivery") else "")
+                         + "</ul></li>")
+            for c in r["claims"]:
+                if not c["in_link"]:
+                    h.append("<li>Other claim:<ul>" + _claim_html(c) + "</ul></li>")
+            if r["candidates"]:
+                h.append("<li>Temporal-only candidates: " + ", ".join(
+                    f"<code>{e(c['event']['id'])}</code> ({c['lag_days']} days before)" for c in r["candidates"])
+                    + "</li>")
+            h.append("</ul></section>")
+        h += ["<h2>Security actions</h2>",
+              "<table><tr><th>date</th><th>event</th><th>type</th><th>figures</th><th>status</th></tr>"]
+        for a in self.security:
+            h.append(f"<tr><td>{e(a['event']['date'])}</td><td><code>{e(a['event']['id'])}</code></td>"
+                     f"<td>{e(a['event']['type'])}</td><td>{e(_quantity_text(a['quantity']))}</td>"
+                     f"<td>{e(a['status'])}" + (f": {e(_reward_text(a))}" if a["status"] == "rewarded" else "")
+                     + "</td></tr>")
+        h += ["</table>", "<h2>Security pledges</h2>",
+              "<table><tr><th>date</th><th>pledge</th><th>promised</th><th>delivery</th></tr>"]
+        for p in self.pledges:
+            h.append(f"<tr><td>{e(p['event']['date'])}</td><td><code>{e(p['event']['id'])}</code></td>"
+                     f"<td>{e(p['promises'] or '')} {e(_quantity_text(p['promised']))}</td>"
+                     f"<td>{e(_delivery_text(p))}</td></tr>")
+        h += ["</table>", "<h2>Threats</h2>", "<table><tr><th>date</th><th>threat</th><th>outcome</th></tr>"]
+        for t in self.threats:
+            h.append(f"<tr><td>{e(t['event']['date'])}</td><td><code>{e(t['event']['id'])}</code></td>"
+                     f"<td>{e(_threat_text(t))}</td></tr>")
+        h += ["</table>", "</body></html>"]
+        return "\n".join(h) + "\n"
+
+    # -- csv ----------------------------------------------------------------------------------------------
+
+    CSV_COLUMNS = ("section", "id", "type", "date", "lever", "verdict", "lag_days", "related", "detail")
+
+    def to_csv_rows(self) -> list[dict]:
+        """One row per relief, security action, pledge and threat (columns: CSV_COLUMNS)."""
+        rows = []
+        for r in self.reliefs:
+            lags = [link["lag_days"] for link in r["links"]] or [c["lag_days"] for c in r["candidates"]]
+            rows.append({"section": "relief", "id": r["event"]["id"], "type": r["event"]["type"],
+                         "date": r["event"]["date"], "lever": r["lever"]["id"] if r["lever"] else "",
+                         "verdict": r["verdict"], "lag_days": min(lags) if lags else "",
+                         "related": ";".join([x["event"]["id"] for x in r["links"]]
+                                             + [x["event"]["id"] for x in r["candidates"]]),
+                         "detail": r["reason"]})
+        for a in self.security:
+            lags = [x["lag_days"] for x in a["linked_reliefs"]] + ([a["followed_by"]["lag_days"]]
+                                                                    if a["followed_by"] else [])
+            rows.append({"section": "security", "id": a["event"]["id"], "type": a["event"]["type"],
+                         "date": a["event"]["date"], "lever": "", "verdict": a["status"],
+                         "lag_days": min(lags) if lags else "",
+                         "related": ";".join([x["relief"] for x in a["linked_reliefs"]]
+                                             + ([a["followed_by"]["relief"]] if a["followed_by"] else [])),
+                         "detail": _quantity_text(a["quantity"])})
+        for p in self.pledges:
+            rows.append({"section": "pledge", "id": p["event"]["id"], "type": p["promises"] or "",
+                         "date": p["event"]["date"], "lever": "", "verdict": p["status"],
+                         "lag_days": p["deliveries"][0]["lag_days"] if p["deliveries"] else "",
+                         "related": ";".join(d["event"]["id"] for d in p["deliveries"]),
+                         "detail": _delivery_text(p)})
+        for t in self.threats:
+            rows.append({"section": "threat", "id": t["event"]["id"], "type": t["event"]["type"],
+                         "date": t["event"]["date"], "lever": t["lever"]["id"] if t["lever"] else "",
+                         "verdict": t["status"], "lag_days": "",
+                         "related": ";".join(x["event"]["id"] for x in t["settled_by"]), "detail": _threat_text(t)})
+        return rows
+
+    def to_csv(self) -> str:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=self.CSV_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(self.to_csv_rows())
+        return buf.getvalue()
+
+
+_CSS = ("body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1em;color:#222}"
+        "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;"
+        "vertical-align:top;text-align:left}img{max-width:100%}section{border-left:4px solid #999;"
+        "padding-left:.8em;margin:1em 0}.evidenced{border-color:#2a7}.pledge{border-color:#58c}"
+        ".disputed{border-color:#d80}.temporal-only{border-color:#aa3}.unexplained{border-color:#c33}"
+        ".url{color:#555;word-break:break-all}")
+
+
+def _share(x) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _who(a: dict | None) -> str:
+    return "unknown" if a is None else a["name"]
+
+
+def _md(text: str) -> str:
+    """Markdown-safe text: escape the characters that would start markup, and no raw HTML."""
+    out = html.escape(str(text), quote=False)
+    for ch in "\\`*_[]|#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", " ")
+
+
+def _mdc(text: str) -> str:
+    return "`" + str(text).replace("`", "'") + "`"
+
+
+def _state_text(st: dict | None) -> str:
+    if st is None:
+        return "no recorded state"
+    rate = "" if st["rate"] is None else f" {st['rate']:g}%"
+    scope = f" on {st['scope']}" if st.get("scope") else ""
+    if st["until"] is not None and st["until"] <= st["from"]:
+        return f"{st['status']}{rate} (set, but overtaken before it took effect on {st['from']})"
+    until = f" until {st['until']}" if st.get("until") else ""
+    collected = "" if st["rate"] is None else f" (collected: {st['collected']:g}%)"
+    return f"{st['status']}{rate}{scope} from {st['from']}{until}{collected}"
+
+
+def _claim_text(c: dict) -> str:
+    conf = c["confidence_level"] or ("" if c["confidence"] is None else f"{c['confidence']:g}")
+    text = (f"{c['cause']} -{c['relation']}-> {c['effect']} [{c['id']}], claimed by {_who(c['claimed_by'])}"
+            + (f", confidence {conf}" if conf else ""))
+    if c["evidence"]:
+        text += f'; evidence: "{c["evidence"]}"'
+    text += "; sources: " + (", ".join(s["url"] for s in c["sources"]) or "none")
+    if c["disputed_by"]:
+        text += "; disputed by " + ", ".join(_who(a) for a in c["disputed_by"])
+    return text
+
+
+def _claim_html(c: dict) -> str:
+    e = html.escape
+    conf = c["confidence_level"] or ("" if c["confidence"] is None else f"{c['confidence']:g}")
+    out = (f"<li><code>{e(c['cause'])}</code> {e(c['relation'])} <code>{e(c['effect'])}</code>, claimed by "
+           f"{e(_who(c['claimed_by']))}" + (f", confidence {e(conf)}" if conf else ""))
+    if c["evidence"]:
+        out += f"; evidence: <q>{e(c['evidence'])}</q>"
+    out += "; sources: " + (", ".join(f'<span class="url">{e(s["url"])}</span>' for s in c["sources"]) or "none")
+    if c["disputed_by"]:
+        out += "; <strong>disputed by " + e(", ".join(_who(a) for a in c["disputed_by"])) + "</strong>"
+    return out + "</li>"
+
+
+def _delivery_text(p: dict) -> str:
+    if not p["deliveries"]:
+        return "not yet delivered"
+    parts = [f"{d['event']['id']} ({d['event']['date']}, {d['lag_days']} d after the pledge"
+             + (f", {_quantity_text(d['quantity'])}" if d["quantity"] else "") + ")" for d in p["deliveries"]]
+    text = f"{p['status']} by " + "; ".join(parts)
+    for kind, amount in sorted(p["promised"].items()):
+        got = p["delivered"].get(kind)
+        if got is None:
+            text += f"; {kind}: amount delivered not reported"
+        else:
+            text += f"; {kind}: {_num_text(got)} of {_num_text(amount)} ({100 * got / amount:.0f}%)" if amount \
+                else f"; {kind}: {_num_text(got)}"
+    return text
+
+
+def _reward_text(a: dict) -> str:
+    parts = [f"linked to {x['relief']} ({x['lag_days']} d)" for x in a["linked_reliefs"]]
+    parts += [f"delivers the pledge {x['pledge']}, on which {', '.join(x['reliefs'])} was granted"
+              for x in a["delivers"]]
+    if a["followed_by"]:
+        parts.append(f"followed by {a['followed_by']['relief']} {a['followed_by']['lag_days']} d later")
+    return "; ".join(parts)
+
+
+def _threat_text(t: dict) -> str:
+    what = (f"{t['rate']:g}% " if t["rate"] is not None else "") + (f"on {t['lever']['id']}" if t["lever"] else
+                                                                     "(no lever)")
+    status = t["status"]
+    if status == "carried-out":
+        text = f"{what}: carried out on {t['on']}"
+        if t["rate"] is not None and t["rate_carried_out"] != t["rate"]:
+            text += f" at {_pct(t['rate_carried_out'])}"
+    elif status == "delayed":
+        text = (f"{what}: delayed" + (f" to {t['on']}" if t["on"] else f", open-ended since {t['open_ended_since']}")
+                + ", not carried out")
+    elif status == "withdrawn":
+        text = f"{what}: withdrawn on {t['on']}"
+    else:
+        text = f"{what}: pending"
+    if t["settled_by"]:
+        text += " (" + "; ".join(f"{x['event']['id']} {x['event']['date']}: {x['effect']}" for x in t["settled_by"]) + ")"
+    return text
+
+
+# -- the audit ------------------------------------------------------------------------------------------------
+
+def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: int = 20) -> AuditReport:
+    """Audit how security actions and pledges were tied to tariff relief in `graph` (see the module docstring).
+
+    `window_days`: how far before a relief event the targeted side's unlinked security actions count as
+    temporal-only candidates, and how soon after a security action a relief makes it rewarded.
+    `max_chain`: the longest chain of claims followed. `max_candidates`: how many temporal-only candidates
+    each relief lists (the nearest first; `candidate_count` has them all).
+    """
+    if window_days < 0:
+        raise AuditError(f"window must be >= 0 days, not {window_days}")
+    if max_chain < 1:
+        raise AuditError(f"max_chain must be >= 1, not {max_chain}")
+    data = _Data(graph)
+    ev = data.events
+    steps = {lever: _lever_steps(data, outs) for lever, outs in data.outcomes.items()}
+    ordered = sorted(ev.values(), key=lambda e: e.order)
+    security_types, relief_types = set(GROUPS["security"]), set(GROUPS["relief"])
+
+    incoming: dict[str, list[_Claim]] = defaultdict(list)
+    delivered_by: dict[str, list[_Claim]] = defaultdict(list)
+    for c in sorted(data.claims.values(), key=lambda c: c.id):
+        if c.relation != "prevents":
+            incoming[c.effect].append(c)
+        if c.relation == "delivered-by":
+            delivered_by[c.cause].append(c)
+
+    # Security actions of each side, sorted by earliest date, for the window look-ups (bisect, not a scan).
+    side_cache: dict[str, frozenset] = {}
+    reliefs = [e for e in ordered if e.type in relief_types]
+    for r in reliefs:
+        side_cache[r.iri] = data.relief_side(r)
+    # Every targeted side: of the relief events, and of every lever with a target.
+    sides = set(side_cache.values()) | {data.side_of(lv["targets"]) for lv in data.levers.values() if lv["targets"]}
+    sides.discard(frozenset())
+    side_security: dict[frozenset, list[_Event]] = {}
+    side_reliefs: dict[frozenset, list[_Event]] = {}
+    actor_sides: dict[str, list[frozenset]] = defaultdict(list)
+    for side in sides:
+        for a in side:
+            actor_sides[a].append(side)
+    for e in ordered:
+        for side in {s for a in e.actors for s in actor_sides.get(a, ())}:
+            if e.type in security_types:
+                side_security.setdefault(side, []).append(e)
+    for r in reliefs:
+        side_reliefs.setdefault(side_cache[r.iri], []).append(r)
+    security_dates = {side: [e.earliest for e in items] for side, items in side_security.items()}
+
+    pledges = {e.iri: e for e in ordered if e.type == "commitment" and e.promises in security_types}
+    pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, [])) for iri, p in pledges.items()}
+    granted_on: dict[str, list[str]] = defaultdict(list)
+    linked_to: dict[str, list[dict]] = defaultdict(list)
+
+    relief_items = []
+    lags_linked, lags_temporal = [], []
+    disputed_list, seen_disputed = [], set()
+    for r in reliefs:
+        side = side_cache[r.iri]
+        chains = _chains_into(r.iri, incoming, max_chain)
+        links, claims_in_links = [], set()
+        for x_iri, chain in chains.items():
+            x = ev[x_iri]
+            on_side = not side or bool(x.actors & side)
+            if not on_side:
+                continue
+            if x.type in security_types:
+                kind = "security"
+            elif x.type == "statistic" and x.quantity:
+                kind = "figures"
+            elif x_iri in pledges:
+                kind = "pledge"
+            else:
+                continue
+            claims_in_links.update(c.iri for c in chain)
+            link = {"kind": kind, "event": _event_ref(x), "lag_days": (r.earliest - x.earliest).days,
+                    "sourced": all(c.sources for c in chain), "disputed": any(c.disputants for c in chain),
+                    "chain": [_claim_dict(data, c) for c in chain]}
+            if x.quantity:
+                link["quantity"] = dict(sorted(x.quantity.items()))
+            if kind == "pledge":
+                link["delivery"] = pledge_info[x_iri]
+                granted_on[x_iri].append(r.id)
+            if kind == "security":
+                linked_to[x_iri].append({"relief": r.id, "lag_days": link["lag_days"],
+                                         "claims": [c.id for c in chain]})
+            links.append(link)
+            lags_linked.append(link["lag_days"])
+        links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
+        direct = incoming.get(r.iri, [])
+        linking = {c.iri: c for c in direct}
+        for x_iri, chain in chains.items():
+            for c in chain:
+                if c.iri in claims_in_links:
+                    linking[c.iri] = c
+        claims = []
+        for c in sorted(linking.values(), key=lambda c: (ev[c.cause].order, c.id)):
+            d = _claim_dict(data, c)
+            d["in_link"] = c.iri in claims_in_links
+            claims.append(d)
+            if c.disputants and c.iri not in seen_disputed:
+                seen_disputed.add(c.iri)
+                disputed_list.append({"claim": c.id, "cause": ev[c.cause].id, "effect": ev[c.effect].id,
+                                      "relation": c.relation, "claimed_by": data.actor_ref(c.claimant),
+                                      "disputed_by": [data.actor_ref(a) for a in c.disputants]})
+        # temporal-only candidates: the side's security actions in [date - window, date], not linked
+        candidates = []
+        if side in side_security:
+            dates = security_dates[side]
+            lo = bisect.bisect_left(dates, r.earliest - dt.timedelta(days=window_days))
+            hi = bisect.bisect_right(dates, r.earliest)
+            for x in reversed(side_security[side][lo:hi]):
+                if x.iri not in chains:
+                    candidates.append({"event": _event_ref(x), "lag_days": (r.earliest - x.earliest).days})
+        lags_temporal.extend(c["lag_days"] for c in candidates)
+        verdict, reason = _verdict(claims, links, candidates, window_days)
+        outcome = data.outcome_of.get(r.iri)
+        starts = outcome.valid_from if outcome else r.earliest
+        lever_steps = steps.get(r.lever, [])
+        relief_items.append({
+            "event": _event_ref(r), "lever": data.lever_ref(r.lever),
+            "targeted_side": sorted(data.actor_id(a) for a in side),
+            "before": _state(_previous_outcome(data, r), _collected_on(lever_steps, starts - dt.timedelta(days=1))),
+            "after": _state(outcome, _collected_on(lever_steps, starts)),
+            "verdict": verdict, "reason": reason, "links": links, "claims": claims,
+            "candidates": candidates[:max_candidates], "candidate_count": len(candidates),
+        })
+
+    # security actions: rewarded when linked, or followed by relief on their side within the window
+    relief_dates = {side: [r.earliest for r in items] for side, items in side_reliefs.items()}
+    # ... or when they deliver a pledge on which relief was granted (rewarded in advance)
+    delivers: dict[str, list[dict]] = defaultdict(list)
+    for iri, info in pledge_info.items():
+        if granted_on.get(iri):
+            for d in info["deliveries"]:
+                delivers[d["event"]["id"]].append({"pledge": info["event"]["id"], "reliefs": granted_on[iri]})
+    security_items = []
+    for x in ordered:
+        x_sides = {s for a in x.actors for s in actor_sides.get(a, ())}
+        if x.type not in security_types or (sides and not x_sides):
+            continue
+        followed = None
+        for side in x_sides:
+            if side not in side_reliefs:
+                continue
+            items = side_reliefs[side]
+            i = bisect.bisect_left(relief_dates[side], x.earliest)
+            if i < len(items) and (items[i].earliest - x.earliest).days <= window_days:
+                cand = {"relief": items[i].id, "lag_days": (items[i].earliest - x.earliest).days}
+                if followed is None or (cand["lag_days"], cand["relief"]) < (followed["lag_days"], followed["relief"]):
+                    followed = cand
+        linked = linked_to.get(x.iri, [])
+        delivered = delivers.get(x.id, [])
+        security_items.append({
+            "event": _event_ref(x), "actors": sorted(data.actor_id(a) for a in x.actors),
+            "quantity": dict(sorted(x.quantity.items())),
+            "status": "rewarded" if linked or followed or delivered else "unrewarded",
+            "linked_reliefs": linked, "delivers": delivered, "followed_by": followed,
+        })
+
+    pledge_items = []
+    for iri, p in pledges.items():
+        info = dict(pledge_info[iri])
+        info["granted"] = granted_on.get(iri, [])
+        pledge_items.append(info)
+
+    threat_items = [_threat(data, t, steps.get(t.lever, [])) for t in ordered if t.type == "threat"]
+
+    counts = {v: sum(1 for r in relief_items if r["verdict"] == v) for v in VERDICTS}
+    n = len(relief_items)
+    delivery_lags = [d["lag_days"] for p in pledge_items for d in p["deliveries"]]
+    summary = {
+        "reliefs": n,
+        "verdicts": {v: {"count": counts[v], "share": counts[v] / n if n else None} for v in VERDICTS},
+        "lags": {"linked": _lag_stats(lags_linked), "temporal": _lag_stats(lags_temporal),
+                 "delivery": _lag_stats(delivery_lags)},
+        "unexplained": [r["event"]["id"] for r in relief_items if r["verdict"] == "unexplained"],
+        "disputed": disputed_list,
+        "security": {"rewarded": sum(1 for a in security_items if a["status"] == "rewarded"),
+                     "unrewarded": sum(1 for a in security_items if a["status"] == "unrewarded")},
+        "pledges": {s: sum(1 for p in pledge_items if p["status"] == s)
+                    for s in ("delivered", "partly delivered", "not yet delivered")},
+        "threats": {s: sum(1 for t in threat_items if t["status"] == s) for s in THREAT_STATUSES},
+    }
+    series = _series(data, ordered, steps, set().union(*sides) if sides else set(), reliefs)
+    return AuditReport(window_days, max_chain, relief_items, security_items, pledge_items, threat_items,
+                       summary, series)
+
+
+def _chains_into(target: str, incoming: dict, max_chain: int) -> dict[str, list[_Claim]]:
+    """Every event with a chain of claims into `target`: event -> the shortest chain (claims, cause first)."""
+    chains: dict[str, list[_Claim]] = {target: []}
+    frontier = [target]
+    for _ in range(max_chain):
+        nxt = []
+        for node in frontier:
+            for c in incoming.get(node, ()):
+                if c.cause not in chains:
+                    chains[c.cause] = [c, *chains[node]]
+                    nxt.append(c.cause)
+        frontier = nxt
+        if not frontier:
+            break
+    del chains[target]
+    return chains
+
+
+def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], window: int) -> tuple[str, str]:
+    disputed = [c for c in claims if c["disputed_by"]]
+    if disputed:
+        c = disputed[0]
+        return "disputed", (f"claim {c['id']} ({c['cause']} {c['relation']} {c['effect']}) is claimed by "
+                            f"{_who(c['claimed_by'])} and disputed by "
+                            f"{', '.join(_who(a) for a in c['disputed_by'])}")
+    good = [k for k in links if k["sourced"]]
+    evidence = [k for k in good if k["kind"] in ("security", "figures")]
+    if evidence:
+        k = evidence[0]
+        what = "security action" if k["kind"] == "security" else "security figures"
+        return "evidenced", (f"sourced claims link the {what} {k['event']['id']} ({k['event']['date']}) to it, "
+                             f"{k['lag_days']} days before")
+    pledged = [k for k in good if k["kind"] == "pledge"]
+    if pledged:
+        k = pledged[0]
+        return "pledge", (f"granted on the pledge {k['event']['id']} ({k['event']['date']}), which is "
+                          f"{_delivery_text(k['delivery'])}")
+    if candidates:
+        return "temporal-only", (f"no claim links a security action to it, but {len(candidates)} security "
+                                 f"action(s) of the targeted side fall in the {window} days before it")
+    unsourced = [k for k in links if not k["sourced"]]
+    if unsourced:
+        return "unexplained", (f"only unsourced claims link {', '.join(k['event']['id'] for k in unsourced)} to it, "
+                               f"and no security action of the targeted side falls in the {window} days before it")
+    return "unexplained", f"no claim links security to it and no security action falls in the {window} days before it"
+
+
+def _pledge(data: _Data, p: _Event, claims: list[_Claim]) -> dict:
+    deliveries, delivered = [], {}
+    for c in sorted(claims, key=lambda c: (data.events[c.effect].order, c.id)):
+        d = data.events[c.effect]
+        deliveries.append({"event": _event_ref(d), "lag_days": (d.earliest - p.earliest).days,
+                           "quantity": dict(sorted(d.quantity.items())), "claim": c.id})
+        for kind in p.quantity:
+            if kind in d.quantity:
+                delivered[kind] = delivered.get(kind, 0) + d.quantity[kind]
+    if not deliveries:
+        status = "not yet delivered"
+    elif any(delivered.get(k, 0) < amount for k, amount in p.quantity.items() if k in delivered):
+        status = "partly delivered"
+    else:
+        status = "delivered"
+    return {"event": _event_ref(p), "actors": sorted(data.actor_id(a) for a in p.actors), "promises": p.promises,
+            "promised": dict(sorted(p.quantity.items())), "status": status, "deliveries": deliveries,
+            "delivered": dict(sorted(delivered.items())),
+            "share": {k: delivered[k] / a for k, a in sorted(p.quantity.items()) if k in delivered and a}}
+
+
+def _collected(o: _Outcome | None) -> float:
+    """The rate actually collected under an outcome: its rate when in force or reduced, else 0."""
+    if o is None or o.status not in COLLECTING or o.rate is None:
+        return 0.0
+    return o.rate
+
+
+def _lever_steps(data: _Data, outs: list[_Outcome]) -> list[tuple]:
+    """The collected rate of one lever as steps (day, rate from that day, event IRI, what happened).
+
+    Each outcome that held for at least a day starts a step. When a pause or exemption ends before the next
+    change, what it suspended resumes; when any other state ends so, nothing is collected.
+    """
+    # What a pause or exemption suspends: the rate of the last state before it (in event order) that was not
+    # itself a pause or exemption, if that state collects (an imposition it overtook counts; a threat does not).
+    resumes, last = {}, None
+    for o in outs:
+        if o.status in ("paused", "exempted"):
+            resumes[o.event] = _collected(last)
+        else:
+            last = o
+    held = sorted((o for o in outs if o.valid_until is None or o.valid_until > o.valid_from),
+                  key=lambda o: (o.valid_from, data.events[o.event].order))
+    steps: list[tuple] = []
+
+    def put(day: dt.date, value: float, event: str, note: str):
+        if steps and steps[-1][0] == day:
+            steps[-1] = (day, value, event, note)
+        elif not steps or steps[-1][1] != value:
+            steps.append((day, value, event, note))
+
+    for i, o in enumerate(held):
+        put(o.valid_from, _collected(o), o.event,
+            f"{o.status}" + (f" at {_pct(o.rate)}" if o.rate is not None else "") + f" from {o.valid_from}")
+        nxt = held[i + 1].valid_from if i + 1 < len(held) else None
+        if o.valid_until and (nxt is None or nxt > o.valid_until):
+            resumed = resumes.get(o.event, 0.0)
+            put(o.valid_until, resumed, o.event, f"{o.status} ended on {o.valid_until}: {_pct(resumed)} collected")
+    return steps
+
+
+def _collected_on(steps: list[tuple], day: dt.date) -> float:
+    i = bisect.bisect_right([s[0] for s in steps], day)
+    return steps[i - 1][1] if i else 0.0
+
+
+def _state(o: _Outcome | None, collected: float) -> dict | None:
+    if o is None:
+        return None
+    return {"status": o.status, "rate": o.rate, "scope": o.scope, "from": o.valid_from.isoformat(),
+            "until": o.valid_until.isoformat() if o.valid_until else None, "collected": collected}
+
+
+def _previous_outcome(data: _Data, e: _Event) -> _Outcome | None:
+    """The lever's state set by the last event before `e` (in event order)."""
+    if not e.lever:
+        return None
+    outs = data.outcomes.get(e.lever, [])
+    i = bisect.bisect_left(data.outcome_orders.get(e.lever, []), e.order)
+    return outs[i - 1] if i else None
+
+
+def _threat(data: _Data, t: _Event, steps: list[tuple]) -> dict:
+    """Carried out, delayed, withdrawn or pending, with the events that settled it.
+
+    Carried out: the first day on or after the threat on which the lever's collected rate rises above what it
+    was the day before the threat (at the threatened rate or another: both are reported), so an imposition
+    overtaken by a pause before it took effect does not count, and a pause that lapses does. Before that, later events on the lever that
+    paused or exempted it delay it (to their end), and one that withdrew it withdraws it; later threats on the
+    same lever do not settle it.
+    """
+    own = data.outcome_of.get(t.iri)
+    rate = t.rate if t.rate is not None else (own.rate if own else None)
+    status, on, settled, carried, carried_rate = "pending", None, [], None, None
+    withdrawn = delayed = delayed_from = None
+    if t.lever and steps:
+        base = _collected_on(steps, t.earliest - dt.timedelta(days=1))
+        for day, value, event, note in steps:
+            if day >= t.earliest and value > base:
+                carried, carried_rate = (day, event, note), value
+                break
+        for o in data.outcomes.get(t.lever, ()):
+            e = data.events[o.event]
+            if e.order <= t.order or e.type == "threat" or (carried and o.valid_from >= carried[0]):
+                continue
+            if o.status == "withdrawn" and withdrawn is None:
+                withdrawn = o.valid_from
+                settled.append({"event": _event_ref(e), "effect": f"withdrawn from {o.valid_from}"})
+            elif o.status in ("paused", "exempted") and withdrawn is None:
+                delayed, delayed_from = o.valid_until, o.valid_from
+                settled.append({"event": _event_ref(e), "effect": f"{o.status} from {o.valid_from}"
+                                + (f" until {o.valid_until}" if o.valid_until else "")})
+        if carried:
+            e = data.events[carried[1]]
+            if not settled or settled[-1]["event"]["id"] != e.id:
+                settled.append({"event": _event_ref(e), "effect": carried[2]})
+            else:
+                settled[-1]["effect"] += f"; {carried[2]}"
+            status, on = "carried-out", carried[0].isoformat()
+        elif withdrawn:
+            status, on = "withdrawn", withdrawn.isoformat()
+        elif settled:
+            status, on = "delayed", delayed.isoformat() if delayed else None
+    return {"event": _event_ref(t), "lever": data.lever_ref(t.lever), "rate": rate,
+            "effective": t.effective.isoformat() if t.effective else None,
+            "targets": sorted(data.actor_id(a) for a in t.targets), "status": status, "on": on,
+            "rate_carried_out": carried_rate,
+            "open_ended_since": delayed_from.isoformat() if status == "delayed" and on is None else None,
+            "settled_by": settled}
+
+
+def _series(data: _Data, ordered: list[_Event], steps: dict, side_actors: set, reliefs: list[_Event]) -> dict:
+    """The collected rate per lever (steps: [day, rate, event id]), and cumulative security figures per kind.
+
+    Figures: a statistic's quantities are totals to date (they replace the running figure); a security
+    action's add to it. Only the targeted sides' events count (every event's when no lever has a target).
+    """
+    levers = []
+    for lever, st in sorted(steps.items(), key=lambda kv: data.lever_ref(kv[0])["id"]):
+        if not any(o.rate is not None for o in data.outcomes[lever]):
+            continue
+        levers.append({"lever": data.lever_ref(lever)["id"], "name": data.lever_ref(lever)["name"],
+                       "points": [[d.isoformat(), v, data.events[e].id] for d, v, e, _ in st]})
+    figures: dict[str, list] = {}
+    running: dict[str, float] = {}
+    for e in ordered:
+        if not e.quantity or (e.type not in GROUPS["security"] and e.type != "statistic"):
+            continue
+        if side_actors and not (e.actors & side_actors):
+            continue
+        for kind, amount in sorted(e.quantity.items()):
+            running[kind] = amount if e.type == "statistic" else running.get(kind, 0.0) + amount
+            pts = figures.setdefault(kind, [])
+            if pts and pts[-1][0] == e.earliest.isoformat():
+                pts[-1][1:] = [running[kind], e.id]
+            else:
+                pts.append([e.earliest.isoformat(), running[kind], e.id])
+    return {"levers": levers,
+            "figures": [{"kind": k, "points": v} for k, v in sorted(figures.items())],
+            "reliefs": [{"id": r.id, "date": r.earliest.isoformat(), "lever": data.lever_ref(r.lever)["id"]
+                         if r.lever else None} for r in reliefs]}

@@ -1,0 +1,92 @@
+"""The audit chart: each lever's collected rate over time against the cumulative security figures.
+
+Drawn with matplotlib (imported here, Agg backend) from the audit report's `series` (graph/audit.py), so the
+chart and the report always agree. The SVG output is deterministic: a fixed hash salt for its element ids
+and no date metadata, so the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+FORMATS = ("png", "svg")
+
+
+class ChartError(Exception):
+    """A chart that cannot be drawn as asked (an unknown format): exit 2."""
+
+
+def chart_format(path: str) -> str:
+    """'png' or 'svg' from a file name; ChartError for any other suffix."""
+    suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
+    if suffix not in FORMATS:
+        raise ChartError(f"{path}: the chart is written as .png or .svg, not {('.' + suffix) if suffix else 'no suffix'}")
+    return suffix
+
+
+def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> bytes:
+    """The chart as PNG or SVG bytes.
+
+    Top panel: the rate collected on each lever each day (a step line; relief events marked). Bottom panel:
+    each cumulative security figure (troops, labs, persons, kg, ...) on a log scale, since their magnitudes
+    differ by orders. A panel with nothing to show says so.
+    """
+    if fmt not in FORMATS:
+        raise ChartError(f"unknown chart format {fmt!r} (expected png or svg)")
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    day = dt.date.fromisoformat
+    last = max([day(p[0]) for s in (*series["levers"], *series["figures"]) for p in s["points"]]
+               + [day(r["date"]) for r in series["reliefs"]], default=None)
+    end = last + dt.timedelta(days=7) if last else None
+    with matplotlib.rc_context({"svg.hashsalt": "parley-audit", "svg.fonttype": "none", "font.size": 8}):
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 7), sharex=True,
+                                          gridspec_kw={"height_ratios": [1, 1]})
+        try:
+            for s in series["levers"]:
+                xs = [day(p[0]) for p in s["points"]] + [end]
+                ys = [p[1] for p in s["points"]]
+                ys.append(ys[-1])
+                top.step(xs, ys, where="post", label=s["lever"], linewidth=1.5)
+            marked = [day(r["date"]) for r in series["reliefs"]]
+            for i, d in enumerate(marked):
+                for ax in (top, bottom):
+                    ax.axvline(d, color="#2a7", linestyle=":", linewidth=0.8,
+                               label="relief" if (i == 0 and ax is top) else None)
+            top.set_ylabel("rate collected (%)")
+            top.set_title(title or "Lever rates against cumulative security figures")
+            if series["levers"] or marked:
+                top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+            else:
+                top.text(0.5, 0.5, "no lever with a rate", transform=top.transAxes, ha="center")
+            for i, s in enumerate(series["figures"]):
+                pts = [(day(p[0]), p[1]) for p in s["points"] if p[1] > 0]
+                if not pts:
+                    continue
+                xs = [p[0] for p in pts] + [end]
+                ys = [p[1] for p in pts] + [pts[-1][1]]
+                # the colour cycle has ten colours: later kinds are dashed so no two lines look alike
+                bottom.step(xs, ys, where="post", label=s["kind"], marker="o", markersize=3,
+                            markevery=range(len(pts)), linestyle="-" if i % 20 < 10 else "--")
+            if any(p[1] > 0 for s in series["figures"] for p in s["points"]):
+                bottom.set_yscale("log")
+                bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False,
+                              ncol=1 if len(series["figures"]) <= 12 else 2)
+            else:
+                bottom.text(0.5, 0.5, "no security figures", transform=bottom.transAxes, ha="center")
+            bottom.set_ylabel("cumulative figure (log scale)")
+            bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+            fig.autofmt_xdate()
+            fig.tight_layout()
+            buf = io.BytesIO()
+            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+            fig.savefig(buf, format=fmt, metadata=metadata, dpi=110)
+        finally:
+            plt.close(fig)
+    return buf.getvalue()
+

@@ -1,0 +1,1265 @@
+"""The interactive HTML view of a graph: one self-contained pyvis page, a timeline with swimlanes or a force layout.
+
+`graph_view()` reads the graph through SPARQL (graph/queries/view-*.rq) and computes everything the page
+shows: nodes with positions, colours, shapes and sizes, edges, lanes and date ticks, tooltips, and what the
+page's search, filters and date slider work on. `View.to_html()` renders it; `write_view()` writes the page.
+
+The page works offline: vis-network is inlined (pyvis `cdn_resources="in_line"`), the Bootstrap CDN tags pyvis's
+template still carries are removed, and nothing is written besides the page (pyvis copies a `lib/` folder into
+the working directory only in its "local" mode, which is never used). pyvis shows a node's HTML `title` as
+plain text, so no node has one: tooltips are rendered by the page's own script from data embedded as JSON,
+with every user string put into the DOM as text and only http(s) URLs made into links.
+
+Above `max_nodes` the events are aggregated (by type or group, per week, month or year: the finest that fits)
+and the page says so, so a very large timeline still gives a page that loads quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as htmllib
+import json
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..events.model import EVENT_TYPES, GROUPS, group_of
+from ..ontology.namespace import ACTOR_CLASSES, LEVER_CLASSES, PROPERTY_RELATIONS, TYPE
+from .query import QueryError, run_query
+
+LAYOUTS = ("timeline", "network")
+DEFAULT_MAX_NODES = 2000
+DEFAULT_DEPTH = 1
+EDGE_BUDGET_PER_NODE = 3  # aggregated pages keep at most this many edges per node
+GROUP_ORDER = ("pressure", "relief", "security", "diplomacy", "statistics")
+GROUP_COLORS = {
+    "pressure": "#d62728", "relief": "#2ca02c", "security": "#1f77b4", "diplomacy": "#9467bd",
+    "statistics": "#7f7f7f",
+}
+KIND_COLORS = {"actor": "#ff7f0e", "lever": "#8c564b"}
+KIND_SHAPES = {"event": "dot", "bucket": "hexagon", "actor": "diamond", "lever": "square"}
+RELATION_COLORS = {
+    "causes": "#444444", "enables": "#17becf", "prevents": "#000000", "in-response-to": "#bcbd22",
+    "in-exchange-for": "#e6550d", "conditional-on": "#756bb1", "delivered-by": "#3182bd",
+}
+PARTICIPATION_COLOR = "rgba(120,120,120,0.22)"
+LEVER_EDGE_COLOR = "rgba(140,86,75,0.30)"
+# Aggregation levels, finest first: (what events are grouped by, the period).
+AGGREGATION_LEVELS = (("type", "week"), ("group", "week"), ("type", "month"), ("group", "month"),
+                      ("type", "year"), ("group", "year"))
+_ACTOR_KINDS = {v: k for k, v in ACTOR_CLASSES.items()}
+_LEVER_KINDS = {v: k for k, v in LEVER_CLASSES.items()}
+
+# Timeline geometry, in canvas units.
+_ROW_H = {"event": 56, "bucket": 56, "actor": 70, "lever": 64}
+_MAX_ROWS = {"event": 14, "bucket": 14, "actor": 6, "lever": 6}
+_LANE_GAP = 24
+_LANE_PAD = 12
+
+
+class ViewError(Exception):
+    """A view that cannot be drawn as asked: unknown type, actor or focus id, bad dates, unwritable path."""
+
+
+# -- reading the graph -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Event:
+    iri: str
+    id: str
+    type: str
+    group: str
+    earliest: dt.date
+    latest: dt.date
+    precision: str
+    summary: str = ""
+    lever: str | None = None
+    rate: float | None = None
+    scope: str | None = None
+    effective: dt.date | None = None
+    until: dt.date | None = None
+    note: str | None = None
+    outcome: str | None = None
+    defined_at: str | None = None
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    quantities: dict[str, float] = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)
+
+    @property
+    def mid(self) -> dt.date:
+        return self.earliest + (self.latest - self.earliest) / 2
+
+    @property
+    def date_text(self) -> str:
+        if self.precision == "month":
+            return self.earliest.strftime("%Y-%m")
+        if self.latest == self.earliest:
+            return self.earliest.isoformat()
+        return f"{self.earliest.isoformat()}..{self.latest.isoformat()}"
+
+
+@dataclass
+class _Actor:
+    iri: str
+    id: str
+    name: str
+    kind: str = "actor"
+    country: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class _Lever:
+    iri: str
+    id: str
+    name: str
+    kind: str = "lever"
+    imposed_by: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    legal_basis: str | None = None
+    scope: str | None = None
+    note: str | None = None
+    sources: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _Claim:
+    iri: str
+    id: str
+    cause: str
+    effect: str
+    relation: str
+    claimant: str | None = None
+    confidence: float | None = None
+    level: str | None = None
+    evidence: str | None = None
+    disputed_by: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _Data:
+    titles: list[str]
+    events: dict[str, _Event]
+    actors: dict[str, _Actor]
+    levers: dict[str, _Lever]
+    claims: dict[str, _Claim]
+
+
+def _s(term) -> str | None:
+    return None if term is None else str(term)
+
+
+def _day(term, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(term)[:10])
+    except ValueError:
+        raise ViewError(f"{what}: {str(term)!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _as_day(value, what: str) -> dt.date | None:
+    """A date given as a date or 'YYYY-MM-DD' text (None stays None)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ViewError(f"{what} {value!r}: not a date (YYYY-MM-DD)") from None
+
+
+def _num(term) -> float | int | None:
+    if term is None:
+        return None
+    try:
+        x = float(str(term))
+    except ValueError:
+        return None
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x
+
+
+def _local(iri, namespace) -> str:
+    text = str(iri)
+    return text[len(str(namespace)):] if text.startswith(str(namespace)) else re.split(r"[/#]", text)[-1]
+
+
+def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:
+    """Everything the view shows, from the graph alone (events within the dates, all actors, levers, claims)."""
+    params = {"from": date_from, "to": date_to}
+    events: dict[str, _Event] = {}
+    for r in run_query(graph, "view-events", params=params):
+        iri = str(r["event"])
+        if iri in events:
+            continue
+        etype = _local(r["type"], TYPE)
+        earliest = _day(r["earliest"], f"event {r['id']}: earliest date")
+        latest = _day(r["latest"], f"event {r['id']}: latest date") if r["latest"] is not None else earliest
+        group = _s(r["group"]) or group_of(etype)
+        precision = _s(r["precision"]) or ("day" if latest == earliest else "range")
+        events[iri] = _Event(
+            iri, str(r["id"]), etype, group if group in GROUP_COLORS else "diplomacy", earliest, max(latest, earliest),
+            precision, summary=_s(r["summary"]) or "", lever=_s(r["lever"]), rate=_num(r["rate"]),
+            scope=_s(r["scope"]),
+            effective=_day(r["effective"], f"event {r['id']}: effective") if r["effective"] is not None else None,
+            until=_day(r["until"], f"event {r['id']}: until") if r["until"] is not None else None,
+            note=_s(r["note"]), outcome=_s(r["outcome"]), defined_at=_s(r["definedAt"]))
+    for r in run_query(graph, "view-participants"):
+        e = events.get(str(r["event"]))
+        if e is not None:
+            (e.actors if str(r["role"]) == "actor" else e.targets).append(str(r["actor"]))
+    for r in run_query(graph, "view-quantities"):
+        e = events.get(str(r["event"]))
+        amount = _num(r["amount"])
+        if e is not None and amount is not None:
+            e.quantities.setdefault(str(r["kind"]), amount)
+    actors: dict[str, _Actor] = {}
+    for r in run_query(graph, "view-actors"):
+        iri = str(r["actor"])
+        kind = _ACTOR_KINDS.get(r["class"], "actor")
+        if iri in actors:
+            if actors[iri].kind == "actor":  # prefer the specific class over parley:Actor
+                actors[iri].kind = kind
+            continue
+        actors[iri] = _Actor(iri, str(r["id"]), _s(r["name"]) or str(r["id"]), kind, _s(r["country"]), _s(r["role"]))
+    levers: dict[str, _Lever] = {}
+    for r in run_query(graph, "view-levers"):
+        iri = str(r["lever"])
+        lv = levers.get(iri)
+        if lv is None:
+            lv = levers[iri] = _Lever(iri, str(r["id"]), _s(r["name"]) or str(r["id"]), legal_basis=_s(r["legalBasis"]),
+                                      scope=_s(r["scope"]), note=_s(r["note"]))
+        kind = _LEVER_KINDS.get(r["class"], "lever")
+        if lv.kind == "lever":
+            lv.kind = kind
+        for attr, key in (("imposed_by", "imposedBy"), ("targets", "target")):
+            value = _s(r[key])
+            if value and value not in getattr(lv, attr):
+                getattr(lv, attr).append(value)
+    claims: dict[str, _Claim] = {}
+    for r in run_query(graph, "view-claims"):
+        iri = str(r["claim"])
+        c = claims.get(iri)
+        if c is None:
+            relation = PROPERTY_RELATIONS.get(r["relation"], _local(r["relation"], ""))
+            c = claims[iri] = _Claim(iri, _s(r["id"]) or iri, str(r["cause"]), str(r["effect"]), relation,
+                                     claimant=_s(r["claimedBy"]), confidence=_num(r["confidence"]),
+                                     level=_s(r["confidenceLevel"]), evidence=_s(r["evidence"]))
+        who = _s(r["disputedBy"])
+        if who and who not in c.disputed_by:
+            c.disputed_by.append(who)
+    # Query results come in no fixed order: sort, so the same graph gives the same page on every store.
+    for e in events.values():
+        e.actors.sort()
+        e.targets.sort()
+    for lv in levers.values():
+        lv.imposed_by.sort()
+        lv.targets.sort()
+    for c in claims.values():
+        c.disputed_by.sort()
+    claims = dict(sorted(claims.items(), key=lambda kv: (kv[1].id, kv[0])))
+    titles = []
+    for r in run_query(graph, "view-timelines"):
+        t = _s(r["title"]) or _s(r["id"])
+        if t and t not in titles:
+            titles.append(t)
+    return _Data(titles, events, actors, levers, claims)
+
+
+def _read_sources(graph, data: _Data) -> None:
+    """Add the sources of events, levers and claims (only single events' tooltips show them)."""
+    by_subject = {**data.events, **data.levers, **data.claims}
+    for r in run_query(graph, "view-sources"):
+        thing = by_subject.get(str(r["subject"]))
+        if thing is None:
+            continue
+        src = {"url": str(r["url"]), "title": _s(r["title"]), "publisher": _s(r["publisher"]),
+               "date": _s(r["date"])}
+        if src not in thing.sources:
+            thing.sources.append(src)
+    for thing in by_subject.values():
+        thing.sources.sort(key=lambda src: (src["url"], src["title"] or "", src["date"] or ""))
+
+
+# -- the view ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class View:
+    """What the page shows. `to_dict()` is the page's data; `to_html()` the page."""
+
+    title: str
+    layout: str
+    nodes: list[dict]
+    edges: list[dict]
+    tooltips: dict[str, dict]
+    meta: dict[str, dict]
+    lanes: list[dict] = field(default_factory=list)
+    ticks: list[dict] = field(default_factory=list)
+    day0: str | None = None
+    days: int = 0
+    groups: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    actors: list[dict] = field(default_factory=list)
+    note: str | None = None
+    aggregation: dict | None = None
+    counts: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title, "layout": self.layout, "note": self.note, "aggregation": self.aggregation,
+            "counts": self.counts, "day0": self.day0, "days": self.days, "groups": self.groups,
+            "types": self.types, "actors": self.actors, "lanes": self.lanes, "ticks": self.ticks,
+            "nodes": self.nodes, "edges": self.edges, "tooltips": self.tooltips, "meta": self.meta,
+            "legend": _legend(),
+        }
+
+    def summary(self) -> str:
+        c = self.counts
+        text = (f"{c['nodes']} nodes, {c['edges']} edges ({c['events']} events, {c['actors']} actors, "
+                f"{c['levers']} levers, {c['claims']} claims), {self.layout} layout")
+        return f"{text}; {self.note}" if self.note else text
+
+    def to_html(self) -> str:
+        """The page: pyvis's template with vis-network inlined, plus this module's controls and script."""
+        from pyvis.network import Network
+
+        net = Network(height="76vh", width="100%", directed=True, cdn_resources="in_line")
+        # Set the lists directly: add_node/add_edge check membership in lists (quadratic).
+        net.nodes = self.nodes
+        net.edges = self.edges
+        net.node_ids = [n["id"] for n in self.nodes]
+        net.node_map = {n["id"]: n for n in self.nodes}
+        net.options = self.options
+        page = net.generate_html()
+        # pyvis's template already holds the nodes and edges; the page's script reads them from vis.
+        data = {k: v for k, v in self.to_dict().items() if k not in ("nodes", "edges")}
+        return _finish_page(page, data)
+
+
+def _legend() -> dict:
+    return {
+        "groups": [{"name": g, "color": GROUP_COLORS[g]} for g in GROUP_ORDER],
+        "kinds": [{"name": k, "shape": KIND_SHAPES[k],
+                   "label": {"bucket": "events aggregated"}.get(k, k)} for k in KIND_SHAPES],
+        "relations": [{"name": r, "color": c} for r, c in RELATION_COLORS.items()],
+        "actorColor": KIND_COLORS["actor"], "leverColor": KIND_COLORS["lever"],
+        "participation": PARTICIPATION_COLOR,
+    }
+
+
+def _split(values) -> list[str]:
+    """'a,b' 'c' -> ['a', 'b', 'c'] (options may be repeated or comma-separated)."""
+    out = []
+    for v in values or ():
+        out.extend(x.strip() for x in str(v).split(",") if x.strip())
+    return out
+
+
+def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, depth: int | None = None,
+               date_from: dt.date | None = None, date_to: dt.date | None = None, types=(), actors=(),
+               max_nodes: int = DEFAULT_MAX_NODES) -> View:
+    """The view of a graph: events within the dates, of these types, involving these actors, near the focus.
+
+    `types` and `actors` are ids (repeated or comma-separated); `focus` is an event, actor or lever id and
+    `depth` the number of steps from it (default 1). Above `max_nodes` nodes the events are aggregated.
+    """
+    date_from, date_to = _as_day(date_from, "--from"), _as_day(date_to, "--to")
+    if layout not in LAYOUTS:
+        raise ViewError(f"unknown layout {layout!r} (expected one of: {', '.join(LAYOUTS)})")
+    if date_from and date_to and date_from > date_to:
+        raise ViewError(f"--from {date_from} is after --to {date_to}")
+    if depth is not None and focus is None:
+        raise ViewError("--depth needs --focus")
+    if depth is not None and depth < 0:
+        raise ViewError(f"--depth {depth}: expected 0 or more")
+    if max_nodes < 1:
+        raise ViewError(f"--max-nodes {max_nodes}: expected 1 or more")
+    try:
+        data = _read(graph, date_from, date_to)
+    except QueryError as e:
+        raise ViewError(str(e)) from None
+
+    want_types = _split(types)
+    known_types = set(EVENT_TYPES) | {e.type for e in data.events.values()}
+    for t in want_types:
+        if t not in known_types:
+            raise ViewError(f"--types: unknown event type {t!r} (known: {', '.join(sorted(known_types))})")
+    want_actors = _split(actors)
+    actor_iris: set[str] = set()
+    for a in want_actors:
+        found = {iri for iri, x in data.actors.items() if x.id == a}
+        if not found:
+            known = ", ".join(sorted({x.id for x in data.actors.values()})) or "none"
+            raise ViewError(f"--actors: unknown actor id {a!r} (known: {known})")
+        actor_iris |= found
+
+    events = [e for e in data.events.values()
+              if (not want_types or e.type in want_types)
+              and (not actor_iris or actor_iris & (set(e.actors) | set(e.targets)))]
+    events.sort(key=lambda e: (e.earliest, e.latest, e.id))
+    lever_iris = {e.lever for e in events if e.lever in data.levers}
+    shown_actors = {a for e in events for a in (*e.actors, *e.targets) if a in data.actors}
+    shown_actors |= {a for lv in lever_iris for a in (*data.levers[lv].imposed_by, *data.levers[lv].targets)
+                     if a in data.actors}
+    if not (want_types or want_actors or date_from or date_to):
+        shown_actors |= set(data.actors)  # an unfiltered view shows every actor and lever
+        lever_iris |= set(data.levers)
+    event_iris = {e.iri for e in events}
+    claims = [c for c in data.claims.values() if c.cause in event_iris and c.effect in event_iris]
+
+    if focus is not None:
+        events, shown_actors, lever_iris, claims = _focus(data, focus, DEFAULT_DEPTH if depth is None else depth,
+                                                          events, shown_actors, lever_iris, claims)
+    actor_list = sorted((data.actors[a] for a in shown_actors), key=lambda a: (a.name.lower(), a.id, a.iri))
+    lever_list = sorted((data.levers[lv] for lv in lever_iris), key=lambda lv: (lv.name.lower(), lv.id, lv.iri))
+
+    aggregation, note = None, None
+    aggregate = len(events) + len(actor_list) + len(lever_list) > max_nodes
+    left_out = ""
+    if aggregate:
+        # Actors and levers may take at most a quarter of the nodes: keep the most active.
+        actor_list, lever_list, left_out = _most_active(events, actor_list, lever_list, max(2, max_nodes // 4))
+    else:
+        _read_sources(graph, data)
+    builder = _Builder(data, layout)
+    for a in actor_list:
+        builder.actor(a)
+    for lv in lever_list:
+        builder.lever(lv)
+    if aggregate:
+        budget = max(1, max_nodes - len(actor_list) - len(lever_list))
+        by, per, buckets = _aggregate(events, budget)
+        dropped = builder.buckets(buckets, by, per, claims, max_edges=EDGE_BUDGET_PER_NODE * max_nodes)
+        aggregation = {"by": by, "per": per, "events": len(events), "nodes": len(buckets), "max_nodes": max_nodes}
+        note = (f"{len(events):,} events are more than --max-nodes {max_nodes:,}: they are aggregated by {by} per "
+                f"{per} into {len(buckets):,} nodes{left_out}. Each aggregate links to its 3 most frequent actors "
+                f"and 2 levers{f'; the {dropped:,} rarest links between aggregates are left out' if dropped else ''}. "
+                f"Narrow the view (--from/--to, --types, --actors, --focus) to see single events.")
+    else:
+        for e in events:
+            builder.event(e)
+        for c in claims:
+            builder.claim(c)
+    if not events:
+        note = "No events match this view."
+    view = builder.finish(title=" / ".join(data.titles) or "parley timeline", note=note, aggregation=aggregation)
+    view.counts.update(events=len(events), actors=len(actor_list), levers=len(lever_list), claims=len(claims))
+    return view
+
+
+def _most_active(events, actor_list, lever_list, budget: int):
+    """The actors and levers with the most events, at most `budget` together, and a note on what was left out."""
+    counts: dict[str, int] = {}
+    for e in events:
+        for a in {*e.actors, *e.targets, e.lever}:
+            counts[a] = counts.get(a, 0) + 1
+    if len(actor_list) + len(lever_list) <= budget:
+        return actor_list, lever_list, ""
+    ranked = sorted([*actor_list, *lever_list], key=lambda x: (-counts.get(x.iri, 0), x.id, x.iri))[:budget]
+    keep = {x.iri for x in ranked}
+    actors = [a for a in actor_list if a.iri in keep]
+    levers = [lv for lv in lever_list if lv.iri in keep]
+    note = (f"; only the {len(actors):,} most active of {len(actor_list):,} actors and {len(levers):,} of "
+            f"{len(lever_list):,} levers are drawn")
+    return actors, levers, note
+
+
+def _focus(data: _Data, focus: str, depth: int, events, actors: set, levers: set, claims):
+    """What lies within `depth` steps of the event, actor or lever `focus` (through any edge of the view)."""
+    import networkx as nx
+
+    everything = [*data.events.values(), *data.actors.values(), *data.levers.values()]
+    matches = [x.iri for x in everything if x.id == focus]
+    if not matches:
+        raise ViewError(f"--focus: no event, actor or lever has the id {focus!r}")
+    if len(matches) > 1:
+        raise ViewError(f"--focus: the id {focus!r} is ambiguous: {', '.join(sorted(matches))}")
+    g = nx.Graph()
+    g.add_nodes_from(e.iri for e in events)
+    g.add_nodes_from(actors)
+    g.add_nodes_from(levers)
+    if matches[0] not in g:
+        raise ViewError(f"--focus: {focus!r} is outside the --from/--to, --types and --actors filters")
+    for e in events:
+        g.add_edges_from((e.iri, a) for a in (*e.actors, *e.targets) if a in actors)
+        if e.lever in levers:
+            g.add_edge(e.iri, e.lever)
+    for lv in levers:
+        g.add_edges_from((lv, a) for a in (*data.levers[lv].imposed_by, *data.levers[lv].targets) if a in actors)
+    g.add_edges_from((c.cause, c.effect) for c in claims)
+    keep = set(nx.single_source_shortest_path_length(g, matches[0], cutoff=depth))
+    return ([e for e in events if e.iri in keep], actors & keep, levers & keep,
+            [c for c in claims if c.cause in keep and c.effect in keep])
+
+
+# -- aggregation -------------------------------------------------------------------------------------------
+
+
+def _period_start(d: dt.date, per: str) -> dt.date:
+    if per == "week":
+        return d - dt.timedelta(days=d.weekday())
+    if per == "month":
+        return d.replace(day=1)
+    return d.replace(month=1, day=1)
+
+
+def _period_end(start: dt.date, per: str) -> dt.date:
+    if per == "week":
+        return start + dt.timedelta(days=6)
+    if per == "month":
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return start.replace(month=12, day=31)
+
+
+def _aggregate(events, budget: int):
+    """(by, per, {(category, period start): [events]}) at the finest level with at most `budget` buckets."""
+    for by, per in AGGREGATION_LEVELS:
+        buckets: dict[tuple, list] = {}
+        for e in events:
+            buckets.setdefault((getattr(e, by), _period_start(e.earliest, per)), []).append(e)
+        if len(buckets) <= budget:
+            break
+    return by, per, buckets
+
+
+# -- building nodes, edges, tooltips and the layout -------------------------------------------------------
+
+
+def _clip(text: str | None, n: int) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+class _Builder:
+    def __init__(self, data: _Data, layout: str):
+        self.data = data
+        self.layout = layout
+        self.nodes: dict[str, dict] = {}
+        self.edges: list[dict] = []
+        self.tooltips: dict[str, dict] = {}
+        self.meta: dict[str, dict] = {}
+        self.dates: dict[str, tuple[dt.date, dt.date]] = {}  # node -> (start, end) for events and buckets
+        self.lane: dict[str, str] = {}
+        self.edge_no = 0
+
+    def _name(self, iri: str) -> str:
+        a = self.data.actors.get(iri)
+        return a.name if a else _local(iri, "")
+
+    def _edge(self, src: str, dst: str, **opts) -> None:
+        if src in self.nodes and dst in self.nodes:
+            self.edge_no += 1
+            opts.setdefault("id", f"e{self.edge_no}")
+            self.edges.append({"from": src, "to": dst, **opts})
+
+    def actor(self, a: _Actor) -> None:
+        self.nodes[a.iri] = {"id": a.iri, "label": a.name, "shape": KIND_SHAPES["actor"],
+                             "color": KIND_COLORS["actor"]}
+        self.lane[a.iri] = "actors"
+        rows = [("id", a.id), ("kind", a.kind), ("country", a.country), ("role", a.role)]
+        self.tooltips[a.iri] = {"title": a.name, "rows": [[k, v] for k, v in rows if v]}
+        self.meta[a.iri] = {"k": "actor", "s": f"{a.name} {a.id}".lower()}
+
+    def lever(self, lv: _Lever) -> None:
+        self.nodes[lv.iri] = {"id": lv.iri, "label": lv.name, "shape": KIND_SHAPES["lever"],
+                              "color": KIND_COLORS["lever"]}
+        self.lane[lv.iri] = "levers"
+        rows = [("id", lv.id), ("kind", lv.kind), ("legal basis", lv.legal_basis), ("scope", lv.scope),
+                ("imposed by", ", ".join(map(self._name, lv.imposed_by))),
+                ("target", ", ".join(map(self._name, lv.targets)))]
+        self.tooltips[lv.iri] = {"title": lv.name, "rows": [[k, v] for k, v in rows if v],
+                                 "text": [lv.note] if lv.note else [], "sources": lv.sources}
+        self.meta[lv.iri] = {"k": "lever", "s": f"{lv.name} {lv.id}".lower()}
+        for a in lv.imposed_by:
+            self._edge(a, lv.iri, color=LEVER_EDGE_COLOR, width=1, arrows="")
+        for a in lv.targets:
+            self._edge(lv.iri, a, color=LEVER_EDGE_COLOR, width=1, arrows="")
+
+    def event(self, e: _Event) -> None:
+        self.nodes[e.iri] = {"id": e.iri, "label": e.id, "shape": KIND_SHAPES["event"],
+                             "color": GROUP_COLORS[e.group]}
+        self.lane[e.iri] = e.group
+        self.dates[e.iri] = (e.earliest, e.latest)
+        lever = self.data.levers.get(e.lever) if e.lever else None
+        rows = [("date", e.date_text), ("type", e.type), ("group", e.group),
+                ("actors", ", ".join(map(self._name, e.actors))), ("targets", ", ".join(map(self._name, e.targets))),
+                ("lever", lever.name if lever else None),
+                ("rate", f"{e.rate}%" if e.rate is not None else None), ("scope", e.scope),
+                ("effective", e.effective.isoformat() if e.effective else None),
+                ("until", e.until.isoformat() if e.until else None)]
+        rows += [(kind, f"{amount:,}") for kind, amount in sorted(e.quantities.items())]
+        rows += [("outcome", e.outcome), ("defined at", e.defined_at)]
+        self.tooltips[e.iri] = {"title": e.id, "rows": [[k, str(v)] for k, v in rows if v not in (None, "")],
+                                "text": [t for t in (e.summary, e.note) if t], "sources": e.sources}
+        self.meta[e.iri] = {"k": "event", "g": e.group, "t": [e.type], "a": sorted(set(e.actors) | set(e.targets)),
+                            "s": f"{e.id} {e.summary}".lower()}
+        for a in e.actors:
+            self._edge(a, e.iri, color=PARTICIPATION_COLOR, width=1, arrows="")
+        for a in e.targets:
+            self._edge(e.iri, a, color=PARTICIPATION_COLOR, width=1, arrows="")
+        if e.lever:
+            self._edge(e.iri, e.lever, color=LEVER_EDGE_COLOR, width=1, arrows="")
+
+    def claim(self, c: _Claim) -> None:
+        edge_id = f"claim:{c.iri}"
+        disputed = bool(c.disputed_by)
+        conf = c.confidence if c.confidence is not None else 0.5
+        self._edge(c.cause, c.effect, id=edge_id, color=RELATION_COLORS.get(c.relation, "#444444"),
+                   width=round(1.5 + 3 * max(0.0, min(1.0, conf)), 2), dashes=disputed, arrows="to",
+                   label=c.relation if self.layout == "network" else None)
+        cause, effect = self.data.events[c.cause], self.data.events[c.effect]
+        confidence = " ".join(x for x in (c.level, f"({c.confidence})" if c.confidence is not None else None) if x)
+        rows = [("relation", c.relation), ("cause", cause.id), ("effect", effect.id),
+                ("claimant", self._name(c.claimant) if c.claimant else None), ("confidence", confidence),
+                ("disputed by", ", ".join(map(self._name, c.disputed_by)))]
+        self.tooltips[edge_id] = {"title": f"{cause.id} {c.relation} {effect.id}",
+                                  "rows": [[k, v] for k, v in rows if v],
+                                  "text": [f"Evidence: {c.evidence}"] if c.evidence else [], "sources": c.sources}
+
+    def buckets(self, buckets: dict, by: str, per: str, claims, *, max_edges: int) -> int:
+        """Add aggregate nodes and their edges; return how many aggregated causal edges were left out."""
+        where = {}
+        for (cat, start), events in sorted(buckets.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            node = f"bucket:{by}:{cat}:{start.isoformat()}"
+            end = _period_end(start, per)
+            group = cat if by == "group" else events[0].group
+            types: dict[str, int] = {}
+            actor_counts: dict[str, int] = {}
+            totals: dict[str, float] = {}
+            lever_counts: dict[str, int] = {}
+            for e in events:
+                where[e.iri] = node
+                types[e.type] = types.get(e.type, 0) + 1
+                for a in set(e.actors) | set(e.targets):
+                    actor_counts[a] = actor_counts.get(a, 0) + 1
+                for k, v in e.quantities.items():
+                    totals[k] = totals.get(k, 0) + v
+                if e.lever:
+                    lever_counts[e.lever] = lever_counts.get(e.lever, 0) + 1
+            n = len(events)
+            self.nodes[node] = {"id": node, "label": f"{cat} ×{n}", "shape": KIND_SHAPES["bucket"],
+                                "color": GROUP_COLORS.get(group, GROUP_COLORS["diplomacy"]), "value": n}
+            self.lane[node] = group
+            self.dates[node] = (start, end)
+            top = sorted(actor_counts.items(), key=lambda kv: (-kv[1], self._name(kv[0])))
+            rows = [("period", f"{start.isoformat()}..{end.isoformat()}"), ("group", group),
+                    ("types", ", ".join(f"{t} {k}" for t, k in sorted(types.items()))),
+                    ("actors", ", ".join(f"{self._name(a)} {k}" for a, k in top[:6])
+                     + (f", +{len(top) - 6} more" if len(top) > 6 else ""))]
+            rows += [(k, f"{round(v, 2):,} in total") for k, v in sorted(totals.items())]
+            sample = [f"{e.date_text} {e.id}: {_clip(e.summary, 140)}" for e in events[:8]]
+            if n > 8:
+                sample.append(f"+{n - 8:,} more")
+            self.tooltips[node] = {"title": f"{n:,} {cat} events, {per} of {start.isoformat()}",
+                                   "rows": [[k, v] for k, v in rows if v], "items": sample}
+            self.meta[node] = {"k": "bucket", "g": group, "t": sorted(types),
+                               "a": sorted(a for a in actor_counts if a in self.nodes),
+                               "s": f"{cat} {start.isoformat()}".lower()}
+            # The few strongest participation links only: all of them would swamp the page.
+            for a, k in [x for x in top if x[0] in self.nodes][:3]:
+                self._edge(a, node, color=PARTICIPATION_COLOR, width=round(1 + math.log10(k), 2), arrows="")
+            levers = sorted(lever_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            for lv, k in [x for x in levers if x[0] in self.nodes][:2]:
+                self._edge(node, lv, color=LEVER_EDGE_COLOR, width=round(1 + math.log10(k), 2), arrows="")
+        joined: dict[tuple, list] = {}
+        for c in claims:
+            src, dst = where.get(c.cause), where.get(c.effect)
+            if src and dst and src != dst:
+                joined.setdefault((src, dst, c.relation), []).append(c)
+        ranked = sorted(joined.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        room = max(0, max_edges - len(self.edges))
+        for (src, dst, relation), cs in ranked[:room]:
+            disputed = sum(1 for c in cs if c.disputed_by)
+            edge_id = f"claims:{src}>{dst}:{relation}"
+            self._edge(src, dst, id=edge_id, color=RELATION_COLORS.get(relation, "#444444"),
+                       width=round(1.5 + math.log10(len(cs)) * 2, 2), dashes=disputed == len(cs), arrows="to")
+            self.tooltips[edge_id] = {"title": f"{len(cs):,} {relation} claims",
+                                      "rows": [["relation", relation], ["claims", f"{len(cs):,}"],
+                                               ["disputed", f"{disputed:,}"]],
+                                      "items": [f"{self.data.events[c.cause].id} → {self.data.events[c.effect].id}"
+                                                for c in cs[:8]] + ([f"+{len(cs) - 8:,} more"] if len(cs) > 8 else [])}
+        return max(0, len(ranked) - room)
+
+    # -- finishing: sizes, positions, controls --------------------------------------------------------------
+
+    def _sizes(self) -> None:
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(self.nodes)
+        g.add_edges_from((e["from"], e["to"]) for e in self.edges)
+        centrality = nx.degree_centrality(g) if len(g) > 1 else {n: 0.0 for n in g}
+        ranges = {"event": (7, 15), "bucket": (8, 16), "actor": (12, 18), "lever": (11, 13)}
+        top: dict[str, float] = {}
+        for n, c in centrality.items():
+            k = self.meta[n]["k"]
+            top[k] = max(top.get(k, 0.0), c)
+        for n, node in self.nodes.items():
+            k = self.meta[n]["k"]
+            lo, span = ranges[k]
+            if k == "bucket":  # an aggregate's size says how many events it holds
+                share = math.log1p(node.pop("value")) / math.log1p(self._max_bucket)
+            else:
+                share = centrality[n] / top[k] if top.get(k) else 0.0
+            node["size"] = round(lo + span * math.sqrt(share), 1)
+            self.meta[n]["c"] = round(centrality[n], 4)
+
+    def finish(self, *, title: str, note: str | None, aggregation: dict | None) -> View:
+        self._max_bucket = max((n.get("value", 1) for n in self.nodes.values()), default=1)
+        self._sizes()
+        # Edges without a label key, and no None values, keep the embedded data small.
+        for e in self.edges:
+            for k in [k for k, v in e.items() if v is None]:
+                del e[k]
+        spans = list(self.dates.values())
+        day0 = min((s for s, _ in spans), default=None)
+        day_n = max((t for _, t in spans), default=None)
+        days = (day_n - day0).days if day0 else 0
+        for n, (s, t) in self.dates.items():
+            self.meta[n]["d0"], self.meta[n]["d1"] = (s - day0).days, (t - day0).days
+        lanes, ticks = [], []
+        if self.layout == "timeline":
+            lanes, ticks = self._timeline(day0, days)
+            options = {"physics": {"enabled": False},
+                       "layout": {"improvedLayout": False},
+                       "edges": {"smooth": False, "selectionWidth": 2},
+                       "nodes": {"font": {"size": 12, "face": "sans-serif"}, "borderWidth": 1},
+                       "interaction": {"hover": True, "tooltipDelay": 80, "hideEdgesOnDrag": True,
+                                       "navigationButtons": False, "multiselect": True}}
+        else:
+            options = {"physics": {"enabled": True, "solver": "barnesHut",
+                                   "barnesHut": {"gravitationalConstant": -6000, "springLength": 140,
+                                                 "avoidOverlap": 0.2},
+                                   "stabilization": {"enabled": True, "iterations": 300, "fit": True}},
+                       "layout": {"improvedLayout": len(self.nodes) <= 200},
+                       "edges": {"smooth": {"enabled": True, "type": "continuous"},
+                                 "font": {"size": 10, "align": "middle"}},
+                       "nodes": {"font": {"size": 12, "face": "sans-serif"}, "borderWidth": 1},
+                       "interaction": {"hover": True, "tooltipDelay": 80, "hideEdgesOnDrag": True,
+                                       "multiselect": True}}
+        present = {m.get("g") for m in self.meta.values()}
+        types = sorted({t for m in self.meta.values() for t in m.get("t", ())})
+        actors = sorted(({"id": n, "label": self.nodes[n]["label"]} for n, m in self.meta.items() if m["k"] == "actor"),
+                        key=lambda a: a["label"].lower())
+        counts = {"nodes": len(self.nodes), "edges": len(self.edges)}
+        return View(title=title, layout=self.layout, nodes=list(self.nodes.values()), edges=self.edges,
+                    tooltips=self.tooltips, meta=self.meta, lanes=lanes, ticks=ticks,
+                    day0=day0.isoformat() if day0 else None, days=days,
+                    groups=[g for g in GROUP_ORDER if g in present], types=types, actors=actors, note=note,
+                    aggregation=aggregation, counts=counts, options=options)
+
+    def _timeline(self, day0: dt.date | None, days: int):
+        """Positions: x by date, one lane per group (actors on top, levers at the bottom), rows within a lane.
+
+        The width starts at about 110 units per distinct date (labels stay apart) and shrinks, stacking more
+        rows where dates crowd, until the drawing is at most about twice as wide as it is tall, so the
+        page opens readable rather than as a thin strip.
+        """
+        distinct = len({s + (t - s) / 2 for s, t in self.dates.values()})
+        width = max(900.0, min(6000.0, 110.0 * distinct))
+        while True:
+            px_per_day = min(40.0, width / (days + 1))
+            placed, lanes, height = self._place(day0, px_per_day)
+            if width <= 2 * height or width <= 900:
+                break
+            width = max(900.0, width * 0.85)
+        for n, x, y in placed:
+            self.nodes[n]["x"], self.nodes[n]["y"] = x, y
+        ticks = []
+        if day0 is not None:
+            unit = "week" if days <= 120 else "month" if days <= 3 * 366 else "year"
+            d = _period_start(day0, unit)
+            if d < day0:
+                d = _period_end(d, unit) + dt.timedelta(days=1)
+            end = day0 + dt.timedelta(days=days)
+            while d <= end and len(ticks) < 400:
+                label = d.isoformat() if unit == "week" else d.strftime("%Y-%m") if unit == "month" else str(d.year)
+                ticks.append({"x": round((d - day0).days * px_per_day, 1), "label": label})
+                d = _period_end(d, unit) + dt.timedelta(days=1)
+        return lanes, ticks
+
+    def _place(self, day0: dt.date | None, px_per_day: float):
+        """([(node, x, y)], lanes, total height) at this scale."""
+
+        def x_of(d: dt.date) -> float:
+            return round((d - day0).days * px_per_day, 1)
+
+        event_x = {n: x_of(s + (t - s) / 2) for n, (s, t) in self.dates.items()}
+        neighbours: dict[str, list[float]] = {}
+        for e in self.edges:
+            for a, b in ((e["from"], e["to"]), (e["to"], e["from"])):
+                if b in event_x and self.lane.get(a) in ("actors", "levers"):
+                    neighbours.setdefault(a, []).append(event_x[b])
+        middle = (max(event_x.values()) / 2) if event_x else 500.0
+        by_lane: dict[str, list] = {}
+        for n in self.nodes:
+            if n in event_x:
+                x = event_x[n]
+            elif neighbours.get(n):  # an actor or lever sits at the median date of its events
+                xs = sorted(neighbours[n])
+                x = xs[len(xs) // 2]
+            else:
+                x = middle
+            by_lane.setdefault(self.lane[n], []).append((x, n))
+        placed, lanes, y = [], [], 0.0
+        for lane in ("actors", *GROUP_ORDER, "levers"):
+            items = by_lane.get(lane)
+            if not items:
+                continue
+            kind = "actor" if lane == "actors" else "lever" if lane == "levers" else self.meta[items[0][1]]["k"]
+            row_h, max_rows = _ROW_H[kind], _MAX_ROWS[kind]
+            rights: list[float] = []
+            rows = []
+            for x, n in sorted(items):
+                node = self.nodes[n]
+                half = max(node["size"] + 4, 3.4 * min(len(node["label"]), 40) + 6)
+                row = next((i for i, r in enumerate(rights) if r + 6 <= x - half), None)
+                if row is None:
+                    if len(rights) < max_rows:
+                        rights.append(x + half)
+                        row = len(rights) - 1
+                    else:  # the lane is full here: overlap in the row that ends first
+                        row = min(range(len(rights)), key=rights.__getitem__)
+                rights[row] = max(rights[row], x + half)
+                rows.append((n, x, row))
+            top = y
+            placed += [(n, x, round(top + _LANE_PAD + row_h * (row + 0.5), 1)) for n, x, row in rows]
+            y = top + 2 * _LANE_PAD + row_h * max(1, len(rights))
+            lanes.append({"name": lane, "label": lane, "y0": top, "y1": y,
+                          "color": GROUP_COLORS.get(lane) or KIND_COLORS.get(lane.rstrip("s"), "#999999")})
+            y += _LANE_GAP
+        return placed, lanes, y
+
+
+# -- the page ----------------------------------------------------------------------------------------------
+
+_REMOTE_TAG = re.compile(
+    r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*"
+    r"|<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>\s*",
+    re.IGNORECASE)
+_EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
+
+
+class _Refs(HTMLParser):
+    """Collects the src/href attributes of a page's elements (script and style contents are not elements)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.refs.extend(v or "" for k, v in attrs if k in ("src", "href"))
+
+    handle_startendtag = handle_starttag
+
+
+def external_refs(page: str) -> list[str]:
+    """The src/href attributes of a page that point at another host (anything but a fragment, data: or blob:)."""
+    parser = _Refs()
+    parser.feed(page)
+    parser.close()
+    return [r for r in parser.refs if r.strip() and not re.match(r"^\s*(#|data:|blob:)", r, re.IGNORECASE)]
+
+
+def _json_for_script(data) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' can end it or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _finish_page(page: str, data: dict) -> str:
+    page = _REMOTE_TAG.sub("", page)
+    page = _EMPTY_HEADING.sub("", page)
+    refs = external_refs(page)
+    if refs:  # pyvis's template changed: refuse to write a page that would go online
+        raise RuntimeError(f"the pyvis page still loads from other hosts: {refs}")
+    for marker in ("<html>", "</head>", "<body>", "</body>"):
+        if page.count(marker) != 1:
+            raise RuntimeError(f"unexpected pyvis template: {marker} found {page.count(marker)} times")
+    page = page.replace("<html>", '<!DOCTYPE html>\n<html lang="en">', 1)
+    page = page.replace("</head>", f'<title>{htmllib.escape(data["title"])}</title>\n<style>{_CSS}</style>\n</head>', 1)
+    page = page.replace("<body>", f"<body>\n{_HEADER}", 1)
+    script = (f'<script type="application/json" id="parley-data">{_json_for_script(data)}</script>\n'
+              f"<script>{_SCRIPT}</script>\n</body>")
+    return page.replace("</body>", script, 1)
+
+
+def view_html(graph, **options) -> str:
+    """The page of `graph_view(graph, **options)`."""
+    return graph_view(graph, **options).to_html()
+
+
+def write_view(graph, path, **options) -> View:
+    """Compute the view, write its page to `path` (through a temporary file, then a rename) and return it."""
+    path = Path(path)
+    if path.is_dir():
+        raise ViewError(f"{path}: is a directory")
+    if not path.parent.exists():
+        raise ViewError(f"{path}: folder {path.parent} does not exist")
+    view = graph_view(graph, **options)
+    write_html(view.to_html(), path)
+    return view
+
+
+def write_html(page: str, path) -> None:
+    """Replace `path` with `page` only once it is fully written."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(page)
+        # mkstemp makes the file private; give the page the mode a new file would get (or the old page's).
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_HEADER = """<div id="parley-header">
+  <h1 id="parley-title"></h1>
+  <p id="parley-note" hidden></p>
+  <div id="parley-controls">
+    <label>Search <input id="parley-search" type="search" placeholder="label or id" autocomplete="off"></label>
+    <span id="parley-search-count" aria-live="polite"></span>
+    <span id="parley-dates">
+      <label>From <input id="parley-from" type="range" min="0" max="0" value="0"></label>
+      <output id="parley-from-label"></output>
+      <label>to <input id="parley-to" type="range" min="0" max="0" value="0"></label>
+      <output id="parley-to-label"></output>
+    </span>
+    <details id="parley-types-box"><summary>Types</summary><div id="parley-types"></div></details>
+    <details id="parley-actors-box"><summary>Actors</summary><div id="parley-actors"></div></details>
+    <button id="parley-reset" type="button">Reset</button>
+    <span id="parley-shown"></span>
+  </div>
+</div>
+"""
+
+_CSS = """
+body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; }
+#parley-header { padding: 8px 14px 4px; }
+#parley-title { font-size: 20px; margin: 0 0 4px; }
+#parley-note { margin: 4px 0; padding: 6px 10px; background: #fff4d6; border: 1px solid #e8c96a; border-radius: 4px; }
+#parley-controls { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; }
+#parley-controls details { position: relative; }
+#parley-controls details > div { position: absolute; z-index: 20; background: #fff; border: 1px solid #bbb;
+  padding: 6px 10px; max-height: 50vh; overflow: auto; min-width: 220px; box-shadow: 2px 2px 8px rgba(0,0,0,.15); }
+#parley-controls details label { display: block; white-space: nowrap; }
+#parley-controls output { display: inline-block; min-width: 6.5em; font-variant-numeric: tabular-nums; }
+.card { display: flex; align-items: flex-start; }
+#mynetwork { float: none !important; flex: 1 1 auto; min-width: 0; }
+#parley-legend { flex: 0 0 auto; background: #fff; border: 1px solid #ccc; border-left: 0; padding: 6px 10px;
+  font-size: 12px; width: 190px; box-sizing: border-box; }
+#parley-legend h2 { font-size: 12px; margin: 4px 0 2px; }
+#parley-legend label, #parley-legend div.item { display: block; white-space: nowrap; }
+#parley-legend .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 5px; vertical-align: -1px; }
+#parley-legend .line { display: inline-block; width: 22px; margin-right: 5px; vertical-align: 3px; border-top: 3px solid; }
+#parley-tooltip { position: absolute; z-index: 30; max-width: 420px; background: #fffef6; border: 1px solid #888;
+  border-radius: 4px; padding: 8px 10px; box-shadow: 3px 3px 10px rgba(0,0,0,.2); font-size: 13px; }
+#parley-tooltip h3 { font-size: 14px; margin: 0 0 4px; }
+#parley-tooltip table { border-collapse: collapse; }
+#parley-tooltip th { text-align: left; padding: 0 8px 0 0; color: #555; font-weight: normal; vertical-align: top; }
+#parley-tooltip p { margin: 4px 0; }
+#parley-tooltip ul { margin: 4px 0; padding-left: 18px; }
+#parley-tooltip.pinned { border-color: #333; }
+"""
+
+# The page's own script: tooltips, legend, search, filters and the date slider. Every string from the data
+# goes into the DOM through textContent; links get an href only for http(s) URLs.
+_SCRIPT = r"""
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("parley-data").textContent);
+  var META = DATA.meta, TIPS = DATA.tooltips;
+  var container = document.getElementById("mynetwork");
+  var DAY = 86400000;
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function dayText(i) {
+    if (!DATA.day0) return "";
+    var p = DATA.day0.split("-").map(Number);
+    return new Date(Date.UTC(p[0], p[1] - 1, p[2]) + i * DAY).toISOString().slice(0, 10);
+  }
+  function sourceItem(s) {
+    var li = el("li"), url = String(s.url || ""), label = s.title || url;
+    if (/^https?:\/\//i.test(url)) {
+      var a = el("a", label);
+      a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+      li.appendChild(a);
+    } else {
+      li.appendChild(el("span", label));
+    }
+    var extra = [s.publisher, s.date].filter(Boolean).join(", ");
+    if (extra) li.appendChild(el("span", " (" + extra + ")"));
+    return li;
+  }
+
+  document.getElementById("parley-title").textContent = DATA.title;
+  if (DATA.note) {
+    var note = document.getElementById("parley-note");
+    note.textContent = DATA.note; note.hidden = false;
+  }
+
+  // Tooltips: shown on hover, pinned by a click (so their links can be followed), closed by a click elsewhere.
+  var tip = el("div"); tip.id = "parley-tooltip"; tip.hidden = true; tip.setAttribute("role", "tooltip");
+  container.appendChild(tip);
+  var pinned = null;
+  function showTip(id, pointer) {
+    var t = TIPS[id];
+    if (!t) return;
+    while (tip.firstChild) tip.removeChild(tip.firstChild);
+    tip.appendChild(el("h3", t.title));
+    if (t.rows && t.rows.length) {
+      var table = el("table");
+      t.rows.forEach(function (r) {
+        var tr = el("tr"); tr.appendChild(el("th", r[0])); tr.appendChild(el("td", r[1])); table.appendChild(tr);
+      });
+      tip.appendChild(table);
+    }
+    (t.text || []).forEach(function (p) { tip.appendChild(el("p", p)); });
+    if (t.items && t.items.length) {
+      var ul = el("ul");
+      t.items.forEach(function (s) { ul.appendChild(el("li", s)); });
+      tip.appendChild(ul);
+    }
+    if (t.sources && t.sources.length) {
+      tip.appendChild(el("p", "Sources:"));
+      var sl = el("ul");
+      t.sources.forEach(function (s) { sl.appendChild(sourceItem(s)); });
+      tip.appendChild(sl);
+    }
+    tip.hidden = false;
+    var w = container.clientWidth, x = pointer.x + 14, y = pointer.y + 14;
+    if (x + tip.offsetWidth > w) x = Math.max(0, pointer.x - tip.offsetWidth - 14);
+    if (y + tip.offsetHeight > container.clientHeight) y = Math.max(0, pointer.y - tip.offsetHeight - 14);
+    tip.style.left = x + "px"; tip.style.top = y + "px";
+  }
+  function hideTip() { if (!pinned) tip.hidden = true; }
+  network.on("hoverNode", function (p) { if (!pinned) showTip(p.node, p.pointer.DOM); });
+  network.on("blurNode", hideTip);
+  network.on("hoverEdge", function (p) { if (!pinned) showTip(p.edge, p.pointer.DOM); });
+  network.on("blurEdge", hideTip);
+  network.on("click", function (p) {
+    var id = p.nodes.length ? p.nodes[0] : (p.edges.length === 1 && TIPS[p.edges[0]] ? p.edges[0] : null);
+    pinned = null; tip.classList.remove("pinned");
+    if (id && TIPS[id]) { showTip(id, p.pointer.DOM); pinned = id; tip.classList.add("pinned"); }
+    else tip.hidden = true;
+  });
+
+  // Legend: colour by group (each a filter), shape by kind, edge styles by relation.
+  var legend = el("div"); legend.id = "parley-legend";
+  var L = DATA.legend, groupsOn = {};
+  legend.appendChild(el("h2", "Event groups"));
+  L.groups.forEach(function (g) {
+    var present = DATA.groups.indexOf(g.name) >= 0;
+    groupsOn[g.name] = true;
+    var label = el("label"), box = el("input");
+    box.type = "checkbox"; box.checked = true; box.disabled = !present; box.dataset.group = g.name;
+    box.addEventListener("change", function () { groupsOn[g.name] = box.checked; applyFilters(); });
+    var sw = el("span", null, "swatch"); sw.style.background = g.color; sw.style.borderRadius = "50%";
+    label.appendChild(box); label.appendChild(sw); label.appendChild(document.createTextNode(g.name));
+    if (!present) label.style.color = "#aaa";
+    legend.appendChild(label);
+  });
+  legend.appendChild(el("h2", "Nodes"));
+  var glyph = {dot: "\u25CF", hexagon: "\u2B22", diamond: "\u25C6", square: "\u25A0"};
+  L.kinds.forEach(function (k) {
+    if (k.name === "bucket" && !DATA.aggregation) return;
+    var d = el("div", null, "item"), g = el("span", glyph[k.shape] + " ");
+    g.style.color = k.name === "actor" ? L.actorColor : k.name === "lever" ? L.leverColor : "#555";
+    d.appendChild(g); d.appendChild(document.createTextNode(k.label)); legend.appendChild(d);
+  });
+  legend.appendChild(el("div", DATA.aggregation ? "size: events held" : "size: centrality", "item"));
+  legend.appendChild(el("h2", "Causal claims"));
+  L.relations.forEach(function (r) {
+    var d = el("div", null, "item"), line = el("span", null, "line");
+    line.style.borderTopColor = r.color;
+    d.appendChild(line); d.appendChild(document.createTextNode(r.name)); legend.appendChild(d);
+  });
+  var dd = el("div", null, "item"), dl = el("span", null, "line");
+  dl.style.borderTopStyle = "dashed"; dl.style.borderTopColor = "#444";
+  dd.appendChild(dl); dd.appendChild(document.createTextNode("disputed")); legend.appendChild(dd);
+  var pd = el("div", null, "item"), pl = el("span", null, "line");
+  pl.style.borderTopColor = L.participation; pl.style.borderTopWidth = "2px";
+  pd.appendChild(pl); pd.appendChild(document.createTextNode("participation, lever")); legend.appendChild(pd);
+  container.parentNode.appendChild(legend);
+
+  // Filters: group (legend), type, actor, date range.
+  var typesOn = {}, actorsOn = {}, actorBoxes = [], typeBoxes = [];
+  function checkList(holder, items, state, boxes) {
+    var all = el("label"), allBox = el("input");
+    allBox.type = "checkbox"; allBox.checked = true;
+    all.appendChild(allBox); all.appendChild(document.createTextNode("all")); holder.appendChild(all);
+    allBox.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = allBox.checked; state[b.dataset.key] = allBox.checked; });
+      applyFilters();
+    });
+    items.forEach(function (it) {
+      var label = el("label"), box = el("input");
+      box.type = "checkbox"; box.checked = true; box.dataset.key = it.id; state[it.id] = true;
+      box.addEventListener("change", function () { state[it.id] = box.checked; applyFilters(); });
+      boxes.push(box);
+      label.appendChild(box); label.appendChild(document.createTextNode(it.label)); holder.appendChild(label);
+    });
+  }
+  checkList(document.getElementById("parley-types"), DATA.types.map(function (t) { return {id: t, label: t}; }),
+            typesOn, typeBoxes);
+  checkList(document.getElementById("parley-actors"), DATA.actors, actorsOn, actorBoxes);
+  // One drop-down open at a time (an open one would cover the next).
+  var boxes = document.querySelectorAll("#parley-controls details");
+  boxes.forEach(function (d) {
+    d.addEventListener("toggle", function () {
+      if (d.open) boxes.forEach(function (o) { if (o !== d) o.open = false; });
+    });
+  });
+  var from = document.getElementById("parley-from"), to = document.getElementById("parley-to");
+  from.max = to.max = String(DATA.days); to.value = String(DATA.days); from.value = "0";
+  if (!DATA.day0) document.getElementById("parley-dates").hidden = true;
+  function showDates() {
+    document.getElementById("parley-from-label").textContent = dayText(+from.value);
+    document.getElementById("parley-to-label").textContent = dayText(+to.value);
+  }
+  from.addEventListener("input", function () { if (+from.value > +to.value) to.value = from.value; showDates(); applyFilters(); });
+  to.addEventListener("input", function () { if (+to.value < +from.value) from.value = to.value; showDates(); applyFilters(); });
+  showDates();
+
+  var hidden = {};
+  function visible(id) {
+    var m = META[id], allActors = actorBoxes.every(function (b) { return b.checked; });
+    if (m.k === "lever") return true;
+    if (m.k === "actor") return allActors || !!actorsOn[id];
+    if (!groupsOn[m.g]) return false;
+    if (!m.t.some(function (t) { return typesOn[t]; })) return false;
+    if (m.d1 < +from.value || m.d0 > +to.value) return false;
+    if (!allActors && !m.a.some(function (a) { return actorsOn[a]; })) return false;
+    return true;
+  }
+  function applyFilters() {
+    var changes = [], shown = 0, total = 0;
+    nodes.getIds().forEach(function (id) {
+      var h = !visible(id);
+      if (META[id].k === "event" || META[id].k === "bucket") { total++; if (!h) shown++; }
+      if (!!hidden[id] !== h) { hidden[id] = h; changes.push({id: id, hidden: h}); }
+    });
+    if (changes.length) nodes.update(changes);
+    document.getElementById("parley-shown").textContent =
+      shown === total ? "" : "showing " + shown + " of " + total + (DATA.aggregation ? " aggregates" : " events");
+  }
+
+  // Search by label or id: the matches and their neighbours stay bright, the rest fade.
+  var search = document.getElementById("parley-search"), faded = {};
+  function highlight(query) {
+    var q = query.trim().toLowerCase(), keep = null, matches = [];
+    if (q) {
+      keep = {};
+      nodes.forEach(function (n) {
+        if (hidden[n.id]) return;
+        var label = String(n.label || "").toLowerCase();
+        if (label.indexOf(q) >= 0 || (META[n.id].s || "").indexOf(q) >= 0) {
+          matches.push(n.id); keep[n.id] = true;
+          network.getConnectedNodes(n.id).forEach(function (m) { keep[m] = true; });
+        }
+      });
+    }
+    var changes = [];
+    nodes.getIds().forEach(function (id) {
+      var f = !!keep && !keep[id];
+      if (!!faded[id] !== f) { faded[id] = f; changes.push({id: id, opacity: f ? 0.12 : 1}); }
+    });
+    if (changes.length) nodes.update(changes);
+    network.selectNodes(matches, true);
+    document.getElementById("parley-search-count").textContent =
+      q ? matches.length + (matches.length === 1 ? " match" : " matches") : "";
+    return matches;
+  }
+  var timer = null;
+  search.addEventListener("input", function () {
+    clearTimeout(timer); timer = setTimeout(function () { highlight(search.value); }, 120);
+  });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter") return;
+    var m = highlight(search.value);
+    if (m.length) {
+      var around = m.slice();
+      m.forEach(function (id) { around = around.concat(network.getConnectedNodes(id)); });
+      network.fit({nodes: around, animation: false});
+    }
+  });
+  document.getElementById("parley-reset").addEventListener("click", function () {
+    search.value = ""; highlight("");
+    typeBoxes.forEach(function (b) { b.checked = true; typesOn[b.dataset.key] = true; });
+    actorBoxes.forEach(function (b) { b.checked = true; actorsOn[b.dataset.key] = true; });
+    document.querySelectorAll("#parley-controls details input").forEach(function (b) { b.checked = true; });
+    legend.querySelectorAll("input[data-group]").forEach(function (b) {
+      b.checked = true; groupsOn[b.dataset.group] = true;
+    });
+    from.value = "0"; to.value = String(DATA.days); showDates(); applyFilters(); fitView();
+  });
+
+  // The timeline's lanes and date axis, drawn under the network; labels stick to the visible edges.
+  if (DATA.lanes.length) {
+    network.on("beforeDrawing", function (ctx) {
+      var s = network.getScale(), tl = network.DOMtoCanvas({x: 0, y: 0}),
+          br = network.DOMtoCanvas({x: container.clientWidth, y: container.clientHeight});
+      var top = DATA.lanes[0].y0, bottom = DATA.lanes[DATA.lanes.length - 1].y1;
+      DATA.lanes.forEach(function (l, i) {
+        ctx.fillStyle = i % 2 ? "rgba(0,0,0,0.035)" : "rgba(0,0,0,0.0)";
+        ctx.fillRect(tl.x, l.y0, br.x - tl.x, l.y1 - l.y0);
+        ctx.fillStyle = l.color; ctx.fillRect(tl.x, l.y0, 5 / s, l.y1 - l.y0);
+      });
+      ctx.strokeStyle = "rgba(0,0,0,0.10)"; ctx.lineWidth = 1 / s;
+      DATA.ticks.forEach(function (t) {
+        if (t.x < tl.x || t.x > br.x) return;
+        ctx.beginPath(); ctx.moveTo(t.x, top); ctx.lineTo(t.x, bottom); ctx.stroke();
+      });
+    });
+    network.on("afterDrawing", function (ctx) {
+      var s = network.getScale(), tl = network.DOMtoCanvas({x: 0, y: 0}),
+          br = network.DOMtoCanvas({x: container.clientWidth, y: container.clientHeight});
+      ctx.font = "bold " + (13 / s) + "px sans-serif"; ctx.textBaseline = "middle"; ctx.textAlign = "left";
+      DATA.lanes.forEach(function (l) {
+        var y = Math.min(Math.max((l.y0 + l.y1) / 2, tl.y + 20 / s), br.y - 10 / s);
+        if (l.y1 < tl.y || l.y0 > br.y) return;
+        ctx.fillStyle = "rgba(255,255,255,0.85)";
+        ctx.fillRect(tl.x + 8 / s, y - 9 / s, ctx.measureText(l.label).width + 8 / s, 18 / s);
+        ctx.fillStyle = l.color; ctx.fillText(l.label, tl.x + 12 / s, y);
+      });
+      ctx.font = (11 / s) + "px sans-serif"; ctx.textAlign = "center"; ctx.fillStyle = "#555";
+      var last = -Infinity;
+      DATA.ticks.forEach(function (t) {
+        if (t.x < tl.x || t.x > br.x || (t.x - last) * s < 70) return;
+        last = t.x; ctx.fillText(t.label, t.x, tl.y + 10 / s);
+      });
+    });
+  }
+
+  window.parleyDrawn = false;
+  network.once("afterDrawing", function () { window.parleyDrawn = true; document.body.dataset.drawn = "1"; });
+  applyFilters();
+  function fitView() {
+    network.fit({animation: false});
+    if (DATA.layout !== "timeline") return;
+    // Leave room on the left for the lane labels.
+    var sc = network.getScale() * 0.94, at = network.getViewPosition();
+    network.moveTo({position: {x: at.x - 55 / sc, y: at.y}, scale: sc, animation: false});
+  }
+  fitView();
+  network.redraw();
+  window.parleyView = {highlight: highlight, applyFilters: applyFilters, data: DATA};
+})();
+"""

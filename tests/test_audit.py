@@ -1,0 +1,325 @@
+"""The audit (graph/audit.py) and `parley audit`, on tests/data/audit.yaml, whose every verdict, lag and threat
+outcome is worked out by hand in the file's comments; and the issue's examples on the bundled timeline."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from parley.cli import main
+from parley.events.read import read_bundled, read_timeline
+from parley.graph.audit import AuditError, audit
+from parley.graph.store import read_graph
+
+DATA = Path(__file__).parent / "data"
+AUDIT = DATA / "audit.yaml"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return read_graph(timeline=read_timeline([AUDIT]))
+
+
+@pytest.fixture(scope="module")
+def report(graph):
+    return audit(graph)
+
+
+@pytest.fixture(scope="module")
+def reliefs(report):
+    return {r["event"]["id"]: r for r in report.reliefs}
+
+
+def ids(items, key="event"):
+    return [x[key]["id"] for x in items]
+
+
+# -- relief events ------------------------------------------------------------------------------------------
+
+def test_verdict_of_each_relief(reliefs):
+    assert {k: r["verdict"] for k, r in reliefs.items()} == {
+        "pause-duty": "pledge", "exempt-duty": "evidenced", "extend-duty": "disputed",
+        "reduce-duty": "temporal-only", "pause-levy": "unexplained",
+    }
+
+
+def test_pause_granted_on_a_partly_delivered_pledge(reliefs):
+    r = reliefs["pause-duty"]
+    assert r["lever"] == {"id": "duty", "name": "Duty on Bordurian goods"}
+    [link] = r["links"]
+    assert (link["kind"], link["event"]["id"], link["lag_days"], link["sourced"]) == ("pledge", "pledge-guards", 1, True)
+    [claim] = link["chain"]
+    assert claim["relation"] == "in-exchange-for"
+    assert claim["claimed_by"] == {"id": "alice", "name": "Alice"}
+    assert claim["confidence_level"] == "high" and claim["confidence"] == 0.9
+    assert claim["sources"] == [{"url": "https://example.org/a/4", "title": None}]
+    delivery = link["delivery"]
+    assert delivery["status"] == "partly delivered"
+    assert [(d["event"]["id"], d["lag_days"]) for d in delivery["deliveries"]] == [("deploy-a", 3), ("deploy-b", 7)]
+    assert delivery["delivered"] == {"troops": 5000} and delivery["promised"] == {"troops": 6000}
+    assert delivery["share"]["troops"] == pytest.approx(5 / 6)
+    assert r["candidates"] == []
+    # the imposition it overtook never took effect; nothing was collected before or after
+    assert (r["before"]["status"], r["before"]["rate"], r["before"]["collected"]) == ("in-force", 25, 0)
+    assert (r["after"]["status"], r["after"]["until"], r["after"]["collected"]) == ("paused", "2025-02-09", 0)
+
+
+def test_exemption_evidenced_through_a_chain_of_claims(reliefs):
+    r = reliefs["exempt-duty"]
+    [link] = r["links"]
+    assert (link["kind"], link["event"]["id"], link["lag_days"]) == ("figures", "stats-1", 8)
+    assert [(c["cause"], c["effect"]) for c in link["chain"]] == [("stats-1", "call-1"), ("call-1", "exempt-duty")]
+    # Carpania's seizure two days before is not the targeted side's
+    assert [(c["event"]["id"], c["lag_days"]) for c in r["candidates"]] == [("raid-1", 18)]
+    assert r["candidate_count"] == 1
+    assert r["before"]["collected"] == 25  # the pause lapsed on 9 February and the 25 % resumed
+    assert (r["after"]["status"], r["after"]["scope"], r["after"]["collected"]) == ("in-force", "goods outside the pact", 25)
+
+
+def test_disputed_comes_before_evidenced(reliefs):
+    r = reliefs["extend-duty"]
+    assert [(k["event"]["id"], k["lag_days"], k["sourced"], k["disputed"]) for k in r["links"]] == [
+        ("raid-1", 38, True, False), ("arrest-1", 19, True, True)]
+    assert r["links"][1]["event"]["date"] == "2025-03"  # known to the month: lags count from its first day
+    assert r["candidates"] == []  # arrest-1 falls in the window but is linked
+    assert "Bob" in r["reason"] and "arrests-for-extension" in r["reason"]
+    assert (r["before"]["collected"], r["after"]["collected"]) == (25, 0)
+
+
+def test_temporal_only_and_the_window(graph, reliefs):
+    r = reliefs["reduce-duty"]
+    assert r["links"] == [] and r["claims"] == []
+    assert [(c["event"]["id"], c["lag_days"]) for c in r["candidates"]] == [("extradite-1", 20)]
+    assert (r["after"]["status"], r["after"]["rate"], r["after"]["collected"]) == ("reduced", 10, 10)
+    narrow = {x["event"]["id"]: x for x in audit(graph, window_days=10).reliefs}
+    assert narrow["reduce-duty"]["verdict"] == "unexplained"
+    assert narrow["exempt-duty"]["verdict"] == "evidenced" and narrow["exempt-duty"]["candidates"] == []
+    wide = {x["event"]["id"]: x for x in audit(graph, window_days=40).reliefs}
+    assert [c["event"]["id"] for c in wide["pause-levy"]["candidates"]] == []  # designate-1 is linked (unsourced)
+    assert wide["pause-levy"]["verdict"] == "unexplained"
+
+
+def test_unsourced_claims_are_not_evidence_and_prevents_is_not_followed(reliefs):
+    r = reliefs["pause-levy"]
+    [link] = r["links"]
+    assert (link["event"]["id"], link["sourced"], link["lag_days"]) == ("designate-1", False, 36)
+    assert "pledge-raids" not in [k["event"]["id"] for k in r["links"]]
+    assert [c["cause"] for c in r["claims"]] == ["designate-1"]
+
+
+def test_chain_length_is_bounded(graph):
+    short = {x["event"]["id"]: x for x in audit(graph, max_chain=1).reliefs}
+    # stats-1 is two claims away: with chains of one claim the exemption rests on timing alone
+    assert short["exempt-duty"]["verdict"] == "temporal-only"
+    assert short["exempt-duty"]["links"] == []
+
+
+def test_bad_parameters(graph):
+    with pytest.raises(AuditError):
+        audit(graph, window_days=-1)
+    with pytest.raises(AuditError):
+        audit(graph, max_chain=0)
+
+
+# -- security actions, pledges, threats ---------------------------------------------------------------------
+
+def test_security_actions_rewarded_or_not(report):
+    got = {a["event"]["id"]: a for a in report.security}
+    assert list(got) == ["deploy-a", "deploy-b", "raid-1", "arrest-1", "extradite-1", "designate-1", "seize-late"]
+    assert {k: a["status"] for k, a in got.items()} == {
+        "deploy-a": "rewarded", "deploy-b": "rewarded", "raid-1": "rewarded", "arrest-1": "rewarded",
+        "extradite-1": "rewarded", "designate-1": "rewarded", "seize-late": "unrewarded"}
+    assert got["deploy-a"]["delivers"] == [{"pledge": "pledge-guards", "reliefs": ["pause-duty"]}]
+    assert got["deploy-a"]["followed_by"] is None  # exempt-duty is 48 days later
+    assert got["raid-1"]["followed_by"] == {"relief": "exempt-duty", "lag_days": 18}
+    assert [(x["relief"], x["lag_days"]) for x in got["raid-1"]["linked_reliefs"]] == [("extend-duty", 38)]
+    assert got["extradite-1"]["linked_reliefs"] == [] and got["extradite-1"]["followed_by"]["lag_days"] == 20
+    assert [(x["relief"], x["lag_days"]) for x in got["designate-1"]["linked_reliefs"]] == [("pause-levy", 36)]
+
+
+def test_pledges(report):
+    got = {p["event"]["id"]: p for p in report.pledges}
+    assert got["pledge-guards"]["status"] == "partly delivered"
+    assert got["pledge-guards"]["granted"] == ["pause-duty"]
+    assert got["pledge-raids"]["status"] == "not yet delivered"
+    assert got["pledge-raids"]["deliveries"] == [] and got["pledge-raids"]["granted"] == []
+
+
+def test_threat_outcomes(report):
+    got = {t["event"]["id"]: t for t in report.threats}
+    assert {k: (t["status"], t["on"]) for k, t in got.items()} == {
+        "threat-duty": ("carried-out", "2025-02-09"), "threat-levy": ("delayed", "2025-09-01"),
+        "threat-quota": ("withdrawn", "2025-07-10"), "threat-fees": ("pending", None)}
+    assert ids(got["threat-duty"]["settled_by"]) == ["pause-duty"]
+    assert got["threat-duty"]["rate_carried_out"] == 25
+    assert ids(got["threat-levy"]["settled_by"]) == ["pause-levy"]
+    assert ids(got["threat-quota"]["settled_by"]) == ["agree-quota"]
+    assert got["threat-fees"]["settled_by"] == []
+
+
+def test_summary(report):
+    s = report.summary
+    assert s["reliefs"] == 5
+    assert {v: (x["count"], x["share"]) for v, x in s["verdicts"].items()} == {
+        v: (1, 0.2) for v in ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")}
+    assert s["lags"]["linked"] == {"n": 5, "median": 19, "min": 1, "max": 38}
+    assert s["lags"]["temporal"] == {"n": 2, "median": 19, "min": 18, "max": 20}
+    assert s["lags"]["delivery"] == {"n": 2, "median": 5, "min": 3, "max": 7}
+    assert s["unexplained"] == ["pause-levy"] == report.unexplained
+    assert s["disputed"] == [{"claim": "arrests-for-extension", "cause": "arrest-1", "effect": "extend-duty",
+                              "relation": "in-exchange-for", "claimed_by": {"id": "alice", "name": "Alice"},
+                              "disputed_by": [{"id": "bob", "name": "Bob"}]}]
+    assert s["security"] == {"rewarded": 6, "unrewarded": 1}
+    assert s["pledges"] == {"delivered": 0, "partly delivered": 1, "not yet delivered": 1}
+    assert s["threats"] == {"carried-out": 1, "delayed": 1, "withdrawn": 1, "pending": 1}
+
+
+def test_series(report):
+    levers = {s["lever"]: s["points"] for s in report.series["levers"]}
+    assert levers["duty"] == [["2025-01-02", 0, "threat-duty"], ["2025-02-09", 25, "pause-duty"],
+                              ["2025-03-20", 0, "extend-duty"], ["2025-04-30", 10, "reduce-duty"]]
+    assert "guard" not in levers  # a deployment lever has no rate
+    figures = {s["kind"]: [p[:2] for p in s["points"]] for s in report.series["figures"]}
+    assert figures["troops"] == [["2025-01-11", 4000], ["2025-01-15", 5000]]
+    assert figures["labs"] == [["2025-02-10", 3], ["2025-02-20", 40]]  # the statistic is a total to date
+    assert figures["kg"] == [["2025-10-01", 100]]  # Carpania's 50 kg are not the targeted side's
+
+
+# -- renderings ---------------------------------------------------------------------------------------------
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v is not None]
+
+
+def test_html_is_self_contained_and_escaped(report):
+    page = report.to_html()
+    parser = _Links()
+    parser.feed(page)
+    assert parser.urls and all(u.startswith(("data:", "#")) for u in parser.urls)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "<i>" not in page and "&lt;i&gt;earned&lt;/i&gt;" in page
+    assert "data:image/svg+xml;base64," in page
+
+
+def test_markdown_and_text(report):
+    md = report.to_markdown(chart_src="audit.svg")
+    assert "![Lever rates against cumulative security figures](audit.svg)" in md
+    assert "<script>" not in md and "<i>" not in md
+    assert "| disputed | 1 | 20% |" in md
+    text = report.to_text()
+    assert "pause-duty (reprieve, duty): GRANTED ON A PLEDGE" in text
+    assert "threat-levy: 40% on levy: delayed to 2025-09-01, not carried out" in text
+
+
+def test_csv_rows(report):
+    rows = list(csv.DictReader(io.StringIO(report.to_csv())))
+    assert rows == [{k: str(v) for k, v in r.items()} for r in report.to_csv_rows()]
+    by_id = {(r["section"], r["id"]): r for r in rows}
+    assert by_id[("relief", "exempt-duty")]["verdict"] == "evidenced"
+    assert by_id[("relief", "exempt-duty")]["related"] == "stats-1;raid-1"
+    assert by_id[("threat", "threat-quota")]["verdict"] == "withdrawn"
+    assert by_id[("pledge", "pledge-guards")]["related"] == "deploy-a;deploy-b"
+
+
+# -- the command --------------------------------------------------------------------------------------------
+
+def run(*args):
+    return CliRunner().invoke(main, ["audit", *map(str, args)], catch_exceptions=False)
+
+
+def test_cli_json_equals_to_dict(report):
+    result = run("--timeline", AUDIT, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == report.to_dict()
+
+
+def test_cli_strict_exit_codes():
+    assert run("--timeline", AUDIT).exit_code == 0
+    assert run("--timeline", AUDIT, "--strict").exit_code == 1
+    assert run("--timeline", DATA / "small.yaml", "--strict").exit_code == 0  # nothing unexplained there
+
+
+def test_cli_bad_input_exits_2(tmp_path):
+    bad = run("--timeline", AUDIT, "--chart", tmp_path / "chart.gif")
+    assert bad.exit_code == 2 and "chart.gif" in bad.stderr and not (tmp_path / "chart.gif").exists()
+    assert run("--timeline", AUDIT, "--window", "-3").exit_code == 2
+    assert run("--graph", tmp_path / "missing.ttl").exit_code == 2
+
+
+def test_cli_writes_report_and_chart(tmp_path):
+    out, chart = tmp_path / "audit.md", tmp_path / "audit.svg"
+    result = run("--timeline", AUDIT, "--format", "md", "--out", out, "--chart", chart)
+    assert result.exit_code == 0
+    assert "](audit.svg)" in out.read_text()
+    assert ET.parse(chart).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    png = tmp_path / "audit.png"
+    assert run("--timeline", AUDIT, "--chart", png, "--out", tmp_path / "a.txt").exit_code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_same_report_from_a_turtle_file(tmp_path, report):
+    ttl = tmp_path / "x.ttl"
+    assert CliRunner().invoke(main, ["build", "--timeline", str(AUDIT), "--out", str(ttl)]).exit_code == 0
+    result = run("--graph", ttl, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == report.to_dict()
+
+
+# -- the bundled timeline: the issue's examples ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled():
+    return audit(read_graph(timeline=read_bundled()))
+
+
+def _relief_on(report, date, etype):
+    [r] = [r for r in report.reliefs if r["event"]["earliest"] == date and r["event"]["type"] == etype]
+    return r
+
+
+def test_bundled_february_pause_granted_on_the_troop_pledge(bundled):
+    r = _relief_on(bundled, "2025-02-03", "reprieve")
+    assert r["verdict"] == "pledge"
+    [link] = [k for k in r["links"] if k["kind"] == "pledge"]
+    assert link["quantity"]["troops"] == 10000
+    delivery = link["delivery"]
+    assert delivery["status"] == "delivered"
+    assert [d["event"]["earliest"] for d in delivery["deliveries"]] == ["2025-02-04", "2025-02-05"]
+    assert all(d["event"]["type"] == "troop-deployment" for d in delivery["deliveries"])
+
+
+def test_bundled_march_exemption_evidenced_by_fentanyl_figures(bundled):
+    r = _relief_on(bundled, "2025-03-06", "exemption")
+    assert r["verdict"] == "evidenced"
+    figures = [k for k in r["links"] if k["kind"] == "figures"]
+    assert figures and all(k["sourced"] for k in figures)
+    assert any(c["claimed_by"]["name"] == "Claudia Sheinbaum" for k in figures for c in k["chain"])
+    transfer = [c for c in r["candidates"] if c["event"]["type"] == "extradition"]
+    assert [(c["event"]["earliest"], c["lag_days"]) for c in transfer] == [("2025-02-27", 7)]
+
+
+def test_bundled_july_extension_disputed(bundled):
+    r = _relief_on(bundled, "2025-07-31", "extension")
+    assert r["verdict"] == "disputed"
+    [claim] = [c for c in r["claims"] if c["disputed_by"]]
+    assert claim["claimed_by"]["name"] == "Donald Trump"
+    assert [a["name"] for a in claim["disputed_by"]] == ["Claudia Sheinbaum"]
+
+
+def test_bundled_july_threat_delayed_never_carried_out(bundled):
+    [t] = [t for t in bundled.threats if t["event"]["earliest"] == "2025-07-11" and t["rate"] == 30]
+    assert t["status"] == "delayed"
+    assert t["rate_carried_out"] is None
+    assert "2025-07-31" in [x["event"]["earliest"] for x in t["settled_by"]]

@@ -1,0 +1,141 @@
+"""The `parley` command line: `build` (formats, --out, folders, the default timeline) and the shell around it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from parley import __version__
+from parley.cli import main
+from parley.events.read import read_timeline
+from parley.graph.export import rdf_graph
+
+DATA = Path(__file__).parent / "data"
+SMALL = DATA / "small.yaml"
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def small_graph():
+    return rdf_graph(read_timeline([SMALL]))
+
+
+def parse(text: str, fmt: str) -> Graph:
+    if fmt == "trig":
+        ds = Dataset()
+        ds.parse(data=text, format="trig")
+        return ds.graph(URIRef("https://example.org/small/graph"))
+    return Graph().parse(data=text, format=RDFLIB_FORMATS[fmt])
+
+
+def test_help_and_version():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "build" in result.output and "validate" in result.output
+    assert run("-h").output == result.output
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("fmt", list(RDFLIB_FORMATS))
+def test_build_writes_each_format_to_stdout(small_graph, fmt):
+    result = run("build", "--timeline", SMALL, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert isomorphic(parse(result.stdout, fmt), small_graph)
+
+
+def test_build_defaults_to_turtle_on_stdout(small_graph):
+    result = run("build", "--timeline", SMALL)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("@prefix")
+    assert isomorphic(Graph().parse(data=result.stdout, format="turtle"), small_graph)
+
+
+def test_build_out_writes_the_file_and_nothing_on_stdout(tmp_path, small_graph):
+    out = tmp_path / "small.ttl"
+    result = run("build", "--timeline", SMALL, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert isomorphic(Graph().parse(out, format="turtle"), small_graph)
+    assert [p.name for p in tmp_path.iterdir()] == ["small.ttl"]  # no temporary file left behind
+
+
+def test_build_out_dash_is_stdout():
+    assert run("build", "--timeline", SMALL, "--out", "-").stdout == run("build", "--timeline", SMALL).stdout
+
+
+def test_bad_input_leaves_an_existing_output_untouched(tmp_path):
+    out = tmp_path / "graph.ttl"
+    out.write_text("previous contents\n")
+    result = run("build", "--timeline", DATA / "bad" / "impossible-date.yaml", "--out", out)
+    assert result.exit_code == 2
+    assert out.read_text() == "previous contents\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def test_a_folder_is_read_as_its_yaml_files_in_name_order(tmp_path, small_graph):
+    lines = SMALL.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = lines.index("events:\n")
+    # b.yaml holds the header, a.yaml the events: name order must not matter to the result
+    (tmp_path / "b.yaml").write_text("".join(lines[:cut]), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("timeline: {id: small}\n" + "".join(lines[cut:]), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a timeline")
+    result = run("build", "--timeline", tmp_path, "--format", "nt")
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(data=result.stdout, format="nt")
+    # same graph except where things were written (parley:definedAt names the files)
+    assert len(g) == len(small_graph)
+    defined_at = "<https://w3id.org/parley/ontology#definedAt>"
+    assert f'<https://example.org/small/event/threat-1> {defined_at} "{tmp_path / "a.yaml"}:3" .' in result.stdout
+    assert f'<https://example.org/small/actor/alice> {defined_at} "{tmp_path / "b.yaml"}:4" .' in result.stdout
+
+
+def test_several_timeline_options_make_one_timeline(tmp_path):
+    shutil.copy(SMALL, tmp_path / "small.yaml")
+    (tmp_path / "more.yaml").write_text(
+        "timeline: {id: small}\nevents:\n"
+        "  - {id: call-9, date: 2025-05-01, type: call, actors: [alice, bob], summary: A call.}\n", encoding="utf-8")
+    result = run("build", "--timeline", tmp_path / "small.yaml", "--timeline", tmp_path / "more.yaml", "--format", "nt")
+    assert result.exit_code == 0, result.output
+    assert "<https://example.org/small/event/call-9>" in result.stdout
+    assert "<https://example.org/small/event/threat-1>" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--timeline", "{tmp}/missing.yaml"], "{tmp}/missing.yaml: no such file"),
+    (["--timeline", "{tmp}"], "{tmp}: folder has no .yaml timeline files"),
+    (["--timeline", str(SMALL), "--out", "{tmp}/no/such/folder/x.ttl"],
+     "{tmp}/no/such/folder/x.ttl: folder {tmp}/no/such/folder does not exist"),
+    (["--timeline", str(SMALL), "--out", "{tmp}"], "{tmp}: is a directory"),
+])
+def test_bad_paths_exit_2_with_a_message(tmp_path, args, message):
+    result = run("build", *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [message.replace("{tmp}", str(tmp_path))]
+
+
+def test_unknown_format_is_a_usage_error():
+    result = run("build", "--timeline", SMALL, "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.stderr
+
+
+def test_build_without_timeline_uses_the_bundled_one():
+    from parley.events.read import bundled_paths
+
+    if not bundled_paths():
+        pytest.skip("the bundled timeline has not landed yet")
+    result = run("build", "--format", "nt")
+    assert result.exit_code == 0, result.output
+    assert "<https://w3id.org/parley/timeline/us-mexico-2025/>" in result.stdout
+    assert "parley/events/data/us-mexico-2025/" in result.stdout

@@ -1,0 +1,128 @@
+"""Deriving outcomes: the state of a lever after each event, and when that state holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from parley.events.model import Actor, DateSpec, Event, Lever, Timeline
+from parley.events.outcomes import Outcome, event_order, outcomes
+from parley.events.read import read_timeline
+
+D = dt.date
+SMALL = Path(__file__).parent / "data" / "small.yaml"
+
+
+def ev(ident, day, etype, *, lever="duty", **kw) -> Event:
+    return Event(ident, DateSpec.day(day), etype, "s", ("a",), lever=lever, **kw)
+
+
+def timeline(*events: Event, scope="all goods") -> Timeline:
+    return Timeline(
+        "t", actors={"a": Actor("a", "A", "person")},
+        levers={"duty": Lever("duty", "tariff", "Duty", scope=scope), "guard": Lever("guard", "troop-deployment", "G")},
+        events={e.id: e for e in events})
+
+
+def states(t: Timeline) -> dict[str, tuple]:
+    return {o.event: (o.status, o.rate, o.valid_from, o.valid_until) for o in outcomes(t)}
+
+
+def test_small_timeline_outcomes():
+    got = {o.event: o for o in outcomes(read_timeline([SMALL]))}
+    assert got["threat-1"] == Outcome("threat-1", "duty", "threatened", 20, "all goods", D(2025, 1, 5), D(2025, 1, 13))
+    # Paused on the 13th, before it took effect on the 15th: the in-force state never held.
+    assert got["impose-1"] == Outcome("impose-1", "duty", "in-force", 20, "all goods", D(2025, 1, 15), D(2025, 1, 15))
+    assert got["pause-1"] == Outcome("pause-1", "duty", "paused", 20, "all goods", D(2025, 1, 13), D(2025, 2, 13))
+    assert got["exempt-1"] == Outcome("exempt-1", "duty", "in-force", 20, "goods outside the trade pact",
+                                      D(2025, 3, 6), D(2025, 4, 1))
+    assert got["extend-1"] == Outcome("extend-1", "duty", "paused", 20, "goods outside the trade pact",
+                                      D(2025, 4, 1), D(2025, 6, 30))
+    assert got["deploy-1"].status == "in-force" and got["deploy-1"].quantity == {"troops": 5000}
+    # A lever-less security action with a quantity: an outcome without a state.
+    assert got["raid-1"] == Outcome("raid-1", None, None, None, None, D(2025, 2, 1), None, {"labs": 3})
+    # Statistics and commitments change no lever.
+    assert "stats-1" not in got and "pledge-1" not in got
+
+
+def test_outcomes_come_in_event_order():
+    t = read_timeline([SMALL])
+    order = [e.id for e in sorted(t.events.values(), key=event_order)]
+    got = [o.event for o in outcomes(t)]
+    assert got == [i for i in order if i in got]
+
+
+def test_a_state_holds_until_the_next_change_takes_effect():
+    t = timeline(ev("t1", D(2025, 1, 1), "threat", rate=25),
+                 ev("i1", D(2025, 2, 1), "tariff-imposition", rate=25, effective=D(2025, 2, 4)),
+                 ev("r1", D(2025, 3, 1), "tariff-reduction", rate=10))
+    assert states(t) == {
+        "t1": ("threatened", 25, D(2025, 1, 1), D(2025, 2, 4)),
+        "i1": ("in-force", 25, D(2025, 2, 4), D(2025, 3, 1)),
+        "r1": ("reduced", 10, D(2025, 3, 1), None),
+    }
+
+
+def test_a_pause_ends_at_its_until_or_the_next_change_whichever_is_first():
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("p1", D(2025, 2, 1), "reprieve", until=D(2025, 3, 1)),
+                 ev("x1", D(2025, 2, 20), "extension", until=D(2025, 4, 1)))
+    assert states(t) == {
+        "i1": ("in-force", 25, D(2025, 1, 1), D(2025, 2, 1)),
+        "p1": ("paused", 25, D(2025, 2, 1), D(2025, 2, 20)),
+        "x1": ("paused", 25, D(2025, 2, 20), D(2025, 4, 1)),
+    }
+
+
+def test_reduction_to_zero_withdraws_and_exemption_without_rate_exempts():
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("x1", D(2025, 2, 1), "exemption"),
+                 ev("r1", D(2025, 3, 1), "tariff-reduction", rate=0))
+    assert states(t) == {
+        "i1": ("in-force", 25, D(2025, 1, 1), D(2025, 2, 1)),
+        "x1": ("exempted", 25, D(2025, 2, 1), D(2025, 3, 1)),
+        "r1": ("withdrawn", 0, D(2025, 3, 1), None),
+    }
+
+
+def test_exemption_with_rate_keeps_the_rest_in_force_on_its_scope():
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("x1", D(2025, 2, 1), "exemption", rate=10, scope="energy"))
+    (first, second) = outcomes(t)
+    assert (first.scope, second.status, second.rate, second.scope) == ("all goods", "in-force", 10, "energy")
+
+
+def test_an_agreement_withdraws_a_threat_but_not_a_tariff_in_force():
+    threatened = timeline(ev("t1", D(2025, 1, 1), "threat", rate=5), ev("g1", D(2025, 1, 9), "agreement"))
+    assert states(threatened)["g1"] == ("withdrawn", 5, D(2025, 1, 9), None)
+    in_force = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=5), ev("g1", D(2025, 1, 9), "agreement"))
+    assert "g1" not in states(in_force)
+
+
+def test_a_threat_does_not_lower_a_tariff_in_force():
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25), ev("t1", D(2025, 2, 1), "threat", rate=30))
+    assert states(t) == {"i1": ("in-force", 25, D(2025, 1, 1), None)}
+
+
+def test_levers_are_independent_and_events_without_a_lever_change_none():
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("d1", D(2025, 1, 5), "troop-deployment", lever="guard", quantity={"troops": 100}),
+                 ev("c1", D(2025, 1, 6), "call", lever=None),
+                 ev("s1", D(2025, 1, 7), "seizure", lever=None))
+    got = {o.event: o for o in outcomes(t)}
+    assert set(got) == {"i1", "d1"}
+    assert got["i1"].valid_until is None
+    assert (got["d1"].lever, got["d1"].status, got["d1"].quantity) == ("guard", "in-force", {"troops": 100})
+
+
+def test_ties_on_the_same_day_break_by_id():
+    t = timeline(ev("b", D(2025, 1, 1), "tariff-imposition", rate=25), ev("a", D(2025, 1, 1), "threat", rate=25))
+    # 'a' (the threat) comes first, so the imposition is the state that remains.
+    assert states(t) == {"a": ("threatened", 25, D(2025, 1, 1), D(2025, 1, 1)),
+                         "b": ("in-force", 25, D(2025, 1, 1), None)}
+
+
+def test_valid_until_never_precedes_valid_from():
+    t = read_timeline([SMALL])
+    for o in outcomes(t):
+        assert o.valid_until is None or o.valid_until >= o.valid_from, o

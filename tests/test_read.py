@@ -1,0 +1,256 @@
+"""Reading timeline files: what a valid file becomes. (Malformed files: tests/test_bad_inputs.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from parley.events.model import EVENT_TYPES, DateSpec, Loc, Source
+from parley.events.read import TimelineError, bundled_paths, read_bundled, read_timeline
+
+SMALL = Path(__file__).parent / "data" / "small.yaml"
+D = dt.date
+
+HEAD = "timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: person}\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "t.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def one_event(tmp_path: Path, fields: str) -> dict:
+    """Read a timeline of one event with these extra flow-mapping fields; return the event."""
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, type: call, actors: [a], summary: s, " + fields + "}\n")
+    return read_timeline([path]).events["e1"]
+
+
+@pytest.fixture(scope="module")
+def small():
+    return read_timeline([SMALL])
+
+
+def test_small_timeline_reads_everything(small):
+    assert small.id == "small"
+    assert small.title == "Small test negotiation"
+    assert small.base == "https://example.org/small/"
+    assert list(small.actors) == ["alice", "bob", "aland", "borduria"]
+    assert list(small.levers) == ["duty", "guard"]
+    assert list(small.events) == ["threat-1", "impose-1", "pledge-1", "pause-1", "deploy-1", "raid-1", "stats-1",
+                                  "exempt-1", "extend-1"]
+    assert len(small.links) == 4
+    assert small.files == (str(SMALL),)
+
+
+def test_small_timeline_field_values(small):
+    alice = small.actors["alice"]
+    assert (alice.name, alice.kind, alice.country, alice.role) == ("Alice", "person", "AA", "President of Aland")
+    duty = small.levers["duty"]
+    assert (duty.kind, duty.imposed_by, duty.target, duty.legal_basis, duty.scope) == (
+        "tariff", "aland", "borduria", "Emergency Act", "all goods")
+    impose = small.events["impose-1"]
+    assert impose.date == DateSpec.day(D(2025, 1, 10))
+    assert (impose.type, impose.rate, impose.effective, impose.lever) == (
+        "tariff-imposition", 20, D(2025, 1, 15), "duty")
+    assert impose.actors == ("alice",) and impose.targets == ("borduria",)
+    assert small.events["pause-1"].until == D(2025, 2, 13)
+    pledge = small.events["pledge-1"]
+    assert (pledge.promises, pledge.quantity) == ("troop-deployment", {"troops": 5000})
+    assert small.events["stats-1"].quantity == {"labs": 40, "arrests": 120}
+    assert small.events["threat-1"].sources == (
+        Source("https://example.org/news/1", "Threat", "Example News", D(2025, 1, 5)),)
+    assert small.events["deploy-1"].note == "Sources differ on the day."
+
+
+def test_uncertain_and_month_dates(small):
+    assert small.events["deploy-1"].date == DateSpec(D(2025, 1, 14), D(2025, 1, 15), "range")
+    assert small.events["raid-1"].date == DateSpec(D(2025, 2, 1), D(2025, 2, 28), "month")
+
+
+@pytest.mark.parametrize("month, last", [("2024-02", 29), ("2025-02", 28), ("2025-04", 30), ("2025-12", 31),
+                                         ("9999-12", 31)])
+def test_month_precision_covers_the_whole_month(tmp_path, month, last):
+    date = one_event(tmp_path, f"date: {month}").date
+    year, mon = map(int, month.split("-"))
+    assert date == DateSpec(D(year, mon, 1), D(year, mon, last), "month")
+
+
+def test_links_get_ids_confidence_and_claimants(small):
+    by_id = {link.id: link for link in small.links}
+    assert set(by_id) == {"pledge-1.in-exchange-for.pause-1", "pledge-1.delivered-by.deploy-1", "stats-to-exempt",
+                          "raid-1.in-exchange-for.extend-1"}
+    assert by_id["pledge-1.in-exchange-for.pause-1"].confidence == "high"
+    assert by_id["pledge-1.delivered-by.deploy-1"].confidence == 0.8
+    assert by_id["raid-1.in-exchange-for.extend-1"].disputed_by == ("bob",)
+    assert by_id["stats-to-exempt"].claimed_by == "alice"
+
+
+def test_a_second_claim_of_the_same_link_is_named_by_its_claimant(tmp_path):
+    path = write(tmp_path, HEAD + "  - {id: b, name: B, kind: person}\nevents:\n"
+                 "  - {id: e1, date: 2025-01-01, type: call, actors: [a], summary: s}\n"
+                 "  - {id: e2, date: 2025-01-02, type: call, actors: [a], summary: s}\n"
+                 "links:\n"
+                 "  - {cause: e1, effect: e2, relation: causes, claimed_by: a}\n"
+                 "  - {cause: e1, effect: e2, relation: causes, claimed_by: b}\n")
+    t = read_timeline([path])
+    assert [link.id for link in t.links] == ["e1.causes.e2", "e1.causes.e2.by.b"]
+
+
+def test_locations_are_file_and_line(small):
+    assert small.actors["alice"].loc == Loc(str(SMALL), 4)
+    assert small.events["threat-1"].loc == Loc(str(SMALL), 12)
+    assert small.links[0].loc == Loc(str(SMALL), 89)
+    assert small.loc_of("duty") == Loc(str(SMALL), 9)
+
+
+def test_display_names_replace_paths_in_locations(tmp_path):
+    t = read_timeline([SMALL], display_names=["timelines/small.yaml"])
+    assert t.events["threat-1"].loc == Loc("timelines/small.yaml", 12)
+    assert t.files == ("timelines/small.yaml",)
+
+
+def test_a_timeline_split_over_files_equals_the_single_file(tmp_path, small):
+    lines = SMALL.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = lines.index("events:\n")
+    events_start = lines[cut:]
+    links_at = events_start.index("links:\n")
+    first = write(tmp_path, "".join(lines[:cut]), "a.yaml")
+    second = write(tmp_path, "timeline: {id: small}\n" + "".join(events_start[:links_at]), "b.yaml")
+    third = write(tmp_path, "timeline: {id: small}\n" + "".join(events_start[links_at:]), "c.yaml")
+    split = read_timeline([first, second, third])
+    assert split == small
+    assert split.files == (str(first), str(second), str(third))
+    assert split.events["threat-1"].loc == Loc(str(second), 3)
+    assert split.links[0].loc.file == str(third)
+
+
+def test_headers_of_several_files_must_agree(tmp_path):
+    a = write(tmp_path, "timeline: {id: t, title: One}\n", "a.yaml")
+    b = write(tmp_path, "timeline: {id: t, title: Two}\n", "b.yaml")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([a, b])
+    assert info.value.lines() == [f"{b}:1: timeline 'title' 'Two' differs from 'One' at {a}:1"]
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path):
+    path = write(tmp_path, HEAD + "events:\n"
+                 "  - {id: e1, date: 2025-02-30, type: call, actors: [a], summary: s}\n"
+                 "  - {id: e2, date: 2025-01-01, type: cal, actors: [a], summary: s}\n"
+                 "  - {id: e3, date: 2025-01-01, type: call, actors: [a], summary: s, rate: -1}\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert [(loc.line, msg.split(":")[0]) for loc, msg in info.value.problems] == [
+        (5, "event 'e1' 'date'"), (6, "event 'e2' 'type'"), (7, "event 'e3' 'rate'")]
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_every_event_type_is_read(tmp_path, event_type):
+    extra = ", promises: lab-raid" if event_type == "commitment" else ""
+    path = write(tmp_path, HEAD + f"events:\n  - {{id: e1, date: 2025-01-01, type: {event_type}, actors: [a], "
+                                  f"summary: s{extra}}}\n")
+    assert read_timeline([path]).events["e1"].type == event_type
+
+
+def test_yaml_1_1_traps_stay_text(tmp_path):
+    # Norway's code, an ISO date in a summary and a yes/no word must reach the model as written.
+    path = write(tmp_path, "timeline: {id: t}\nactors:\n  - {id: a, name: yes, kind: person, country: NO}\n"
+                 "events:\n  - {id: e1, date: 2025-01-01, type: call, actors: [a], summary: 2025-01-01}\n")
+    t = read_timeline([path])
+    assert t.actors["a"].country == "NO"
+    assert t.actors["a"].name == "yes"
+    assert t.events["e1"].summary == "2025-01-01"
+
+
+def test_numbers_and_confidences(tmp_path):
+    e = one_event(tmp_path, "date: 2025-01-01, rate: 12.5, quantity: {kg: 1.5, troops: 0}")
+    assert (e.rate, e.quantity) == (12.5, {"kg": 1.5, "troops": 0})
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, date: 2025-01-01, type: call, actors: [a], summary: s}\n"
+                 "links:\n  - {cause: e1, effect: e1, relation: causes, confidence: 1}\n"
+                 "  - {id: l2, cause: e1, effect: e1, relation: causes, confidence: 0}\n")
+    links = read_timeline([path]).links
+    assert [link.confidence for link in links] == [1.0, 0.0]
+    assert isinstance(links[0].confidence, float)
+
+
+def test_short_forms_for_one_actor_and_url_sources(tmp_path):
+    e = one_event(tmp_path, "date: 2025-01-01, targets: a, sources: ['https://example.org/x']")
+    assert e.targets == ("a",)
+    assert e.sources == (Source("https://example.org/x"),)
+
+
+def test_text_is_stripped(tmp_path):
+    assert one_event(tmp_path, "date: 2025-01-01, note: '  padded  '").note == "padded"
+
+
+def test_a_folder_or_no_file_is_bad_input(tmp_path):
+    with pytest.raises(TimelineError) as info:
+        read_timeline([tmp_path])
+    assert info.value.lines() == [f"{tmp_path}: is a directory, not a timeline file"]
+    with pytest.raises(TimelineError) as info:
+        read_timeline([])
+    assert info.value.lines() == ["no timeline files given"]
+
+
+def test_explicit_timestamp_with_a_time_is_not_a_date(tmp_path):
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, date: !!timestamp 2025-01-01T10:00:00, type: call, "
+                                  "actors: [a], summary: s}\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert info.value.problems[0][0] == Loc(str(path), 5)
+    assert "is not a date (expected YYYY-MM-DD)" in info.value.problems[0][1]
+
+
+def test_deep_nesting_is_bad_input_not_a_crash(tmp_path):
+    path = write(tmp_path, "timeline: " + "[" * 3000 + "]" * 3000 + "\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    # libyaml stops at its nesting limit; the pure-Python parser would hit Python's recursion limit
+    assert info.value.lines() in ([f"{path}:1: not valid YAML: exceeded maximum nesting depth"],
+                                  [f"{path}:1: not valid YAML: nested too deeply"])
+
+
+def test_bundled_timeline_reads_with_package_relative_names():
+    paths = bundled_paths()
+    if not paths:
+        pytest.skip("the bundled timeline has not landed yet")
+    t = read_bundled()
+    assert t.id == "us-mexico-2025"
+    assert t.files == tuple(f"parley/events/data/us-mexico-2025/{p.name}" for p in paths)
+    assert all(e.loc.file.startswith("parley/events/data/us-mexico-2025/") for e in t.events.values())
+
+
+def test_a_numeric_id_can_be_referred_to(tmp_path):
+    path = write(tmp_path, "timeline: {id: t}\nactors:\n  - {id: 12, name: A, kind: person}\nevents:\n"
+                 "  - {id: 7, date: 2025-01-01, type: call, actors: [12], targets: 12, summary: s}\n")
+    t = read_timeline([path])
+    assert list(t.actors) == ["12"]
+    assert (t.events["7"].actors, t.events["7"].targets) == (("12",), ("12",))
+
+
+def test_a_bad_actor_list_is_reported_once(tmp_path):
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, date: 2025-01-01, type: call, actors: {a: 1}, summary: s}\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert info.value.lines() == [f"{path}:5: event 'e1' 'actors' must be a list of ids, not a mapping"]
+
+
+@pytest.mark.parametrize("written, ident", [("007", "007"), ("0700", "0700"), ("0x1F", "0x1F"), ("1_000", "1_000"),
+                                            ("12", "12"), ("1e3", "1e3")])
+def test_numeric_looking_ids_stay_as_written(tmp_path, written, ident):
+    # YAML 1.1 would read 0700 as 448 and 0x1F as 31: an id must not change under the analyst's feet
+    path = write(tmp_path, HEAD + f"events:\n  - {{id: {written}, date: 2025-01-01, type: call, actors: [a], "
+                                  "summary: s}\nlinks:\n"
+                                  f"  - {{cause: {written}, effect: {written}, relation: causes}}\n")
+    t = read_timeline([path])
+    assert list(t.events) == [ident]
+    assert t.links[0].cause == ident
+
+
+def test_sexagesimal_is_not_an_id(tmp_path):
+    path = write(tmp_path, HEAD + "events:\n  - {id: 1:30, date: 2025-01-01, type: call, actors: [a], summary: s}\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert info.value.problems[0][1].startswith("event 'id': '1:30' is not a valid id")

@@ -1,0 +1,224 @@
+"""Stores: parsing --store, atomic loads into Oxigraph (memory and on disk), endpoint errors, `parley load`.
+
+The differential tests against a real Oxigraph server are in tests/test_queries_differential.py.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset
+
+from parley.cli import main
+from parley.events.read import read_timeline
+from parley.graph.build import graph_iri, triples
+from parley.graph.query import QueryError, run_query
+from parley.graph.store import (
+    LOADING, Endpoint, EndpointStore, StoreError, StoreSpec, default_update_url, load, open_dataset, parse_store, read_graph,
+    replace_graph,
+)
+
+SMALL = Path(__file__).parent / "data" / "small.yaml"
+
+
+@pytest.fixture(scope="module")
+def small_timeline():
+    return read_timeline([SMALL])
+
+
+def quads(ds) -> set:
+    return {(s, p, o, str(getattr(g, "identifier", g))) for s, p, o, g in ds.quads((None, None, None, None))}
+
+
+def graphs_of(ds) -> set[str]:
+    return {g.value for g in ds.store._inner.named_graphs()}
+
+
+def failing(stream, after: int):
+    """The triples of `stream`, then an error after `after` of them (a load interrupted half way)."""
+    for i, t in enumerate(stream):
+        if i == after:
+            raise KeyboardInterrupt("interrupted")
+        yield t
+
+
+# --- --store ------------------------------------------------------------------------------------------------
+
+def test_parse_store():
+    assert parse_store("memory") == StoreSpec("memory")
+    assert parse_store("oxigraph:some/dir") == StoreSpec("oxigraph", "some/dir")
+    assert parse_store("sparql:http://h:7878/query") == StoreSpec("sparql", "http://h:7878/query")
+    assert parse_store("sparql:http://h/q|http://h/u") == StoreSpec("sparql", "http://h/q", "http://h/u")
+    for bad in ("disk", "oxigraph:", "sparql:ftp://h/q", "fuseki:http://h", "sparql:http://h/q|nope"):
+        with pytest.raises(StoreError, match="--store"):
+            parse_store(bad)
+
+
+def test_default_update_url():
+    assert default_update_url("http://h:7878/query") == "http://h:7878/update"
+    assert default_update_url("http://h/ds/sparql") == "http://h/ds/update"
+    assert default_update_url("http://h/sparql-endpoint") == "http://h/sparql-endpoint"
+
+
+# --- atomic loads into Oxigraph -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_load_replaces_a_timeline_graph(tmp_path, small_timeline, kind):
+    ds = open_dataset(StoreSpec(kind, str(tmp_path / "kg") if kind == "oxigraph" else None))
+    name = graph_iri(small_timeline)
+    assert replace_graph(ds, name, triples(small_timeline)) == (320, False)
+    first = quads(ds)
+    assert replace_graph(ds, name, triples(small_timeline), batch_size=7) == (320, True)
+    assert quads(ds) == first and len(first) == 320
+    assert graphs_of(ds) == {str(name)}
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_interrupted_load_leaves_the_store_as_it_was(tmp_path, small_timeline, kind):
+    ds = open_dataset(StoreSpec(kind, str(tmp_path / "kg") if kind == "oxigraph" else None))
+    name = graph_iri(small_timeline)
+    # a new graph: removed again
+    with pytest.raises(KeyboardInterrupt):
+        replace_graph(ds, name, failing(triples(small_timeline), 150), batch_size=50)
+    assert quads(ds) == set()
+    # an existing graph: untouched, and no temporary graph left behind
+    replace_graph(ds, name, triples(small_timeline))
+    before = quads(ds)
+    with pytest.raises(KeyboardInterrupt):
+        replace_graph(ds, name, failing(triples(small_timeline), 300), batch_size=50)
+    assert quads(ds) == before
+    assert not any(g.startswith(LOADING) for g in graphs_of(ds))
+    with pytest.raises(StoreError, match="not an RDF term"):
+        replace_graph(ds, name, iter([(1, 2, 3)]))
+    assert quads(ds) == before
+
+
+def test_load_into_a_directory_and_read_it_back(tmp_path, small_timeline):
+    spec = f"oxigraph:{tmp_path / 'kg'}"
+    seen = []
+    report = load(spec, small_timeline, progress=seen.append, batch_size=100)
+    assert report.to_dict() == {"store": spec, "graph": "https://example.org/small/graph", "triples": 320,
+                                "replaced": False}
+    assert seen == [100, 200, 300, 320]
+    assert load(spec, small_timeline).replaced
+    graph = read_graph(store=spec)
+    assert len(graph) == 320
+    assert [r["relief_id"].toPython() for r in run_query(graph, "security-before-relief")] == ["pause-1", "extend-1"]
+
+
+def test_load_needs_a_persistent_store(small_timeline, tmp_path):
+    with pytest.raises(StoreError, match="memory"):
+        load("memory", small_timeline)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="not a directory"):
+        load(f"oxigraph:{tmp_path / 'file'}", small_timeline)
+
+
+# --- endpoints that fail ------------------------------------------------------------------------------------
+
+class _Answer(BaseHTTPRequestHandler):
+    status = 500
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b"storage on fire"
+        self.send_response(self.status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def answering():
+    """A local HTTP server answering every POST with the status set on it; stopped after the test."""
+    servers = []
+
+    def start(status: int) -> str:
+        handler = type("Handler", (_Answer,), {"status": status})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/query"
+
+    yield start
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("status", [404, 500, 503])
+def test_endpoint_status_errors_name_url_and_status(answering, status):
+    url = answering(status)
+    with pytest.raises(StoreError) as e:
+        read_graph(store=f"sparql:{url}")
+    assert str(e.value).startswith(f"{url}: HTTP {status}") and "storage on fire" in str(e.value)
+
+
+def test_endpoint_refusing(small_timeline):
+    url = f"http://127.0.0.1:{free_port()}/query"
+    with pytest.raises(StoreError, match=f"^{url}: cannot connect"):
+        read_graph(store=f"sparql:{url}")
+    with pytest.raises(StoreError, match="cannot connect"):
+        load(f"sparql:{url}", small_timeline)
+
+
+def test_endpoint_timing_out():
+    with socket.socket() as listener:  # accepts connections, never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+        with pytest.raises(StoreError, match=rf"^{url}: no answer within 0.3 s"):
+            Endpoint(url, timeout=0.3).select("ASK {}")
+
+
+def test_cli_endpoint_errors_exit_2(answering, monkeypatch):
+    url = answering(502)
+    r = CliRunner().invoke(main, ["query", "unsourced", "--store", f"sparql:{url}"])
+    assert r.exit_code == 2 and f"{url}: HTTP 502" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["load", "--store", f"sparql:{url}", "--timeline", str(SMALL)])
+    assert r.exit_code == 2 and f"{url}: HTTP 502" in r.output
+    monkeypatch.setenv("PARLEY_SPARQL_TIMEOUT", "soon")
+    r = CliRunner().invoke(main, ["query", "unsourced", "--store", f"sparql:{url}"])
+    assert r.exit_code == 2 and "PARLEY_SPARQL_TIMEOUT" in r.output
+
+
+# --- parley load ----------------------------------------------------------------------------------------------
+
+def test_cli_load(tmp_path):
+    spec = f"oxigraph:{tmp_path / 'kg'}"
+    r = CliRunner().invoke(main, ["load", "--store", spec, "--timeline", str(SMALL)])
+    assert r.exit_code == 0, r.output
+    # not a terminal: no progress bar, one line saying what was done
+    assert r.output == f"loaded https://example.org/small/graph in {spec}: 320 triples\n"
+    r = CliRunner().invoke(main, ["load", "--store", spec, "--timeline", str(SMALL), "--format", "json"])
+    assert r.exit_code == 0 and '"replaced": true' in r.output
+    r = CliRunner().invoke(main, ["query", "disputed-claims", "--store", spec, "--format", "csv"])
+    assert r.exit_code == 0 and "raid-1.in-exchange-for.extend-1" in r.output
+    r = CliRunner().invoke(main, ["load", "--store", "memory", "--timeline", str(SMALL)])
+    assert r.exit_code == 2 and "nothing would be kept" in r.output
+
+
+def test_query_error_on_an_unknown_store_kind():
+    r = CliRunner().invoke(main, ["query", "unsourced", "--store", "mongo:x"])
+    assert r.exit_code == 2 and "unknown store kind" in r.output
+
+
+def test_store_errors_reach_query_callers_as_query_errors(answering):
+    url = answering(500)
+    endpoint_graph = Dataset(store=EndpointStore(Endpoint(url), []), default_union=True)
+    with pytest.raises(QueryError, match=f"{url}: HTTP 500"):
+        run_query(endpoint_graph, "unsourced")
