@@ -465,5 +465,165 @@ def load_command(timelines, store, fmt):
         fail(str(e))
     click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else report.to_text(), nl=fmt == "json")
 
+
+# --- network analysis and export: parley analyze, parley export --------------------------------------------
+
+ANALYZE_FORMATS = ["text", "json", "csv"]
+analyze_format_option = click.option("--format", "fmt", type=click.Choice(ANALYZE_FORMATS), default="text",
+                                      show_default=True)
+
+
+def render_analysis(result, fmt: str) -> None:
+    """Print an analysis result: text, CSV, or JSON equal to its to_dict()."""
+    import json
+
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.to_csv() if fmt == "csv" else result.to_text(), nl=False)
+
+
+def run_analysis(name: str, *args, **kwargs):
+    """Call graph.analysis.NAME; bad ids, options and failing queries exit 2."""
+    from .graph import analysis
+    from .graph.query import QueryError
+
+    try:
+        return getattr(analysis, name)(*args, **kwargs)
+    except (analysis.AnalysisError, QueryError) as e:
+        fail(str(e))
+
+
+@main.group("analyze")
+def analyze():
+    """Analyse the causal network (networkx): centrality, paths, what-if, consistency, lags.
+
+    The network is projected from the RDF graph: events, actors, levers and sources as nodes; causal claims
+    (cause -> effect), participation, targets and levers as edges. Every subcommand takes --format text|json|csv.
+    """
+
+
+@analyze.command("centrality")
+@graph_source
+@click.option("--kind", type=click.Choice(["event", "actor", "lever"]), default="event", show_default=True,
+              help="Rank events, or actors (by the events they acted in), or levers (by the events that moved them).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N")
+@analyze_format_option
+def analyze_centrality(graph, kind, top, fmt):
+    """The events, actors and levers the negotiation turns on: betweenness and PageRank on the causal subgraph.
+
+    Betweenness is estimated from a seeded sample of events when there are more than 2,000.
+
+    \b
+    parley analyze centrality --top 5
+    parley analyze centrality --kind actor --format csv
+    """
+    render_analysis(run_analysis("centrality", graph, kind=kind, top=top), fmt)
+
+
+@analyze.command("paths")
+@graph_source
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--max-length", type=click.IntRange(min=1), default=6, show_default=True, metavar="K",
+              help="At most this many hops.")
+@click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N",
+              help="At most this many chains.")
+@analyze_format_option
+def analyze_paths(graph, source, target, max_length, limit, fmt):
+    """Every causal chain from event FROM to event TO, each hop with its claim, claimant and evidence.
+
+    \b
+    parley analyze paths pledge-1 pause-1
+    parley analyze paths threat-1 extend-1 --max-length 4 --format json
+    """
+    render_analysis(run_analysis("causal_paths", graph, source, target, max_length=max_length, limit=limit), fmt)
+
+
+@analyze.command("whatif")
+@graph_source
+@click.argument("ident", metavar="ID")
+@analyze_format_option
+def analyze_whatif(graph, ident, fmt):
+    """Which relief events lose all evidenced security support if event or claim ID is removed.
+
+    A relief event has evidenced security support when a security action, a pledge of one, or a statistic
+    reaches it through a chain of claims (other than 'prevents').
+
+    \b
+    parley analyze whatif pledge-1
+    parley analyze whatif stats-to-exempt --format json
+    """
+    render_analysis(run_analysis("what_if", graph, ident), fmt)
+
+
+@analyze.command("consistency")
+@graph_source
+@analyze_format_option
+def analyze_consistency(graph, fmt):
+    """Causal cycles, anachronisms (an effect dated before its cause) and claims whose events are missing.
+
+    Each finding names its claim ids and their file:line. Exit 0 when clean, 1 with findings.
+
+    \b
+    parley analyze consistency --graph merged.ttl
+    """
+    report = run_analysis("consistency", graph)
+    render_analysis(report, fmt)
+    sys.exit(0 if report.ok else 1)
+
+
+@analyze.command("lags")
+@graph_source
+@analyze_format_option
+def analyze_lags(graph, fmt):
+    """Days from cause to effect (earliest dates) by relation and by pair of event types: count, min, median, max.
+
+    \b
+    parley analyze lags --format csv
+    """
+    render_analysis(run_analysis("lags", graph), fmt)
+
+
+@main.command("export")
+@graph_source
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "ttl", "nt", "jsonld", "trig"]),
+              default="graphml", show_default=True)
+@click.option("--out", metavar="FILE|DIR", help="Where to write (default: stdout); for csv, a folder (made if missing).")
+def export_command(graph, fmt, out):
+    """Export the graph: the network for Gephi and Cytoscape (GraphML, GEXF), nodes.csv + edges.csv for
+    notebooks, or the RDF itself (Turtle, N-Triples, JSON-LD, TriG).
+
+    Nodes carry kind, id, type, group, label and dates; causal edges their claim, claimant, confidence,
+    evidence and whether they are disputed. Files are replaced only once fully written.
+
+    \b
+    parley export --format graphml --out negotiation.graphml
+    parley export --format gexf --out negotiation.gexf
+    parley export --format csv --out network/
+    parley export --store oxigraph:kg --format trig --out kg.trig
+    """
+    from .graph.export import export_files
+    from .graph.query import QueryError
+
+    if fmt == "csv" and out in (None, "-"):
+        fail("--format csv writes nodes.csv and edges.csv: give --out DIR")
+    try:
+        files = export_files(graph, fmt=fmt)
+    except QueryError as e:
+        fail(str(e))
+    if fmt != "csv":
+        write_output(next(iter(files.values())), out)
+        return
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        fail(f"{folder}: not a folder (--format csv writes nodes.csv and edges.csv into a folder)")
+    if not folder.parent.exists():
+        fail(f"{folder}: folder {folder.parent} does not exist")
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        write_file(folder / name, data)
+
+
 if __name__ == "__main__":
     main()

@@ -345,6 +345,7 @@ class AuditReport:
     threats: list[dict]
     summary: dict
     series: dict
+    _charts: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def unexplained(self) -> list[str]:
@@ -356,10 +357,12 @@ class AuditReport:
                 "threats": self.threats, "series": self.series}
 
     def chart(self, *, fmt: str = "svg") -> bytes:
-        """The rate/figures chart as PNG or SVG bytes (graph/chart.py)."""
+        """The rate/figures chart as PNG or SVG bytes (graph/chart.py), drawn once per format."""
         from .chart import chart_image
 
-        return chart_image(self.series, fmt=fmt)
+        if fmt not in self._charts:
+            self._charts[fmt] = chart_image(self.series, fmt=fmt)
+        return self._charts[fmt]
 
     # -- text ---------------------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> 
     matplotlib.use("Agg", force=True)
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     day = dt.date.fromisoformat
     last = max([day(p[0]) for s in (*series["levers"], *series["figures"]) for p in s["points"]]
@@ -75,6 +76,10 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> 
                             markevery=range(len(pts)), linestyle="-" if i % 20 < 10 else "--")
             if any(p[1] > 0 for s in series["figures"] for p in s["points"]):
                 bottom.set_yscale("log")
+                # plain labels: the default 10^n labels go through mathtext, most of the drawing time
+                bottom.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}"))
+                bottom.yaxis.set_minor_formatter(NullFormatter())
+                bottom.minorticks_off()
                 bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False,
                               ncol=1 if len(series["figures"]) <= 12 else 2)
             else:
@@ -82,7 +87,8 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> 
             bottom.set_ylabel("cumulative figure (log scale)")
             bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
             fig.autofmt_xdate()
-            fig.tight_layout()
+            # fixed margins (legends to the right): tight_layout measures every text, a third of the time
+            fig.subplots_adjust(left=0.07, right=0.76, top=0.95, bottom=0.11, hspace=0.08)
             buf = io.BytesIO()
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
             fig.savefig(buf, format=fmt, metadata=metadata, dpi=110)

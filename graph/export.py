@@ -1,4 +1,4 @@
-"""Serialise graphs: RDF formats here; network formats (GraphML, GEXF, CSV) join them as they land."""
+"""Serialise graphs: a timeline or a graph in RDF formats; the network (graph/network.py) as GraphML, GEXF, CSV."""
 
 from __future__ import annotations
 
@@ -34,3 +34,148 @@ def serialize(timeline, *, fmt: str = "turtle") -> str:
             named.add(t)
         return ds.serialize(format="trig")
     return g.serialize(format=fmt)
+
+
+# --- the graph a command read (a store or a file), as RDF ---------------------------------------------
+
+RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
+EXPORT_FORMATS = (*NETWORK_FORMATS, *RDF_FORMATS)
+
+
+def _plain(term):
+    # Oxigraph hands back simple literals typed xsd:string; the same literal, written without the datatype.
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def serialize_graph(graph, *, fmt: str = "turtle") -> str:
+    """An rdflib graph or dataset (a store's union, a file read) as text in an rdflib format name.
+
+    TriG keeps each named graph; the other formats write the union of them.
+    """
+    from rdflib import Dataset
+
+    from ..ontology.namespace import bind_prefixes
+
+    if fmt == "trig":
+        out = Dataset()
+        bind_prefixes(out)
+        if isinstance(graph, Dataset):
+            for s, p, o, ctx in graph.quads((None, None, None, None)):
+                name = getattr(ctx, "identifier", ctx)
+                out.graph(name).add((s, p, _plain(o)))
+        else:
+            named = out.graph(graph.identifier)
+            for s, p, o in graph:
+                named.add((s, p, _plain(o)))
+        return out.serialize(format="trig")
+    out = Graph()
+    bind_prefixes(out)
+    for s, p, o in graph.triples((None, None, None)):
+        out.add((s, p, _plain(o)))
+    return out.serialize(format=fmt)
+
+
+# --- the network (graph/network.py) for Gephi, Cytoscape and notebooks ----------------------------------
+
+NODE_COLUMNS = ("kind", "id", "type", "group", "label", "date", "date_latest", "precision", "promises", "summary",
+                "country", "role", "legal_basis", "scope", "publisher", "defined_at")
+EDGE_COLUMNS = ("relation", "causal", "claim", "claimant", "confidence", "confidence_level", "evidence", "disputed",
+                "disputed_by", "sources", "defined_at")
+
+
+def _scalar(value):
+    """An attribute value GraphML, GEXF and CSV can hold: dates as ISO text, lists as space-separated text."""
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return " ".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def exportable_network(net):
+    """A copy of a network whose attributes are all str, int, float or bool (None left out), graph data dropped."""
+    import networkx as nx
+
+    out = nx.MultiDiGraph()
+    out.add_nodes_from((n, {k: _scalar(v) for k, v in a.items() if v is not None}) for n, a in net.nodes(data=True))
+    out.add_edges_from((u, v, k, {x: _scalar(y) for x, y in a.items() if y is not None})
+                       for u, v, k, a in net.edges(keys=True, data=True))
+    return out
+
+
+def graphml_bytes(net) -> bytes:
+    """The network as GraphML (UTF-8): nodes keyed by IRI, every attribute a typed GraphML key."""
+    import networkx as nx
+
+    return "\n".join(nx.generate_graphml(exportable_network(net), encoding="utf-8")).encode("utf-8") + b"\n"
+
+
+def gexf_bytes(net) -> bytes:
+    """The network as GEXF 1.2 (UTF-8), for Gephi.
+
+    GEXF reserves a node's `id`, so the identifier is the attribute `identifier`; events carry `start` (their
+    earliest date), so Gephi's timeline shows them appearing in order; edges are labelled with their relation.
+    """
+    import networkx as nx
+
+    g = exportable_network(net)
+    for _, a in g.nodes(data=True):
+        a["identifier"] = a.pop("id")
+        if a["kind"] == "event" and "date" in a:
+            a["start"] = a["date"]
+    for _, _, a in g.edges(data=True):
+        a["label"] = a["relation"]
+    return "\n".join(nx.generate_gexf(g, encoding="utf-8")).encode("utf-8") + b"\n"
+
+
+def _columns(known, present: set) -> list[str]:
+    return [c for c in known if c in present] + sorted(present - set(known))
+
+
+def csv_tables(net) -> dict[str, str]:
+    """The network as two CSV tables: {"nodes.csv": ..., "edges.csv": ...}, keyed by node IRI."""
+    import csv
+    import io
+
+    g = exportable_network(net)
+    tables = {}
+    node_cols = _columns(NODE_COLUMNS, {k for _, a in g.nodes(data=True) for k in a})
+    edge_cols = _columns(EDGE_COLUMNS, {k for _, _, a in g.edges(data=True) for k in a})
+    for name, header, rows in (
+        ("nodes.csv", ["node", *node_cols], ([n, *(a.get(c, "") for c in node_cols)] for n, a in g.nodes(data=True))),
+        ("edges.csv", ["source", "target", "key", *edge_cols],
+         ([u, v, k, *(a.get(c, "") for c in edge_cols)] for u, v, k, a in g.edges(keys=True, data=True))),
+    ):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        tables[name] = buf.getvalue()
+    return tables
+
+
+def export_files(graph, *, fmt: str) -> dict[str, bytes]:
+    """The graph in an export format, as {file name: content}: one file, or nodes.csv and edges.csv for csv.
+
+    `graph` is an rdflib graph (the network formats project it with network.network_graph first).
+    """
+    if fmt in RDF_FORMATS:
+        return {f"graph.{fmt}": serialize_graph(graph, fmt=RDF_FORMATS[fmt]).encode("utf-8")}
+    if fmt not in NETWORK_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (expected one of {', '.join(EXPORT_FORMATS)})")
+    from .network import network_graph
+
+    net = network_graph(graph)
+    if fmt == "graphml":
+        return {"network.graphml": graphml_bytes(net)}
+    if fmt == "gexf":
+        return {"network.gexf": gexf_bytes(net)}
+    return {name: text.encode("utf-8") for name, text in csv_tables(net).items()}

@@ -461,8 +461,15 @@ def _most_active(events, actor_list, lever_list, budget: int):
             counts[a] = counts.get(a, 0) + 1
     if len(actor_list) + len(lever_list) <= budget:
         return actor_list, lever_list, ""
-    ranked = sorted([*actor_list, *lever_list], key=lambda x: (-counts.get(x.iri, 0), x.id, x.iri))[:budget]
-    keep = {x.iri for x in ranked}
+
+    def ranked(items):
+        return sorted(items, key=lambda x: (-counts.get(x.iri, 0), x.id, x.iri))
+
+    # Half for each kind; what one kind does not use goes to the other.
+    n_levers = min(len(lever_list), max(budget // 2, budget - len(actor_list)))
+    n_actors = min(len(actor_list), budget - n_levers)
+    n_levers = min(len(lever_list), budget - n_actors)
+    keep = {x.iri for x in (*ranked(actor_list)[:n_actors], *ranked(lever_list)[:n_levers])}
     actors = [a for a in actor_list if a.iri in keep]
     levers = [lv for lv in lever_list if lv.iri in keep]
     note = (f"; only the {len(actors):,} most active of {len(actor_list):,} actors and {len(levers):,} of "
@@ -963,7 +970,8 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; }
 #parley-legend h2 { font-size: 12px; margin: 4px 0 2px; }
 #parley-legend label, #parley-legend div.item { display: block; white-space: nowrap; }
 #parley-legend .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 5px; vertical-align: -1px; }
-#parley-legend .line { display: inline-block; width: 22px; margin-right: 5px; vertical-align: 3px; border-top: 3px solid; }
+#parley-legend .line { display: inline-block; width: 22px; margin-right: 5px; vertical-align: 3px;
+  border-top: 3px solid; }
 #parley-tooltip { position: absolute; z-index: 30; max-width: 420px; background: #fffef6; border: 1px solid #888;
   border-radius: 4px; padding: 8px 10px; box-shadow: 3px 3px 10px rgba(0,0,0,.2); font-size: 13px; }
 #parley-tooltip h3 { font-size: 14px; margin: 0 0 4px; }
@@ -1134,8 +1142,14 @@ _SCRIPT = r"""
     document.getElementById("parley-from-label").textContent = dayText(+from.value);
     document.getElementById("parley-to-label").textContent = dayText(+to.value);
   }
-  from.addEventListener("input", function () { if (+from.value > +to.value) to.value = from.value; showDates(); applyFilters(); });
-  to.addEventListener("input", function () { if (+to.value < +from.value) from.value = to.value; showDates(); applyFilters(); });
+  from.addEventListener("input", function () {
+    if (+from.value > +to.value) to.value = from.value;
+    showDates(); applyFilters();
+  });
+  to.addEventListener("input", function () {
+    if (+to.value < +from.value) from.value = to.value;
+    showDates(); applyFilters();
+  });
   showDates();
 
   var hidden = {};

@@ -16,7 +16,6 @@ from rdflib import Literal, URIRef
 from parley.cli import main
 from parley.events.read import read_timeline
 from parley.graph import view as view_module
-from parley.graph.build import graph_iri
 from parley.graph.store import read_graph
 from parley.graph.view import (
     GROUP_COLORS, KIND_SHAPES, PARTICIPATION_COLOR, RELATION_COLORS, View, ViewError, graph_view, view_html,
