@@ -19,7 +19,8 @@ demo: install
 	mkdir -p $(OUT)
 	$(BIN)/parley validate
 	$(BIN)/parley build --out $(OUT)/us-mexico-2025.ttl
-	@echo "wrote $(OUT)/us-mexico-2025.ttl"
+	$(BIN)/parley view --out $(OUT)/us-mexico-2025.html
+	@echo "wrote $(OUT)/us-mexico-2025.ttl and $(OUT)/us-mexico-2025.html"
 
 test: install
 	$(BIN)/python -m pytest

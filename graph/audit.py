@@ -130,10 +130,6 @@ class _Outcome:
     valid_until: dt.date | None
 
 
-def _s(value: str | None) -> str | None:
-    return value
-
-
 def _date(value: str | None) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value[:10])
 
@@ -193,12 +189,12 @@ class _Data:
             raise AuditError(str(e)) from None
         self.actors: dict[str, dict] = {}
         for r in rows["actors"]:
-            self.actors.setdefault(str(r["actor"]), {"id": str(r["id"]), "name": _s(r["name"]) or str(r["id"]),
-                                                     "country": _s(r["country"])})
+            self.actors.setdefault(str(r["actor"]), {"id": str(r["id"]), "name": r["name"] or str(r["id"]),
+                                                     "country": r["country"]})
         self.levers: dict[str, dict] = {}
         for r in rows["levers"]:
-            lv = self.levers.setdefault(str(r["lever"]), {"id": str(r["id"]), "name": _s(r["name"]) or str(r["id"]),
-                                                          "targets": set(), "imposed_by": _s(r["imposedBy"])})
+            lv = self.levers.setdefault(str(r["lever"]), {"id": str(r["id"]), "name": r["name"] or str(r["id"]),
+                                                          "targets": set(), "imposed_by": r["imposedBy"]})
             if r["target"] is not None:
                 lv["targets"].add(str(r["target"]))
         self.events: dict[str, _Event] = {}
@@ -209,12 +205,12 @@ class _Data:
             etype = str(r["type"])
             etype = etype[len(TYPE_NS):] if etype.startswith(TYPE_NS) else etype.rsplit("/", 1)[-1]
             earliest = _date(r["earliest"])
-            promises = _s(r["promises"])
+            promises = r["promises"]
             self.events[iri] = _Event(
-                iri, str(r["id"]), etype, earliest, _date(r["latest"]) or earliest, _s(r["precision"]) or "day",
-                _s(r["lever"]), _num(r["rate"]), _date(r["effective"]), _date(r["until"]),
+                iri, str(r["id"]), etype, earliest, _date(r["latest"]) or earliest, r["precision"] or "day",
+                r["lever"], _num(r["rate"]), _date(r["effective"]), _date(r["until"]),
                 promises[len(TYPE_NS):] if promises and promises.startswith(TYPE_NS) else promises,
-                _s(r["summary"]) or "")
+                r["summary"] or "")
         for r in rows["event-actors"]:
             e = self.events.get(str(r["event"]))
             if e is not None:
@@ -232,13 +228,13 @@ class _Data:
                 if cause not in self.events or effect not in self.events:
                     continue
                 rel = str(r["relation"])
-                level = _s(r["confidenceLevel"])
+                level = r["confidenceLevel"]
                 c = self.claims[iri] = _Claim(
-                    iri, _s(r["id"]) or iri.rsplit("/", 1)[-1], cause, effect,
-                    RELATION_NAMES.get(rel, rel.rsplit("#", 1)[-1].rsplit("/", 1)[-1]), _s(r["claimant"]),
-                    _num(r["confidence"]), level, _s(r["evidence"]))
+                    iri, r["id"] or iri.rsplit("/", 1)[-1], cause, effect,
+                    RELATION_NAMES.get(rel, rel.rsplit("#", 1)[-1].rsplit("/", 1)[-1]), r["claimant"],
+                    _num(r["confidence"]), level, r["evidence"])
             if r["url"] is not None:
-                c.sources.setdefault(str(r["url"]), _s(r["title"]))
+                c.sources.setdefault(str(r["url"]), r["title"])
             if r["disputant"] is not None and str(r["disputant"]) not in c.disputants:
                 c.disputants.append(str(r["disputant"]))
         for c in self.claims.values():
@@ -251,7 +247,7 @@ class _Data:
                 continue
             seen.add(ev)
             self.outcomes[str(r["lever"])].append(_Outcome(
-                ev, str(r["lever"]), _s(r["status"]), _num(r["rate"]), _s(r["scope"]), _date(r["from"]),
+                ev, str(r["lever"]), r["status"], _num(r["rate"]), r["scope"], _date(r["from"]),
                 _date(r["until"])))
         for outs in self.outcomes.values():
             outs.sort(key=lambda o: self.events[o.event].order)

@@ -25,12 +25,13 @@ def chart_format(path: str) -> str:
     return suffix
 
 
-def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> bytes:
+def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max_levers: int = 12) -> bytes:
     """The chart as PNG or SVG bytes.
 
-    Top panel: the rate collected on each lever each day (a step line; relief events marked). Bottom panel:
-    each cumulative security figure (troops, labs, persons, kg, ...) on a log scale, since their magnitudes
-    differ by orders. A panel with nothing to show says so.
+    Top panel: the rate collected on each lever each day (a step line; relief events marked), at most
+    `max_levers` of them (those with the most relief events; the title says how many are left out). Bottom
+    panel: each cumulative security figure (troops, labs, persons, kg, ...) on a log scale, since their
+    magnitudes differ by orders. A panel with nothing to show says so.
     """
     if fmt not in FORMATS:
         raise ChartError(f"unknown chart format {fmt!r} (expected png or svg)")
@@ -42,6 +43,14 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> 
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     day = dt.date.fromisoformat
+    relief_count: dict[str, int] = {}
+    for r in series["reliefs"]:
+        relief_count[r["lever"]] = relief_count.get(r["lever"], 0) + 1
+    levers = sorted(series["levers"], key=lambda s: (-relief_count.get(s["lever"], 0), s["lever"]))[:max_levers]
+    levers.sort(key=lambda s: s["lever"])
+    left_out = len(series["levers"]) - len(levers)
+    shown = {s["lever"] for s in levers}
+    marked = sorted({day(r["date"]) for r in series["reliefs"] if r["lever"] in shown or r["lever"] is None})
     last = max([day(p[0]) for s in (*series["levers"], *series["figures"]) for p in s["points"]]
                + [day(r["date"]) for r in series["reliefs"]], default=None)
     end = last + dt.timedelta(days=7) if last else None
@@ -49,19 +58,19 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> 
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 7), sharex=True,
                                           gridspec_kw={"height_ratios": [1, 1]})
         try:
-            for s in series["levers"]:
+            for s in levers:
                 xs = [day(p[0]) for p in s["points"]] + [end]
                 ys = [p[1] for p in s["points"]]
                 ys.append(ys[-1])
                 top.step(xs, ys, where="post", label=s["lever"], linewidth=1.5)
-            marked = [day(r["date"]) for r in series["reliefs"]]
             for i, d in enumerate(marked):
                 for ax in (top, bottom):
                     ax.axvline(d, color="#2a7", linestyle=":", linewidth=0.8,
                                label="relief" if (i == 0 and ax is top) else None)
             top.set_ylabel("rate collected (%)")
-            top.set_title(title or "Lever rates against cumulative security figures")
-            if series["levers"] or marked:
+            top.set_title((title or "Lever rates against cumulative security figures")
+                          + (f" ({left_out} more levers not drawn)" if left_out else ""))
+            if levers or marked:
                 top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
             else:
                 top.text(0.5, 0.5, "no lever with a rate", transform=top.transAxes, ha="center")
@@ -80,15 +89,16 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None) -> 
                 bottom.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}"))
                 bottom.yaxis.set_minor_formatter(NullFormatter())
                 bottom.minorticks_off()
-                bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False,
-                              ncol=1 if len(series["figures"]) <= 12 else 2)
+                n = len(series["figures"])
+                bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.02), frameon=False,
+                              fontsize=7 if n <= 12 else 6, labelspacing=0.5 if n <= 12 else 0.2)
             else:
                 bottom.text(0.5, 0.5, "no security figures", transform=bottom.transAxes, ha="center")
             bottom.set_ylabel("cumulative figure (log scale)")
             bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
             fig.autofmt_xdate()
             # fixed margins (legends to the right): tight_layout measures every text, a third of the time
-            fig.subplots_adjust(left=0.07, right=0.76, top=0.95, bottom=0.11, hspace=0.08)
+            fig.subplots_adjust(left=0.08, right=0.76, top=0.95, bottom=0.11, hspace=0.08)
             buf = io.BytesIO()
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
             fig.savefig(buf, format=fmt, metadata=metadata, dpi=110)

@@ -25,7 +25,8 @@ that the SELECT does not project is appended.
 Values are never formatted into the query text as strings: each becomes an rdflib term, and the terms are
 bound with a VALUES block (serialised by rdflib, so quotes and braces in a value stay inside its literal)
 placed first in the query's top-level WHERE group, so the engine starts from the bound values. The same text
-then runs unchanged on every store. Use parameters in the top-level group (a sub-select does not see them).
+then runs unchanged on every store. Use parameters in the top-level group (a sub-select does not see them), or
+mark with `#@values` lines each group that should start from them (see with_values).
 """
 
 from __future__ import annotations
@@ -199,12 +200,23 @@ def bind_params(graph, query: NamedQuery, params: dict) -> dict:
     return bound
 
 
+_VALUES_MARK = re.compile(r"^[ \t]*#@values[ \t]*$", re.M)
+
+
 def with_values(text: str, bindings: dict) -> str:
-    """The query with a VALUES block for `bindings` first in its top-level WHERE group."""
+    """The query with a VALUES block for `bindings` first in its top-level WHERE group.
+
+    A query may instead mark where the block goes with lines reading `#@values` (a comment, so the file stays
+    plain SPARQL): then it goes at every such line, e.g. first in each sub-select, so that each part starts
+    from the bound values (Oxigraph joins an OPTIONAL by hashing its whole right-hand side, so an OPTIONAL
+    that starts from the parameters is far cheaper than one that does not).
+    """
     if not bindings:
         return text
     names = " ".join(Variable(k).n3() for k in bindings)
     terms = " ".join(v.n3() for v in bindings.values())
+    if _VALUES_MARK.search(text):
+        return _VALUES_MARK.sub(lambda m: f"VALUES ({names}) {{ ({terms}) }}", text)
     block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
     at = _top_where_brace(text)
     if at is None:

@@ -308,18 +308,26 @@ def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tup
             store.remove_graph(g)
     existed = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
     into = ox.NamedNode(f"{LOADING}{uuid.uuid4()}") if existed else graph
-    convert = _OxConverter()
+    term = _OxConverter().term
     count = 0
-    try:
-        for batch in _batches(triples, batch_size):
-            term = convert.term
-            store.bulk_extend([ox.Quad(term(s), term(p), term(o), into) for s, p, o in batch])
-            count += len(batch)
-            if progress:
+
+    def quads():
+        # One bulk_extend call over a generator: Oxigraph's bulk loader batches internally, and calling it
+        # once per batch costs far more on disk (each call writes and merges its own files).
+        nonlocal count
+        for s, p, o in triples:
+            yield ox.Quad(term(s), term(p), term(o), into)
+            count += 1
+            if progress and count % batch_size == 0:
                 progress(count)
+
+    try:
+        store.bulk_extend(quads())
     except BaseException:
         store.remove_graph(into)
         raise
+    if progress and count % batch_size:
+        progress(count)
     if existed:
         try:
             store.update(f"MOVE GRAPH <{into.value}> TO GRAPH <{name}>")

@@ -277,6 +277,18 @@ def test_same_report_from_a_turtle_file(tmp_path, report):
     assert json.loads(result.stdout) == report.to_dict()
 
 
+def test_same_report_through_run_query_on_a_plain_rdflib_store(report):
+    """Off Oxigraph the queries go through parley.graph.query.run_query: the report must not change."""
+    from rdflib import Graph
+
+    from parley.graph.build import triples
+
+    g = Graph()  # rdflib's own in-memory store
+    for t in triples(read_timeline([AUDIT])):
+        g.add(t)
+    assert audit(g).to_dict() == report.to_dict()
+
+
 # -- the bundled timeline: the issue's examples ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -52,3 +52,11 @@ def test_formats():
             chart_format(bad)
     with pytest.raises(ChartError):
         chart_image(SERIES, fmt="pdf")
+
+
+def test_levers_beyond_the_limit_are_left_out_and_said_so():
+    many = dict(SERIES, levers=[dict(SERIES["levers"][0], lever=f"lever-{i}") for i in range(3)],
+                reliefs=[{"id": "p", "date": "2025-01-09", "lever": "lever-2"}])
+    svg = chart_image(many, fmt="svg", max_levers=2).decode()
+    assert "2 more levers not drawn" not in svg and "1 more levers not drawn" in svg
+    assert "lever-2" in svg and "lever-0" in svg and "lever-1" not in svg  # the lever with relief is kept
