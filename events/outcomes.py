@@ -2,7 +2,8 @@
 
 The timeline need not spell outcomes out; they follow from type, rate, scope, effective and until:
 
-- threat -> threatened (unless the lever is already in force: a threat does not lower a tariff)
+- threat -> threatened (unless the lever is in force, or paused with the pause still running: a threat
+  neither lowers a tariff nor ends a pause; it is the threat's own later events that change the state)
 - tariff-imposition, tariff-increase -> in-force at the rate, from `effective`
 - reprieve, extension -> paused until `until` (open-ended without one)
 - exemption -> exempted; with a rate above 0, in-force at that rate on the remaining `scope`
@@ -56,10 +57,13 @@ def outcomes(timeline: Timeline) -> list[Outcome]:
         status = rate = None
         scope = timeline.levers[lever].scope if lever in timeline.levers else None
         changes = []
+        until = None
         for e in events:
+            if e.type == "threat" and status == "paused" and (until is None or until > e.starts):
+                continue
             new_status, new_rate = _next_state(e, status, rate)
             if new_status is not None:
-                status, rate, scope = new_status, new_rate, e.scope or scope
+                status, rate, scope, until = new_status, new_rate, e.scope or scope, e.until
                 changes.append((e, status, rate, scope))
         # A later change can take effect before an earlier one does (a pause signed before the tariff's
         # effective date): a state ends when the first later change takes effect, and may never hold at all.

@@ -126,3 +126,15 @@ def test_valid_until_never_precedes_valid_from():
     t = read_timeline([SMALL])
     for o in outcomes(t):
         assert o.valid_until is None or o.valid_until >= o.valid_from, o
+
+
+def test_a_threat_during_a_running_pause_leaves_the_pause_but_one_after_it_threatens():
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("p1", D(2025, 2, 1), "reprieve", until=D(2025, 3, 4)),
+                 ev("t1", D(2025, 2, 24), "threat", rate=25),
+                 ev("t2", D(2025, 3, 10), "threat", rate=25))
+    assert states(t) == {
+        "i1": ("in-force", 25, D(2025, 1, 1), D(2025, 2, 1)),
+        "p1": ("paused", 25, D(2025, 2, 1), D(2025, 3, 4)),
+        "t2": ("threatened", 25, D(2025, 3, 10), None),
+    }
