@@ -27,10 +27,11 @@ class AnalysisError(Exception):
     """A question that cannot be answered as asked: unknown or ambiguous id, bad option (exit 2)."""
 
 
-def _network(graph):
+def _network(graph, *, sources: bool = False):
+    """A projected network as given, or the projection of an rdflib graph (with sources only when asked)."""
     import networkx as nx
 
-    return graph if isinstance(graph, nx.MultiDiGraph) else network_graph(graph)
+    return graph if isinstance(graph, nx.MultiDiGraph) else network_graph(graph, sources=sources)
 
 
 def _csv(header: list[str], rows) -> str:
@@ -73,24 +74,25 @@ class Centrality:
     kind: str
     rows: list[dict]
     events: int
+    links: int
     claims: int
     sample: int | None = None
     seed: int | None = None
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "events": self.events, "claims": self.claims,
+        return {"kind": self.kind, "events": self.events, "links": self.links, "claims": self.claims,
                 "betweenness_sample": self.sample, "seed": self.seed, "rows": self.rows}
 
     def to_text(self) -> str:
-        how = (f"betweenness estimated from {self.sample} sampled events (seed {self.seed})" if self.sample
-               else "exact betweenness")
-        lines = [f"Centrality of {self.kind}s on the causal subgraph ({self.events} events, {self.claims} causal "
-                 f"edges; {how}; PageRank)."]
+        how = (f"betweenness estimated from {self.sample} sampled events in each part larger than that "
+               f"(seed {self.seed})" if self.sample else "exact betweenness")
+        lines = [f"Centrality of {self.kind}s on the causal subgraph ({self.events} events, {self.links} linked "
+                 f"pairs, {self.claims} claims; {how}; PageRank)."]
         if self.kind != "event":
-            lines.append(f"A {self.kind}'s score is the sum of the scores of the events it "
+            lines.append(f"{'An' if self.kind == 'actor' else 'A'} {self.kind}'s score is the sum of the scores of the events it "
                          f"{'acted in' if self.kind == 'actor' else 'moved'}.")
         if not self.rows:
-            lines.append("(none)")
+            return "\n".join([*lines, "(none)"]) + "\n"
         width = max([len(r["id"]) for r in self.rows] + [2])
         lines.append(f"{'#':>3}  {'id':<{width}}  {'betweenness':>11}  {'pagerank':>8}  {'events':>6}  label")
         for i, r in enumerate(self.rows, 1):
@@ -114,12 +116,43 @@ def _pagerank(g) -> dict:
         return _pagerank_python(g)
 
 
+def betweenness(causal, *, sample_above: int = SAMPLE_ABOVE, sample_size: int = SAMPLE_SIZE,
+                seed: int = 0) -> tuple[dict, bool]:
+    """Normalised betweenness of a causal DiGraph, and whether any of it was estimated from a sample.
+
+    Shortest paths never leave a weakly connected component, so each component is computed on its own
+    (exactly, or from `sample_size` seeded sources when it has more than `sample_above` events) and the
+    raw scores are normalised over the whole graph: the same numbers as nx.betweenness_centrality on the
+    whole graph, at a fraction of the cost when the causal graph falls into many small chains.
+    """
+    import random
+
+    import networkx as nx
+
+    n = causal.number_of_nodes()
+    scores = dict.fromkeys(causal, 0.0)
+    if n < 3:
+        return scores, False
+    rng = random.Random(seed)
+    sampled = False
+    for component in sorted(nx.weakly_connected_components(causal), key=min):
+        if len(component) < 3:
+            continue
+        k = sample_size if len(component) > sample_above and sample_size < len(component) else None
+        sampled = sampled or k is not None
+        sub = causal.subgraph(component).copy()
+        scores.update(nx.betweenness_centrality(sub, k=k, normalized=False, seed=rng if k else None))
+    scale = 1 / ((n - 1) * (n - 2))
+    return {v: b * scale for v, b in scores.items()}, sampled
+
+
 def centrality(graph, *, kind: str = "event", top: int = 10, sample_above: int = SAMPLE_ABOVE,
                sample_size: int = SAMPLE_SIZE, seed: int = 0) -> Centrality:
     """The `top` events, actors or levers by betweenness (then PageRank) on the causal subgraph.
 
-    Betweenness is normalised, and estimated from `sample_size` source events drawn with `seed` when the
-    causal subgraph has more than `sample_above` events. PageRank follows causal edges from cause to effect.
+    Betweenness is normalised, and estimated from `sample_size` source events drawn with `seed` in any
+    weakly connected part of the causal subgraph with more than `sample_above` events (see betweenness()).
+    PageRank follows causal edges from cause to effect.
     """
     import networkx as nx
 
@@ -128,10 +161,10 @@ def centrality(graph, *, kind: str = "event", top: int = 10, sample_above: int =
     if top < 1:
         raise AnalysisError(f"--top {top}: expected a positive number")
     net = _network(graph)
-    causal = nx.DiGraph(causal_graph(net))  # parallel claims count once
+    claims = causal_graph(net)
+    causal = nx.DiGraph(claims)  # parallel claims count once
     n = causal.number_of_nodes()
-    sample = sample_size if n > sample_above and sample_size < n else None
-    between = nx.betweenness_centrality(causal, k=sample, seed=seed if sample else None)
+    between, sampled = betweenness(causal, sample_above=sample_above, sample_size=sample_size, seed=seed)
     rank = _pagerank(causal) if n else {}
     if kind == "event":
         scores = {e: (between[e], rank[e], 1) for e in causal}
@@ -148,7 +181,8 @@ def centrality(graph, *, kind: str = "event", top: int = 10, sample_above: int =
     ordered = sorted(scores.items(), key=lambda kv: (-kv[1][0], -kv[1][1], net.nodes[kv[0]]["id"]))[:top]
     rows = [{"id": net.nodes[x]["id"], "type": net.nodes[x]["type"], "label": net.nodes[x]["label"],
              "betweenness": round(b, 6), "pagerank": round(p, 6), "events": c} for x, (b, p, c) in ordered]
-    return Centrality(kind, rows, n, causal.number_of_edges(), sample, seed if sample else None)
+    return Centrality(kind, rows, n, causal.number_of_edges(), claims.number_of_edges(),
+                      sample_size if sampled else None, seed if sampled else None)
 
 
 # --- paths ------------------------------------------------------------------------------------------
@@ -198,7 +232,7 @@ def causal_paths(graph, source: str, target: str, *, max_length: int = 6, limit:
 
     if max_length < 1:
         raise AnalysisError(f"--max-length {max_length}: expected a positive number")
-    net = _network(graph)
+    net = _network(graph, sources=True)  # each hop lists its claim's sources
     u, v = _event_key(net, source), _event_key(net, target)
     if u == v:
         raise AnalysisError(f"FROM and TO are the same event '{source}' (causal cycles: parley analyze consistency)")
@@ -225,15 +259,18 @@ class WhatIf:
     supported_before: int
     supported_after: int
     lost: list[dict] = field(default_factory=list)
+    removed_supported_relief: bool = False
 
     def to_dict(self) -> dict:
         return {"removed": self.removed, "removed_kind": self.removed_kind,
                 "supported_before": self.supported_before, "supported_after": self.supported_after,
-                "lost": self.lost}
+                "removed_supported_relief": self.removed_supported_relief, "lost": self.lost}
 
     def to_text(self) -> str:
         lines = [f"Without {self.removed_kind} {self.removed}: {self.supported_after} of {self.supported_before} "
                  "relief events keep evidenced security support."]
+        if self.removed_supported_relief:
+            lines.append(f"({self.removed} is itself a supported relief event: removed, not counted as losing support.)")
         if not self.lost:
             lines.append("No relief event loses all its security support.")
         else:
@@ -318,7 +355,7 @@ def what_if(graph, ident: str) -> WhatIf:
         supporters = sorted(net.nodes[s]["id"] for s in nx.ancestors(g, r) & source_set)
         lost.append({"id": a["id"], "type": a["type"], "date": _iso(a.get("date")), "label": a["label"],
                      "supported_by": supporters})
-    return WhatIf(ident, kind, len(before), len(after - set(events)), lost)
+    return WhatIf(ident, kind, len(before), len(after - set(events)), lost, bool(before & set(events)))
 
 
 # --- consistency ------------------------------------------------------------------------------------
@@ -342,7 +379,7 @@ class Consistency:
         lines = [f"{len(self.findings)} problem(s):"]
         for f in self.findings:
             where = ", ".join(w for w in f["where"] if w) or "(no source location)"
-            lines.append(f"{where}: {f['kind']}: {f['message']}")
+            lines.append(f"{where}: {f['kind']} ({', '.join(f['ids'])}): {f['message']}")
         return "\n".join(lines) + "\n"
 
     def to_csv(self) -> str:
@@ -365,7 +402,7 @@ def consistency(graph) -> Consistency:
     net = _network(graph)
     causal = causal_graph(net)
     findings = []
-    for component in sorted(nx.strongly_connected_components(causal), key=lambda c: sorted(c)):
+    for component in sorted(nx.strongly_connected_components(causal), key=min):
         if len(component) == 1:
             (node,) = component
             if not causal.has_edge(node, node):
@@ -417,6 +454,9 @@ class Lags:
             lines.append("")
             lines.append(f"{title:<{width}}  {'count':>6}  {'min':>5}  {'median':>7}  {'max':>5}")
             for r in rows:
+                if not r["count"]:
+                    lines.append(f"{r['key']:<{width}}  {0:>6}  {'-':>5}  {'-':>7}  {'-':>5}")
+                    continue
                 lines.append(f"{r['key']:<{width}}  {r['count']:>6}  {r['min']:>5}  {r['median']:>7g}  {r['max']:>5}")
 
         table("relation", self.by_relation + [self.overall])

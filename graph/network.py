@@ -11,7 +11,7 @@ Only the predicates in ALLOWED_PREDICATES become edges, so rdf:type and literals
 `claimant`, `confidence`, `confidence_level`, `evidence`, `disputed`, `disputed_by`, `sources` (URLs) and
 `defined_at`; a direct causal edge that no claim node records is kept with `claim` "" and keyed by its relation.
 Structural edges are keyed by their relation: event -actor-> actor, event -target-> actor, event -lever->
-lever, lever -imposed-by-> actor, lever -target-> actor, event/lever -source-> source.
+lever, lever -imposed-by-> actor, lever -target-> actor, event/lever -source-> source (prov:hadPrimarySource).
 
 A claim whose cause or effect is not an event with a type and a date in the graph (a merged or hand-edited
 graph) is not projected; it is listed in `net.graph["incomplete_claims"]` for the consistency check.
@@ -40,7 +40,6 @@ STRUCTURAL_PREDICATES = {
     PROV.hadPrimarySource: "source",
 }
 ALLOWED_PREDICATES = (*RELATION_PROPERTIES.values(), *STRUCTURAL_PREDICATES)
-CAUSAL_RELATIONS = tuple(RELATION_PROPERTIES)
 _ACTOR_KINDS = {v: k for k, v in ACTOR_CLASSES.items()}
 _LEVER_KINDS = {v: k for k, v in LEVER_CLASSES.items()}
 # Which node kinds each structural edge may join (subject kind, object kind).
@@ -131,11 +130,14 @@ def lever_nodes(graph) -> dict[str, dict]:
                         {"legalBasis": "legal_basis", "scope": "scope"})
 
 
-def source_nodes(graph) -> dict[str, dict]:
-    """{source IRI: attributes} for every source; its id is its URL."""
+def source_citations(graph) -> tuple[dict[str, dict], list[tuple[str, str]]]:
+    """({source IRI: attributes}, [(citing node IRI, source IRI)]) for every source an event, lever or claim
+    cites; a source's id is its URL."""
     nodes: dict[str, dict] = {}
+    citations = []
     for r in run_query(graph, "network-sources"):
         key = str(r["source"])
+        citations.append((str(r["subject"]), key))
         a = nodes.setdefault(key, {"kind": "source", "type": "source", "group": "source"})
         _put(a, "id", _text(r["url"]))
         _put(a, "label", _text(r["title"]))
@@ -145,37 +147,41 @@ def source_nodes(graph) -> dict[str, dict]:
     for key, a in nodes.items():
         a.setdefault("id", key)
         a.setdefault("label", a["id"])
-    return nodes
+    return nodes, citations
 
 
 def network_graph(graph, *, sources: bool = True):
     """The network of an rdflib graph: a networkx MultiDiGraph (see the module docstring).
 
-    `sources=False` leaves out the source nodes and their edges.
+    `sources=False` leaves out the source nodes, their edges and the URLs on causal edges, and skips the
+    query that finds them (the analyses do not need them).
     """
     import networkx as nx
 
     nodes = event_nodes(graph)
     nodes.update(actor_nodes(graph))
     nodes.update(lever_nodes(graph))
-    nodes.update(source_nodes(graph))  # read even without source nodes: claims keep their sources' URLs
-    net = nx.MultiDiGraph()
-    net.add_nodes_from((n, a) for n, a in sorted(nodes.items()) if sources or a["kind"] != "source")
-
-    claim_sources: dict[str, list[str]] = {}
     structural = []
     for r in run_query(graph, "network-edges"):
         s, o = str(r["s"]), str(r["o"])
         relation = STRUCTURAL_PREDICATES[r["p"]]
         sa, oa = nodes.get(s), nodes.get(o)
-        if relation == "source" and oa is not None and oa["kind"] == "source" and sa is None:
-            claim_sources.setdefault(s, []).append(oa["id"])  # a claim's source: kept on its causal edge
-        elif sa is not None and oa is not None and (sa["kind"], oa["kind"]) in _STRUCTURAL_ENDS[relation] \
-                and (sources or relation != "source"):
+        if sa is not None and oa is not None and (sa["kind"], oa["kind"]) in _STRUCTURAL_ENDS[relation]:
             structural.append((s, o, relation, {"relation": relation, "causal": False}))
+    cited: dict[str, list[str]] = {}
+    if sources:
+        source_table, citations = source_citations(graph)
+        for s, o in citations:
+            sa = nodes.get(s)
+            if sa is not None and sa["kind"] in ("event", "lever"):
+                structural.append((s, o, "source", {"relation": "source", "causal": False}))
+            cited.setdefault(s, []).append(source_table[o]["id"])  # a claim's sources go on its causal edge
+    net = nx.MultiDiGraph()
+    net.add_nodes_from(sorted(nodes.items()))
+    if sources:
+        net.add_nodes_from(sorted(source_table.items()))
     net.add_edges_from(sorted(structural, key=lambda e: e[:3]))
-
-    causal, incomplete = _claim_edges(graph, nodes, claim_sources)
+    causal, incomplete = _claim_edges(graph, nodes, cited if sources else None)
     net.add_edges_from(causal)
     net.add_edges_from(_unclaimed_edges(graph, nodes))
     net.graph["incomplete_claims"] = incomplete
@@ -187,7 +193,7 @@ def _complete_event(nodes: dict, iri: str | None) -> bool:
     return a is not None and a["kind"] == "event" and "date" in a
 
 
-def _claim_edges(graph, nodes: dict, claim_sources: dict) -> tuple[list, list[dict]]:
+def _claim_edges(graph, nodes: dict, claim_sources: dict | None) -> tuple[list, list[dict]]:
     claims: dict[str, dict] = {}
     for r in run_query(graph, "network-claims"):
         key = str(r["claim"])
@@ -221,7 +227,8 @@ def _claim_edges(graph, nodes: dict, claim_sources: dict) -> tuple[list, list[di
         a = c["attrs"]
         a["disputed"] = bool(c["disputed_by"])
         a["disputed_by"] = tuple(sorted(c["disputed_by"]))
-        a["sources"] = tuple(sorted(set(claim_sources.get(key, ()))))
+        if claim_sources is not None:
+            a["sources"] = tuple(sorted(set(claim_sources.get(key, ()))))
         missing = [side for side in ("cause", "effect") if not _complete_event(nodes, c[side])]
         if missing:
             incomplete.append({

@@ -1,0 +1,130 @@
+"""Benchmark the network projection and its analyses on a synthetic timeline (bench/synth.py).
+
+    .venv/bin/python bench/bench_network.py                 # 100,000 events, 3 runs
+    .venv/bin/python bench/bench_network.py --events 10000 --runs 5
+
+Measures, as medians of the runs: the projection (network.network_graph) without sources (what the analyses
+use) and with them (what export uses); centrality, lags and consistency on the projected network; and the
+target, projection + centrality + lags end to end. Baselines measured in the same run:
+- engine: the same network-*.rq queries answered by pyoxigraph directly, iterating the solutions without
+  converting them to rdflib terms (what the projection costs at best through SPARQL on this store);
+- nx-betweenness: networkx's betweenness_centrality on the whole causal graph, sampled with the same k
+  (what analysis.betweenness, computed part by part, replaces).
+Prints a markdown table for bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from synth import synthetic_timeline  # noqa: E402
+
+from parley.graph import analysis  # noqa: E402
+from parley.graph.network import causal_graph, network_graph  # noqa: E402
+from parley.graph.query import named_query  # noqa: E402
+from parley.graph.store import load_timeline, open_dataset, parse_store  # noqa: E402
+
+QUERIES = ("network-events", "network-actors", "network-levers", "network-edges", "network-claims",
+           "network-unclaimed")
+
+
+def timed(f):
+    t = time.perf_counter()
+    value = f()
+    return time.perf_counter() - t, value
+
+
+def engine_only(dataset) -> None:
+    store = dataset.store._inner  # oxrdflib's pyoxigraph store: the baseline skips rdflib on purpose
+    for name in QUERIES:
+        for _ in store.query(named_query(name).text, use_default_graph_as_union=True):
+            pass
+
+
+def _digraph(net):
+    import networkx as nx
+
+    return nx.DiGraph(causal_graph(net))
+
+
+def nx_betweenness(net, k: int) -> None:
+    causal = _digraph(net)
+    import networkx as nx
+
+    nx.betweenness_centrality(causal, k=min(k, len(causal)), seed=0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--nx-k", type=int, default=50, help="sample size of the nx-betweenness baseline")
+    args = ap.parse_args()
+
+    t_synth, timeline = timed(lambda: synthetic_timeline(args.events, seed=0))
+    dataset = open_dataset(parse_store("memory"))
+    t_load, _ = timed(lambda: load_timeline(dataset, timeline))
+    print(f"{args.events} events, {len(timeline.links)} claims: synth {t_synth:.1f} s, load {t_load:.1f} s "
+          f"({len(dataset)} triples)", file=sys.stderr)
+
+    times: dict[str, list[float]] = {}
+
+    def record(name, seconds):
+        times.setdefault(name, []).append(seconds)
+        print(f"  {name}: {seconds:.2f} s", file=sys.stderr, flush=True)
+
+    net = None
+    for run in range(args.runs):
+        print(f"run {run + 1}", file=sys.stderr)
+        record("engine (baseline)", timed(lambda: engine_only(dataset))[0])
+        t, net = timed(lambda: network_graph(dataset, sources=False))
+        record("projection", t)
+        record("projection with sources", timed(lambda: network_graph(dataset))[0])
+        record("centrality", timed(lambda: analysis.centrality(net, kind="event"))[0])
+        record("betweenness, part by part (within centrality)",
+               timed(lambda: analysis.betweenness(_digraph(net), sample_size=args.nx_k))[0])
+        record("lags", timed(lambda: analysis.lags(net))[0])
+        record("consistency", timed(lambda: analysis.consistency(net))[0])
+        record("projection + centrality + lags", timed(
+            lambda: (lambda n: (analysis.centrality(n), analysis.lags(n)))(network_graph(dataset, sources=False)))[0])
+    nx_seconds = timed(lambda: nx_betweenness(net, args.nx_k))[0]
+    print(f"  nx-betweenness k={args.nx_k}: {nx_seconds:.2f} s", file=sys.stderr)
+
+    medians = {name: statistics.median(v) for name, v in times.items()}
+    engine = medians["engine (baseline)"]
+    print(f"\nMachine: {os.cpu_count()} cores, {_memory_gb()} GB, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d')}; {args.events} events, {net.number_of_nodes()} nodes, "
+          f"{net.number_of_edges()} edges in the projection; medians of {args.runs} runs.\n")
+    print("| step | seconds | ratio to engine |")
+    print("|---|---:|---:|")
+    for name, seconds in medians.items():
+        print(f"| {name} | {seconds:.2f} | {seconds / engine:.1f} |")
+    parts = medians["betweenness, part by part (within centrality)"]
+    print(f"\nBetweenness of the causal graph: networkx on the whole graph sampled with k={args.nx_k}, "
+          f"{nx_seconds:.2f} s (1 run); analysis.betweenness part by part, {'exact' if not _sampled(net, args.nx_k) else 'sampled'}, "
+          f"{parts:.2f} s: {nx_seconds / parts:.1f}x faster.")
+
+
+def _sampled(net, k: int) -> bool:
+    return analysis.betweenness(_digraph(net), sample_size=k)[1]
+
+
+def _memory_gb() -> str:
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+        return f"{kb / 1024 / 1024:.0f}"
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""graph/analysis.py and `parley analyze`: centrality, paths, what-if, consistency and lags on hand-made graphs.
+
+tests/data/network-chain.yaml has known answers (its header comment draws the causal edges); network-cycle.yaml
+has a cycle and an anachronism.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from rdflib import URIRef
+
+from parley.cli import main
+from parley.events.read import read_timeline
+from parley.graph import analysis
+from parley.graph.analysis import AnalysisError, betweenness, causal_paths, centrality, consistency, lags, what_if
+from parley.graph.network import network_graph
+from parley.graph.store import read_graph
+from parley.ontology.namespace import SEM
+
+DATA = Path(__file__).parent / "data"
+CHAIN = str(DATA / "network-chain.yaml")
+CYCLE = str(DATA / "network-cycle.yaml")
+
+
+@pytest.fixture(scope="module")
+def net():
+    return network_graph(read_graph(timeline=read_timeline([CHAIN])))
+
+
+def run(*args):
+    return CliRunner().invoke(main, [*args], catch_exceptions=False)
+
+
+# --- centrality ---------------------------------------------------------------------------------------
+
+def test_event_centrality_known_values(net):
+    result = centrality(net, kind="event", top=3)
+    assert [(r["id"], r["betweenness"]) for r in result.rows] == [
+        ("e2", round(4 / 42, 6)), ("e4", round(3 / 42, 6)), ("e3", round(1 / 42, 6))]
+    assert (result.events, result.links, result.claims, result.sample) == (8, 7, 8, None)
+    pagerank = {r["id"]: r["pagerank"] for r in centrality(net, kind="event", top=8).rows}
+    assert max(pagerank, key=pagerank.get) == "e5"  # the event most chains lead to
+    assert sum(pagerank.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_actor_and_lever_centrality_sum_their_events(net):
+    actors = centrality(net, kind="actor", top=10).rows
+    assert [(r["id"], r["betweenness"], r["events"]) for r in actors] == [
+        ("b", round(4 / 42, 6), 2), ("gb", round(3 / 42, 6), 2), ("a", round(1 / 42, 6), 5), ("ga", 0.0, 0)]
+    levers = centrality(net, kind="lever", top=1).rows
+    assert [(r["id"], r["betweenness"], r["events"]) for r in levers] == [("guard", round(3 / 42, 6), 1)]
+
+
+def test_betweenness_per_component_equals_networkx_and_samples_large_parts():
+    g = nx.gnp_random_graph(60, 0.05, seed=3, directed=True)
+    g.add_edges_from((100 + i, 101 + i) for i in range(30))  # a second, chain-shaped part
+    exact, sampled = betweenness(g)
+    reference = nx.betweenness_centrality(g)
+    assert not sampled and exact == pytest.approx(reference)
+    estimate, sampled = betweenness(g, sample_above=40, sample_size=20, seed=7)
+    assert sampled and estimate == betweenness(g, sample_above=40, sample_size=20, seed=7)[0]
+    assert estimate != exact
+    assert all(estimate[v] == pytest.approx(reference[v]) for v in range(100, 131))  # the chain: exact
+
+
+def test_centrality_rejects_bad_options(net):
+    with pytest.raises(AnalysisError, match="expected event, actor or lever"):
+        centrality(net, kind="source")
+    with pytest.raises(AnalysisError, match="positive"):
+        centrality(net, top=0)
+
+
+# --- paths --------------------------------------------------------------------------------------------
+
+def test_paths_every_chain_with_claims(net):
+    result = causal_paths(net, "e1", "e5")
+    chains = [[h["claim"] for h in p] for p in result.paths]
+    assert chains == [["L1", "L2", "L5"], ["L1", "L2b", "L5"], ["L1", "L3", "L4"]]
+    hop = result.paths[0][1]
+    assert (hop["cause"], hop["effect"], hop["relation"], hop["claimant"], hop["evidence"], hop["sources"]) == (
+        "e2", "e3", "in-exchange-for", "a", "A: the pause is for the guards.", ["https://example.org/n/3"])
+    assert result.paths[1][1]["disputed_by"] == ["gb"]
+    assert not result.truncated
+    assert causal_paths(net, "e1", "e5", max_length=2).paths == []
+    assert causal_paths(net, "e5", "e1").paths == []  # chains run forward only
+    limited = causal_paths(net, "e1", "e5", limit=2)
+    assert len(limited.paths) == 2 and limited.truncated
+
+
+def test_paths_bad_ids(net):
+    with pytest.raises(AnalysisError, match="unknown event id 'nope'"):
+        causal_paths(net, "nope", "e5")
+    with pytest.raises(AnalysisError, match="unknown event id 'a'"):
+        causal_paths(net, "e1", "a")  # an actor is not an event
+    with pytest.raises(AnalysisError, match="same event"):
+        causal_paths(net, "e1", "e1")
+
+
+# --- what-if ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ident, kind, lost, supporters", [
+    ("e2", "event", ["e3"], [["e2"]]),     # the pledge was e3's only support; e5 keeps e4
+    ("e4", "event", [], []),               # e5 still has e2 -> e3 -> e5
+    ("L6", "claim", ["e7"], [["e6"]]),     # e4 -| e7 is 'prevents': no support
+    ("L2", "claim", [], []),               # the parallel claim L2b still links e2 to e3
+    ("e3", "event", [], []),               # a removed relief is not 'lost'; e5 keeps e4
+    ("L1", "claim", [], []),               # a threat's claim carries no support
+])
+def test_what_if_known_answers(net, ident, kind, lost, supporters):
+    result = what_if(net, ident)
+    assert result.removed_kind == kind
+    assert [r["id"] for r in result.lost] == lost
+    assert [r["supported_by"] for r in result.lost] == supporters
+    assert result.supported_before == 3
+    assert result.removed_supported_relief == (ident == "e3")
+    assert result.supported_after == 3 - len(lost) - (ident == "e3")
+
+
+def test_what_if_removing_both_supports_of_e5():
+    g = read_graph(timeline=read_timeline([CHAIN]))
+    net = network_graph(g)
+    net.remove_edge("https://example.org/chain/event/e3", "https://example.org/chain/event/e5", "L5")
+    result = what_if(net, "e4")
+    assert [(r["id"], r["supported_by"]) for r in result.lost] == [("e5", ["e2", "e4"])]
+    assert (result.supported_before, result.supported_after) == (3, 2)
+
+
+def test_what_if_unknown_id(net):
+    with pytest.raises(AnalysisError, match="unknown event or claim id 'zz'"):
+        what_if(net, "zz")
+
+
+# --- consistency --------------------------------------------------------------------------------------
+
+def test_consistency_clean(net):
+    assert consistency(net).ok
+
+
+def test_consistency_cycle_and_anachronism():
+    report = consistency(read_graph(timeline=read_timeline([CYCLE])))
+    assert [(f["kind"], f["ids"]) for f in report.findings] == [("cycle", ["c12", "c23", "c31"]),
+                                                                ("anachronism", ["c31"])]
+    cycle, late = report.findings
+    assert [w.rsplit(":", 1)[1] for w in cycle["where"]] == ["11", "12", "13"]
+    assert "x1 -> x2 -> x3 -> x1" in cycle["message"]
+    assert late["where"][0].endswith("network-cycle.yaml:13")
+    assert "effect 'x1' (2025-03-01) is dated before its cause 'x3' (2025-03-10)" in late["message"]
+
+
+def test_consistency_missing_events():
+    g = read_graph(timeline=read_timeline([CHAIN]))
+    g.remove((URIRef("https://example.org/chain/event/e6"), None, None))
+    g.remove((URIRef("https://example.org/chain/event/e1"), SEM.hasEarliestBeginTimeStamp, None))
+    report = consistency(g)
+    found = {f["ids"][0]: f for f in report.findings}
+    assert set(found) == {"L6", "L1"} and {f["kind"] for f in report.findings} == {"missing-event"}
+    assert "cause 'https://example.org/chain/event/e6' has no event type" in found["L6"]["message"]
+    assert "cause 'e1' has no date" in found["L1"]["message"]
+    assert found["L1"]["where"][0].endswith("network-chain.yaml:26")
+
+
+# --- lags ---------------------------------------------------------------------------------------------
+
+def test_lags_known_values(net):
+    result = lags(net)
+    rel = {r["key"]: r for r in result.by_relation}
+    assert rel["in-exchange-for"] == {"key": "in-exchange-for", "count": 3, "min": 5, "median": 5, "max": 17}
+    assert rel["prevents"]["max"] == 64  # e4 (15 Jan, its earliest day) -> e7 (20 Mar)
+    types = {r["key"]: r for r in result.by_types}
+    assert types["statistic -> exemption"]["min"] == 47  # e6 is dated to February: its earliest day is 1 Feb
+    assert types["commitment -> reprieve"]["count"] == 2
+    assert result.overall["count"] == 8
+
+
+# --- the commands -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, call", [
+    (["centrality", "--top", "3"], lambda g: centrality(g, top=3)),
+    (["centrality", "--kind", "actor"], lambda g: centrality(g, kind="actor")),
+    (["paths", "e1", "e5", "--max-length", "3"], lambda g: causal_paths(g, "e1", "e5", max_length=3)),
+    (["whatif", "e2"], lambda g: what_if(g, "e2")),
+    (["consistency"], consistency),
+    (["lags"], lags),
+])
+def test_json_equals_to_dict(args, call):
+    result = run("analyze", *args, "--timeline", CHAIN, "--format", "json")
+    assert result.exit_code == 0, result.output
+    expected = call(read_graph(timeline=read_timeline([CHAIN]))).to_dict()
+    assert json.loads(result.output) == json.loads(json.dumps(expected))
+
+
+def test_text_and_csv():
+    text = run("analyze", "paths", "e2", "e5", "--timeline", CHAIN).output
+    assert "e2 delivered-by e4  [L3; claimed by gb, confidence 0.6]" in text
+    assert "evidence: The extension rewards the deployment." in text
+    rows = list(csv.DictReader(io.StringIO(run("analyze", "whatif", "L6", "--timeline", CHAIN, "--format", "csv").output)))
+    assert rows == [{"removed": "L6", "relief": "e7", "type": "exemption", "date": "2025-03-20", "supported_by": "e6"}]
+    rows = list(csv.DictReader(io.StringIO(run("analyze", "centrality", "--timeline", CHAIN, "--format", "csv").output)))
+    assert rows[0]["id"] == "e2" and rows[0]["rank"] == "1"
+    out = run("analyze", "lags", "--timeline", CHAIN, "--format", "csv").output
+    assert "relation,in-exchange-for,3,5,5,17" in out
+
+
+def test_consistency_exit_codes():
+    clean = run("analyze", "consistency", "--timeline", CHAIN)
+    assert clean.exit_code == 0 and "No causal cycles" in clean.output
+    bad = run("analyze", "consistency", "--timeline", CYCLE)
+    assert bad.exit_code == 1
+    assert "network-cycle.yaml:13: anachronism (c31): effect 'x1'" in bad.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["paths", "e1", "nope"], "unknown event id 'nope'"),
+    (["whatif", "nope"], "unknown event or claim id 'nope'"),
+    (["centrality", "--top", "0"], "--top"),
+    (["centrality", "--kind", "source"], "--kind"),
+])
+def test_bad_input_exits_2(args, message):
+    result = CliRunner().invoke(main, ["analyze", *args, "--timeline", CHAIN])
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_analysis_works_on_an_rdf_file(tmp_path):
+    ttl = tmp_path / "chain.ttl"
+    assert run("build", "--timeline", CHAIN, "--out", str(ttl)).exit_code == 0
+    result = run("analyze", "whatif", "e2", "--graph", str(ttl), "--format", "json")
+    assert [r["id"] for r in json.loads(result.output)["lost"]] == ["e3"]
+
+
+def test_module_imports_no_networkx_at_import_time():
+    assert "networkx" not in analysis.__dict__
+
+
+def test_a_timeline_without_claims(tmp_path):
+    path = tmp_path / "quiet.yaml"
+    path.write_text("timeline: {id: quiet}\nactors:\n  - {id: p, name: P, kind: person}\nevents:\n"
+                    "  - {id: x1, date: 2025-03-01, type: call, actors: [p], summary: A call.}\n")
+    for args in (["lags"], ["centrality", "--kind", "lever"], ["consistency"], ["whatif", "x1"]):
+        result = run("analyze", *args, "--timeline", str(path))
+        assert result.exit_code == 0, result.output
+    assert json.loads(run("analyze", "lags", "--timeline", str(path), "--format", "json").output)["overall"] == {
+        "key": "all", "count": 0, "min": None, "median": None, "max": None}
+    assert "(none)" in run("analyze", "centrality", "--kind", "lever", "--timeline", str(path)).output

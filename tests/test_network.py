@@ -1,0 +1,179 @@
+"""graph/network.py: the RDF graph projected onto a networkx MultiDiGraph through an allow-list of predicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from parley.events.read import read_timeline
+from parley.graph.export import serialize
+from parley.graph.network import NODE_KINDS, causal_graph, network_graph
+from parley.graph.store import parse_graph_file, read_graph
+from parley.ontology.namespace import FARO, PARLEY, SEM
+
+DATA = Path(__file__).parent / "data"
+BASE = "https://example.org/chain/"
+STRUCTURAL = {"actor", "target", "lever", "imposed-by", "source"}
+CAUSAL = {"causes", "enables", "prevents", "in-response-to", "in-exchange-for", "conditional-on", "delivered-by"}
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return read_timeline([DATA / "network-chain.yaml"])
+
+
+@pytest.fixture(scope="module")
+def graph(timeline):
+    return read_graph(timeline=timeline)
+
+
+@pytest.fixture(scope="module")
+def net(graph):
+    return network_graph(graph)
+
+
+def by_id(net, ident, kind="event"):
+    (node,) = [n for n, a in net.nodes(data=True) if a["kind"] == kind and a["id"] == ident]
+    return node
+
+
+def test_nodes_are_the_events_actors_levers_and_sources(net, timeline):
+    kinds = {}
+    for _, a in net.nodes(data=True):
+        kinds.setdefault(a["kind"], set()).add(a["id"])
+    assert set(kinds) == set(NODE_KINDS)
+    assert kinds["event"] == set(timeline.events)
+    assert kinds["actor"] == set(timeline.actors)
+    assert kinds["lever"] == set(timeline.levers)
+    assert kinds["source"] == {"https://example.org/n/1", "https://example.org/n/2", "https://example.org/n/3"}
+    # nodes are IRIs, never literals, and no class or concept became a node
+    assert all(n.startswith("https://example.org/chain/") for n in net)
+
+
+def test_event_nodes_carry_type_group_dates_and_label(net):
+    e4 = net.nodes[BASE + "event/e4"]
+    assert e4["type"] == "troop-deployment" and e4["group"] == "security"
+    assert e4["date"] == dt.date(2025, 1, 15) and e4["date_latest"] == dt.date(2025, 1, 17)
+    assert e4["precision"] == "range" and e4["label"] == "e4" and e4["summary"] == "The guards deploy."
+    assert e4["defined_at"].endswith("network-chain.yaml:20")
+    e6 = net.nodes[BASE + "event/e6"]
+    assert (e6["date"], e6["date_latest"], e6["group"]) == (dt.date(2025, 2, 1), dt.date(2025, 2, 28), "statistics")
+    assert net.nodes[BASE + "event/e2"]["promises"] == "troop-deployment"
+    actor = net.nodes[BASE + "actor/gb"]
+    assert (actor["type"], actor["group"], actor["label"], actor["country"]) == ("government", "actor",
+                                                                                  "Government of B", "BB")
+    lever = net.nodes[BASE + "lever/duty"]
+    assert (lever["type"], lever["label"], lever["legal_basis"]) == ("tariff", "Duty on B's goods", "Trade Act")
+    source = net.nodes[by_id(net, "https://example.org/n/1", "source")]
+    assert (source["label"], source["publisher"], source["date"]) == ("Threat", "Wire", dt.date(2025, 1, 1))
+
+
+def test_no_attribute_is_none(net):
+    assert all(v is not None for _, a in net.nodes(data=True) for v in a.values())
+    assert all(v is not None for _, _, a in net.edges(data=True) for v in a.values())
+
+
+def test_edges_come_only_from_the_allow_list(net):
+    relations = {a["relation"] for _, _, a in net.edges(data=True)}
+    assert relations <= STRUCTURAL | CAUSAL
+    assert relations >= STRUCTURAL and "prevents" in relations
+    for u, v, a in net.edges(data=True):
+        ends = (net.nodes[u]["kind"], net.nodes[v]["kind"])
+        if a["causal"]:
+            assert ends == ("event", "event")
+        else:
+            assert ends in {("event", "actor"), ("event", "lever"), ("lever", "actor"), ("event", "source"),
+                            ("lever", "source")}
+
+
+def test_structural_edges(net):
+    def out(node, relation):
+        return sorted(net.nodes[v]["id"] for _, v, a in net.out_edges(node, data=True) if a["relation"] == relation)
+
+    assert out(BASE + "event/e8", "actor") == ["a", "b"]
+    assert out(BASE + "event/e1", "target") == ["gb"]
+    assert out(BASE + "event/e1", "lever") == ["duty"]
+    assert out(BASE + "event/e1", "source") == ["https://example.org/n/1"]
+    assert out(BASE + "lever/duty", "imposed-by") == ["ga"]
+    assert out(BASE + "lever/duty", "target") == ["gb"]
+
+
+def test_causal_edges_carry_their_claim(net):
+    e2, e3 = BASE + "event/e2", BASE + "event/e3"
+    claims = net.get_edge_data(e2, e3)
+    assert set(claims) == {"L2", "L2b"}  # two claims of one link: two parallel edges keyed by claim id
+    l2 = claims["L2"]
+    assert l2 == {"relation": "in-exchange-for", "causal": True, "claim": "L2", "claimant": "a", "confidence": 0.9,
+                  "evidence": "A: the pause is for the guards.", "disputed": False, "disputed_by": (),
+                  "sources": ("https://example.org/n/3",), "defined_at": l2["defined_at"]}
+    assert l2["defined_at"].endswith("network-chain.yaml:27")
+    l2b = claims["L2b"]
+    assert (l2b["disputed"], l2b["disputed_by"], l2b["confidence"], l2b["confidence_level"]) == (True, ("gb",), 0.3,
+                                                                                                 "low")
+    assert "confidence" not in net.edges[BASE + "event/e4", BASE + "event/e5", "L4"]
+
+
+def test_causal_graph_is_events_and_causal_edges(net):
+    c = causal_graph(net)
+    assert {a["kind"] for _, a in c.nodes(data=True)} == {"event"}
+    assert c.number_of_nodes() == 8
+    assert sorted(k for _, _, k in c.edges(keys=True)) == ["L1", "L2", "L2b", "L3", "L4", "L5", "L6", "L7"]
+
+
+def test_without_sources(graph):
+    net = network_graph(graph, sources=False)
+    assert {a["kind"] for _, a in net.nodes(data=True)} == {"event", "actor", "lever"}
+    assert all(a["relation"] != "source" and "sources" not in a for _, _, a in net.edges(data=True))
+
+
+def test_same_network_from_a_turtle_file(tmp_path, timeline, net):
+    path = tmp_path / "chain.ttl"
+    path.write_text(serialize(timeline), encoding="utf-8")
+    other = network_graph(parse_graph_file(str(path)))
+    assert dict(other.nodes(data=True)) == dict(net.nodes(data=True))
+    assert sorted(other.edges(keys=True, data=True), key=repr) == sorted(net.edges(keys=True, data=True), key=repr)
+
+
+def test_incomplete_claims_and_unclaimed_edges(timeline):
+    """A hand-edited graph: an event lost its dates, another its every triple, a direct edge has no claim."""
+    g = read_graph(timeline=timeline)
+    e5, e7 = URIRef(BASE + "event/e5"), URIRef(BASE + "event/e7")
+    g.remove((e5, SEM.hasEarliestBeginTimeStamp, None))
+    g.remove((e5, SEM.hasLatestBeginTimeStamp, None))
+    g.remove((e5, SEM.hasBeginTimeStamp, None))
+    g.remove((e7, None, None))
+    ctx = next(iter(g.graphs()))
+    g.add((URIRef(BASE + "event/e8"), FARO.causes, URIRef(BASE + "event/e1"), ctx))
+    net = network_graph(g)
+    assert net.nodes[str(e5)]["kind"] == "event" and "date" not in net.nodes[str(e5)]
+    assert str(e7) not in net
+    incomplete = {c["claim"]: c for c in net.graph["incomplete_claims"]}
+    assert set(incomplete) == {"L4", "L5", "L6", "L7"}
+    assert incomplete["L4"]["missing"] == {"effect": "no date"}
+    assert incomplete["L6"]["missing"] == {"effect": "no event type"}
+    assert incomplete["L6"]["effect"] == str(e7) and incomplete["L6"]["defined_at"].endswith("network-chain.yaml:34")
+    causal = {k for _, _, k, a in net.edges(keys=True, data=True) if a["causal"]}
+    assert causal == {"L1", "L2", "L2b", "L3", "causes"}
+    unclaimed = net.edges[BASE + "event/e8", BASE + "event/e1", "causes"]
+    assert unclaimed == {"relation": "causes", "causal": True, "claim": "", "disputed": False}
+
+
+def test_claims_with_other_relations_are_not_edges(timeline):
+    g = read_graph(timeline=timeline)
+    claim = URIRef(BASE + "claim/L1")
+    g.remove((claim, PARLEY.relation, None))
+    ctx = next(iter(g.graphs()))
+    g.add((claim, PARLEY.relation, RDF.type, ctx))
+    g.add((URIRef(BASE + "event/e1"), PARLEY.rate, Literal(5), ctx))
+    g.add((URIRef(BASE + "event/e8"), PARLEY.leadsTo, URIRef(BASE + "event/e1"), ctx))  # not on the allow-list
+    net = network_graph(g)
+    assert net.number_of_edges(BASE + "event/e8", BASE + "event/e1") == 0
+    assert not any(a.get("claim") == "L1" for _, _, a in net.edges(data=True))
+    # the direct edge is still on the allow-list: it stays, as an edge no claim records
+    assert net.get_edge_data(BASE + "event/e1", BASE + "event/e2") == {
+        "in-response-to": {"relation": "in-response-to", "causal": True, "claim": "", "disputed": False}}
+    assert all(a["relation"] != "rate" for _, _, a in net.edges(data=True))
