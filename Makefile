@@ -20,7 +20,10 @@ demo: install
 	$(BIN)/parley validate
 	$(BIN)/parley build --out $(OUT)/us-mexico-2025.ttl
 	$(BIN)/parley view --out $(OUT)/us-mexico-2025.html
-	@echo "wrote $(OUT)/us-mexico-2025.ttl and $(OUT)/us-mexico-2025.html"
+	$(BIN)/parley audit --format html --out $(OUT)/audit.html --chart $(OUT)/audit.png
+	$(BIN)/parley audit --format md --out $(OUT)/audit.md
+	$(BIN)/parley audit | head -n 20
+	@echo "wrote $(OUT)/: us-mexico-2025.ttl (the graph), us-mexico-2025.html (the view), audit.html, audit.md, audit.png"
 
 test: install
 	$(BIN)/python -m pytest
