@@ -40,8 +40,11 @@ STRUCTURAL_PREDICATES = {
     PROV.hadPrimarySource: "source",
 }
 ALLOWED_PREDICATES = (*RELATION_PROPERTIES.values(), *STRUCTURAL_PREDICATES)
-_ACTOR_KINDS = {v: k for k, v in ACTOR_CLASSES.items()}
-_LEVER_KINDS = {v: k for k, v in LEVER_CLASSES.items()}
+# Lookups by the IRI's text, so rows of plain strings (a faster row reader) would work unchanged.
+_STRUCTURAL = {str(k): v for k, v in STRUCTURAL_PREDICATES.items()}
+_RELATIONS = {str(k): v for k, v in PROPERTY_RELATIONS.items()}
+_ACTOR_KINDS = {str(v): k for k, v in ACTOR_CLASSES.items()}
+_LEVER_KINDS = {str(v): k for k, v in LEVER_CLASSES.items()}
 # Which node kinds each structural edge may join (subject kind, object kind).
 _STRUCTURAL_ENDS = {
     "actor": {("event", "actor")},
@@ -109,7 +112,7 @@ def _typed_nodes(graph, query: str, var: str, kind: str, kinds: dict, extra: dic
         a = nodes.get(key)
         if a is None:
             ident = _text(r["id"]) or key
-            a = nodes[key] = {"kind": kind, "id": ident, "type": kinds[r["class"]], "group": kind}
+            a = nodes[key] = {"kind": kind, "id": ident, "type": kinds[str(r["class"])], "group": kind}
         _put(a, "label", _text(r["label"]))
         for column, attr in extra.items():
             _put(a, attr, _text(r[column]))
@@ -164,7 +167,7 @@ def network_graph(graph, *, sources: bool = True):
     structural = []
     for r in run_query(graph, "network-edges"):
         s, o = str(r["s"]), str(r["o"])
-        relation = STRUCTURAL_PREDICATES[r["p"]]
+        relation = _STRUCTURAL[str(r["p"])]
         sa, oa = nodes.get(s), nodes.get(o)
         if sa is not None and oa is not None and (sa["kind"], oa["kind"]) in _STRUCTURAL_ENDS[relation]:
             structural.append((s, o, relation, {"relation": relation, "causal": False}))
@@ -197,7 +200,7 @@ def _claim_edges(graph, nodes: dict, claim_sources: dict | None) -> tuple[list, 
     claims: dict[str, dict] = {}
     for r in run_query(graph, "network-claims"):
         key = str(r["claim"])
-        relation = PROPERTY_RELATIONS.get(r["relation"])
+        relation = _RELATIONS.get(str(r["relation"]))
         if relation is None:  # not one of the causal properties: outside the allow-list
             continue
         c = claims.get(key)
@@ -262,7 +265,7 @@ def _unclaimed_edges(graph, nodes: dict) -> list:
     for r in run_query(graph, "network-unclaimed"):
         cause, effect = str(r["cause"]), str(r["effect"])
         if _complete_event(nodes, cause) and _complete_event(nodes, effect):
-            relation = PROPERTY_RELATIONS[r["relation"]]
+            relation = _RELATIONS[str(r["relation"])]
             edges.append((cause, effect, relation, {"relation": relation, "causal": True, "claim": "",
                                                     "disputed": False}))
     return edges
