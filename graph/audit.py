@@ -139,39 +139,10 @@ def _num(value: str | None) -> float | None:
 
 
 def select(graph, name: str) -> list[dict]:
-    """Rows of the named query `name` as {variable: lexical value (str) or None}.
+    """Rows of the named query `name` as {variable: lexical value (str) or None}."""
+    from .query import run_query_text
 
-    On an Oxigraph-backed rdflib graph the query runs on the pyoxigraph store underneath (with the same
-    default graph rdflib would give it), since turning every result term into an rdflib term is most of the
-    audit's time on a large graph; on any other store it goes through run_query. The queries take no
-    parameters, so no value is bound either way.
-    """
-    from rdflib import URIRef
-
-    from .query import QueryError, named_query, run_query
-
-    q = named_query(name)
-    store = getattr(graph, "store", None)
-    inner = None
-    try:
-        from oxrdflib import OxigraphStore
-
-        if isinstance(store, OxigraphStore):
-            inner = store._inner  # oxrdflib keeps its pyoxigraph.Store here (no public accessor)
-    except ImportError:
-        pass
-    union = getattr(graph, "default_union", False)
-    if inner is not None and (union or isinstance(graph.identifier, URIRef)):
-        import pyoxigraph as ox
-
-        options = {"use_default_graph_as_union": True} if union else {"default_graph": ox.NamedNode(str(graph.identifier))}
-        try:
-            result = inner.query(q.text, **options)
-        except (SyntaxError, OSError, ValueError) as e:
-            raise QueryError(f"{name}: the query failed: {e}") from None
-        names = [v.value for v in result.variables]
-        return [{n: (None if t is None else t.value) for n, t in zip(names, row)} for row in result]
-    return [{k: (None if v is None else str(v)) for k, v in row.items()} for row in run_query(graph, q)]
+    return run_query_text(graph, name)
 
 
 class _Data:
