@@ -53,9 +53,9 @@ THREAT_STATUSES = ("carried-out", "delayed", "withdrawn", "pending")
 TYPE_NS = "https://w3id.org/parley/event-type/"
 RELATION_NAMES = {
     "http://purl.org/faro/causes": "causes", "http://purl.org/faro/enables": "enables",
-    "http://purl.org/faro/prevents": "prevents", "https://w3id.org/parley/ontology#inResponseTo": "in-response-to",
+    "http://purl.org/faro/prevents": "prevents", "https://w3id.org/parley/ontology#prompts": "in-response-to",
     "https://w3id.org/parley/ontology#inExchangeFor": "in-exchange-for",
-    "https://w3id.org/parley/ontology#conditionalOn": "conditional-on",
+    "https://w3id.org/parley/ontology#isConditionOf": "conditional-on",
     "https://w3id.org/parley/ontology#deliveredBy": "delivered-by",
 }
 # Lever statuses under which the recorded rate is actually collected.

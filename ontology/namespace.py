@@ -95,9 +95,9 @@ class PARLEY(DefinedNamespace):
     validFrom: URIRef
     validUntil: URIRef
     leadsTo: URIRef
-    inResponseTo: URIRef
+    prompts: URIRef
     inExchangeFor: URIRef
-    conditionalOn: URIRef
+    isConditionOf: URIRef
     deliveredBy: URIRef
 
 
@@ -123,9 +123,9 @@ RELATION_PROPERTIES = {
     "causes": FARO.causes,
     "enables": FARO.enables,
     "prevents": FARO.prevents,
-    "in-response-to": PARLEY.inResponseTo,
+    "in-response-to": PARLEY.prompts,
     "in-exchange-for": PARLEY.inExchangeFor,
-    "conditional-on": PARLEY.conditionalOn,
+    "conditional-on": PARLEY.isConditionOf,
     "delivered-by": PARLEY.deliveredBy,
 }
 PROPERTY_RELATIONS = {v: k for k, v in RELATION_PROPERTIES.items()}
