@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -48,18 +47,9 @@ def write_file(path: str | Path, data: str | bytes) -> None:
         fail(f"{path}: is a directory")
     if not path.parent.exists():
         fail(f"{path}: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .graph.export import write_atomic
+
+    write_atomic(path, data)
 
 
 def expand_paths(paths) -> list[Path]:

@@ -389,7 +389,7 @@ class AuditReport:
         lines += ["", "== Security pledges"]
         for p in self.pledges:
             lines.append(f"{p['event']['date']}  {p['event']['id']} (promises {p['promises']}"
-                         + (f", {_quantity_text(p['promised'])}" if p["promised"] else "") + f"): "
+                         + (f", {_quantity_text(p['promised'])}" if p["promised"] else "") + "): "
                          + _delivery_text(p))
         lines += ["", "== Threats"]
         for t in self.threats:

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from rdflib import Graph
+
+
+def write_atomic(path, data: str | bytes) -> None:
+    """Replace `path` only once `data` is fully written: a temporary file in the same folder, then a rename.
+
+    The file gets the mode a plain open() would give it (or the replaced file's); mkstemp alone makes it 0600.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def rdf_graph(timeline) -> Graph:

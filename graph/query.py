@@ -429,15 +429,17 @@ def _run_on_oxigraph(inner, options: dict, text: str, *, lexical: bool = False) 
             cache[key] = out
         return out
 
-    if lexical:
-        def term(t):  # noqa: F811 - the plain-text reading of the same rows
-            return None if t is None else t.value
+    convert = _lexical if lexical else term
     variables = [v.value for v in result.variables]
     try:
-        rows = [{v: term(x) for v, x in zip(variables, solution)} for solution in result]
+        rows = [{v: convert(x) for v, x in zip(variables, solution)} for solution in result]
     except (SyntaxError, ValueError, OSError) as e:  # evaluation errors surface while iterating
         raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
     return QueryResult(rows, columns=variables)
+
+
+def _lexical(t):
+    return None if t is None else t.value
 
 
 def run_query_text(graph, query: str | NamedQuery, *, params: dict | None = None) -> list[dict]:

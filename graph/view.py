@@ -20,14 +20,12 @@ import datetime as dt
 import html as htmllib
 import json
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..events.model import EVENT_TYPES, GROUPS, group_of
+from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import ACTOR_CLASSES, LEVER_CLASSES, PROPERTY_RELATIONS, TYPE
 from .query import QueryError, run_query
 
@@ -917,19 +915,9 @@ def write_view(graph, path, **options) -> View:
 
 def write_html(page: str, path) -> None:
     """Replace `path` with `page` only once it is fully written."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(page)
-        # mkstemp makes the file private; give the page the mode a new file would get (or the old page's).
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .export import write_atomic
+
+    write_atomic(path, page)
 
 
 _HEADER = """<div id="parley-header">
