@@ -411,19 +411,22 @@ def query_command(graph, query_name, text, params, fmt, out):
 
 @main.command("queries")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def queries_command(fmt):
+@click.option("--all", "show_all", is_flag=True, help="Also list the queries the audit, view, network, timeline "
+              "and state commands read their data with.")
+def queries_command(fmt, show_all):
     """List the named queries: name, what each answers, and its parameters.
 
     \b
     parley queries
     parley queries --format json
+    parley queries --all
     """
     import json
 
     from .graph.query import QueryError, query_catalog
 
     try:
-        catalog = query_catalog()
+        catalog = query_catalog(internal=show_all)
     except QueryError as e:
         fail(str(e))
     click.echo(json.dumps(catalog.to_dict(), indent=2) if fmt == "json" else catalog.to_text(), nl=fmt == "json")

@@ -584,6 +584,11 @@ class QueryCatalog:
         return "\n".join(lines) + "\n"
 
 
-def query_catalog() -> QueryCatalog:
-    """Every named query in graph/queries/, by name."""
-    return QueryCatalog([named_query(n) for n in query_names()])
+# Queries that feed one command's own model (audit-events.rq, view-claims.rq, ...) rather than answer a
+# question on their own: runnable by name, listed only on request.
+INTERNAL_PREFIXES = ("audit-", "network-", "state-", "timeline-", "view-")
+
+
+def query_catalog(*, internal: bool = False) -> QueryCatalog:
+    """The named queries in graph/queries/, by name; those internal to a command only when asked."""
+    return QueryCatalog([named_query(n) for n in query_names() if internal or not n.startswith(INTERNAL_PREFIXES)])

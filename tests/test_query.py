@@ -365,3 +365,13 @@ def test_cli_queries_lists_names_and_parameters():
     assert "lever-state  lever=LEVER date=DATE" in r.output
     r = CliRunner().invoke(main, ["queries", "--format", "json"])
     assert json.loads(r.output) == query_catalog().to_dict()
+
+
+def test_queries_lists_the_named_questions_and_all_adds_the_commands_own_reads():
+    listed = CliRunner().invoke(main, ["queries"])
+    assert listed.exit_code == 0
+    names = {line.split()[0] for line in listed.output.splitlines() if line and not line.startswith(" ")}
+    assert names == {"actor-events", "causes-of", "chain", "disputed-claims", "effects-of", "lever-state",
+                     "security-before-relief", "threat-outcomes", "unsourced"}
+    everything = CliRunner().invoke(main, ["queries", "--all"])
+    assert "audit-events" in everything.output and "view-claims" in everything.output
