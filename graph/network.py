@@ -28,7 +28,7 @@ from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import (
     ACTOR_CLASSES, LEVER_CLASSES, PARLEY, PROPERTY_RELATIONS, PROV, RELATION_PROPERTIES, SEM, TYPE,
 )
-from .query import run_query
+from .query import run_query_text
 
 NODE_KINDS = ("event", "actor", "lever", "source")
 # Structural predicates and the relation name of the edge each becomes.
@@ -40,7 +40,7 @@ STRUCTURAL_PREDICATES = {
     PROV.hadPrimarySource: "source",
 }
 ALLOWED_PREDICATES = (*RELATION_PROPERTIES.values(), *STRUCTURAL_PREDICATES)
-# Lookups by the IRI's text, so rows of plain strings (a faster row reader) would work unchanged.
+# Lookups by the IRI's text: rows come from run_query_text (plain strings, no rdflib terms).
 _STRUCTURAL = {str(k): v for k, v in STRUCTURAL_PREDICATES.items()}
 _RELATIONS = {str(k): v for k, v in PROPERTY_RELATIONS.items()}
 _ACTOR_KINDS = {str(v): k for k, v in ACTOR_CLASSES.items()}
@@ -81,7 +81,7 @@ def _put(attrs: dict, key: str, value) -> None:
 def event_nodes(graph) -> dict[str, dict]:
     """{event IRI: attributes} for every event with an event type."""
     nodes: dict[str, dict] = {}
-    for r in run_query(graph, "network-events"):
+    for r in run_query_text(graph, "network-events"):
         key = str(r["event"])
         a = nodes.get(key)
         if a is None:
@@ -107,7 +107,7 @@ def event_nodes(graph) -> dict[str, dict]:
 
 def _typed_nodes(graph, query: str, var: str, kind: str, kinds: dict, extra: dict) -> dict[str, dict]:
     nodes: dict[str, dict] = {}
-    for r in run_query(graph, query):
+    for r in run_query_text(graph, query):
         key = str(r[var])
         a = nodes.get(key)
         if a is None:
@@ -138,7 +138,7 @@ def source_citations(graph) -> tuple[dict[str, dict], list[tuple[str, str]]]:
     cites; a source's id is its URL."""
     nodes: dict[str, dict] = {}
     citations = []
-    for r in run_query(graph, "network-sources"):
+    for r in run_query_text(graph, "network-sources"):
         key = str(r["source"])
         citations.append((str(r["subject"]), key))
         a = nodes.setdefault(key, {"kind": "source", "type": "source", "group": "source"})
@@ -165,7 +165,7 @@ def network_graph(graph, *, sources: bool = True):
     nodes.update(actor_nodes(graph))
     nodes.update(lever_nodes(graph))
     structural = []
-    for r in run_query(graph, "network-edges"):
+    for r in run_query_text(graph, "network-edges"):
         s, o = str(r["s"]), str(r["o"])
         relation = _STRUCTURAL[str(r["p"])]
         sa, oa = nodes.get(s), nodes.get(o)
@@ -198,7 +198,7 @@ def _complete_event(nodes: dict, iri: str | None) -> bool:
 
 def _claim_edges(graph, nodes: dict, claim_sources: dict | None) -> tuple[list, list[dict]]:
     claims: dict[str, dict] = {}
-    for r in run_query(graph, "network-claims"):
+    for r in run_query_text(graph, "network-claims"):
         key = str(r["claim"])
         relation = _RELATIONS.get(str(r["relation"]))
         if relation is None:  # not one of the causal properties: outside the allow-list
@@ -262,7 +262,7 @@ def _missing_what(nodes: dict, iri: str | None) -> str:
 
 def _unclaimed_edges(graph, nodes: dict) -> list:
     edges = []
-    for r in run_query(graph, "network-unclaimed"):
+    for r in run_query_text(graph, "network-unclaimed"):
         cause, effect = str(r["cause"]), str(r["effect"])
         if _complete_event(nodes, cause) and _complete_event(nodes, effect):
             relation = _RELATIONS[str(r["relation"])]
