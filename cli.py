@@ -91,8 +91,17 @@ def graph_source(f):
     @click.option("--graph", "graph_file", metavar="FILE", help="Read an RDF file (ttl, nt, jsonld, trig) instead.")
     @functools.wraps(f)
     def wrapper(*args, timelines, store, graph_file, **kwargs):
-        kwargs["graph"] = open_graph(timelines, store, graph_file)
-        return f(*args, **kwargs)
+        graph = kwargs["graph"] = open_graph(timelines, store, graph_file)
+        try:
+            return f(*args, **kwargs)
+        finally:
+            # An oxigraph:DIR store is locked while open: release it now, not at the next garbage collection
+            # (a traceback or a result kept by the caller can still hold the store through a cycle).
+            graph.close()
+            if store.startswith("oxigraph:"):
+                import gc
+
+                gc.collect()
 
     return wrapper
 

@@ -222,3 +222,17 @@ def test_store_errors_reach_query_callers_as_query_errors(answering):
     endpoint_graph = Dataset(store=EndpointStore(Endpoint(url), []), default_union=True)
     with pytest.raises(QueryError, match=f"{url}: HTTP 500"):
         run_query(endpoint_graph, "unsourced")
+
+
+def test_a_reading_command_releases_an_on_disk_store_so_the_next_can_open_it(tmp_path):
+    from click.testing import CliRunner
+
+    from parley.cli import main
+
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["load", "--store", store, "--timeline", str(SMALL)])
+    assert loaded.exit_code == 0, loaded.output
+    for attempt in range(2):  # the same process opens the folder twice: the first command must have let go of it
+        result = runner.invoke(main, ["timeline", "--store", store, "--format", "json"])
+        assert result.exit_code == 0, (attempt, result.output)
