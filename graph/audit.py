@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import html
 import statistics
 from collections import defaultdict
@@ -68,7 +69,7 @@ class AuditError(Exception):
 
 # -- what the graph holds -------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Event:
     iri: str
     id: str
@@ -86,6 +87,7 @@ class _Event:
     targets: set = field(default_factory=set)
     quantity: dict = field(default_factory=dict)
     order: tuple = field(init=False, repr=False)
+    ref: dict | None = field(default=None, init=False, repr=False, compare=False)  # _event_ref, made once
 
     def __post_init__(self):
         # date order, ties broken by id: the order events/outcomes.py derives lever states in
@@ -104,7 +106,7 @@ class _Event:
         return self.earliest.isoformat()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Claim:
     iri: str
     id: str
@@ -117,9 +119,10 @@ class _Claim:
     evidence: str | None = None
     sources: dict = field(default_factory=dict)  # url -> title
     disputants: list = field(default_factory=list)
+    as_dict: dict | None = field(default=None, repr=False, compare=False)  # _claim_dict, made once
 
 
-@dataclass
+@dataclass(slots=True)
 class _Outcome:
     event: str
     lever: str
@@ -130,100 +133,201 @@ class _Outcome:
     valid_until: dt.date | None
 
 
-def _date(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value[:10])
+# The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked. The queries run
+# in this order (the large ones first) and their rows are used in it: events before what refers to them.
+_COLUMNS = {
+    "events": ("event", "id", "type", "earliest", "latest", "precision"),
+    "claims": ("claim", "id", "cause", "effect", "relation", "claimant", "confidence", "confidenceLevel",
+               "evidence"),
+    "event-details": ("event", "lever", "rate", "effective", "until", "promises", "summary"),
+    "event-actors": ("event", "actor", "role"),
+    "outcomes": ("event", "lever", "status", "rate", "scope", "from", "until"),
+    "claim-sources": ("claim", "url", "title"),
+    "quantities": ("event", "kind", "amount"),
+    "claim-disputants": ("claim", "disputant"),
+    "levers": ("lever", "id", "name", "imposedBy", "target"),
+    "actors": ("actor", "id", "name", "country"),
+}
 
 
-def _num(value: str | None) -> float | None:
-    return None if value is None else float(value)
+def _tables(graph):
+    """(name, rows) for each audit-*.rq query in _COLUMNS' order; a row is a tuple of text (an IRI or a
+    literal's lexical form) or None per column.
 
+    On Oxigraph the queries run on pyoxigraph directly in two worker threads: iterating a result with list()
+    releases the GIL while Oxigraph evaluates, so the engine answers the next queries on the other core while
+    this thread turns solutions into tuples and the caller builds its model from them. Other stores (an
+    endpoint, rdflib's own) go through run_query_text.
+    """
+    from .query import QueryError, _oxigraph_target, named_query, run_query_text
 
-def select(graph, name: str) -> list[dict]:
-    """Rows of the named query `name` as {variable: lexical value (str) or None}."""
-    from .query import run_query_text
+    try:
+        queries = {name: named_query(f"audit-{name}") for name in _COLUMNS}
+        direct = _oxigraph_target(graph)
+        if direct is None:
+            for name, q in queries.items():
+                yield name, [tuple(r.get(c) for c in _COLUMNS[name]) for r in run_query_text(graph, q)]
+            return
+    except QueryError as e:
+        raise AuditError(str(e)) from None
+    from concurrent.futures import ThreadPoolExecutor
 
-    return run_query_text(graph, name)
+    inner, options = direct
+
+    def solutions(text: str):
+        result = inner.query(text, **options)
+        return [v.value for v in result.variables], list(result)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = [(name, pool.submit(solutions, q.text)) for name, q in queries.items()]
+        try:
+            for name, future in pending:
+                try:
+                    variables, sols = future.result()
+                except (SyntaxError, ValueError, OSError) as e:
+                    raise AuditError(f"audit-{name}: the query failed: "
+                                     f"{str(e).strip() or type(e).__name__}") from None
+                wanted = _COLUMNS[name]
+                if tuple(variables) == wanted:
+                    rows = [tuple([None if t is None else t.value for t in s]) for s in sols]
+                else:  # columns in another order: pick the audit's by name
+                    at = [variables.index(c) if c in variables else None for c in wanted]
+                    rows = [tuple(None if i is None or s[i] is None else s[i].value for i in at) for s in sols]
+                del sols
+                yield name, rows
+        finally:
+            for _, future in pending:
+                future.cancel()
 
 
 class _Data:
     """Everything the audit reads, keyed by IRI (ids are for display: two timelines may reuse one)."""
 
     def __init__(self, graph):
-        from .query import QueryError
-
         self._sides: dict[frozenset, frozenset] = {}
         self._by_country: dict[str, set] | None = None
-        try:
-            rows = {name: select(graph, f"audit-{name}") for name in
-                    ("events", "event-actors", "actors", "levers", "claims", "outcomes", "quantities")}
-        except QueryError as e:
-            raise AuditError(str(e)) from None
         self.actors: dict[str, dict] = {}
-        for r in rows["actors"]:
-            self.actors.setdefault(str(r["actor"]), {"id": str(r["id"]), "name": r["name"] or str(r["id"]),
-                                                     "country": r["country"]})
         self.levers: dict[str, dict] = {}
-        for r in rows["levers"]:
-            lv = self.levers.setdefault(str(r["lever"]), {"id": str(r["id"]), "name": r["name"] or str(r["id"]),
-                                                          "targets": set(), "imposed_by": r["imposedBy"]})
-            if r["target"] is not None:
-                lv["targets"].add(str(r["target"]))
         self.events: dict[str, _Event] = {}
-        for r in rows["events"]:
-            iri = str(r["event"])
-            if iri in self.events:
-                continue
-            etype = str(r["type"])
-            etype = etype[len(TYPE_NS):] if etype.startswith(TYPE_NS) else etype.rsplit("/", 1)[-1]
-            earliest = _date(r["earliest"])
-            promises = r["promises"]
-            self.events[iri] = _Event(
-                iri, str(r["id"]), etype, earliest, _date(r["latest"]) or earliest, r["precision"] or "day",
-                r["lever"], _num(r["rate"]), _date(r["effective"]), _date(r["until"]),
-                promises[len(TYPE_NS):] if promises and promises.startswith(TYPE_NS) else promises,
-                r["summary"] or "")
-        for r in rows["event-actors"]:
-            e = self.events.get(str(r["event"]))
-            if e is not None:
-                (e.actors if str(r["role"]) == "actor" else e.targets).add(str(r["actor"]))
-        for r in rows["quantities"]:
-            e = self.events.get(str(r["event"]))
-            if e is not None:
-                e.quantity[str(r["kind"])] = float(r["amount"])
         self.claims: dict[str, _Claim] = {}
-        for r in rows["claims"]:
-            iri = str(r["claim"])
-            c = self.claims.get(iri)
-            if c is None:
-                cause, effect = str(r["cause"]), str(r["effect"])
-                if cause not in self.events or effect not in self.events:
-                    continue
-                rel = str(r["relation"])
-                level = r["confidenceLevel"]
-                c = self.claims[iri] = _Claim(
-                    iri, r["id"] or iri.rsplit("/", 1)[-1], cause, effect,
-                    RELATION_NAMES.get(rel, rel.rsplit("#", 1)[-1].rsplit("/", 1)[-1]), r["claimant"],
-                    _num(r["confidence"]), level, r["evidence"])
-            if r["url"] is not None:
-                c.sources.setdefault(str(r["url"]), r["title"])
-            if r["disputant"] is not None and str(r["disputant"]) not in c.disputants:
-                c.disputants.append(str(r["disputant"]))
-        for c in self.claims.values():
-            c.disputants.sort(key=self.actor_id)
         self.outcomes: dict[str, list[_Outcome]] = defaultdict(list)  # lever -> outcomes in event order
-        seen = set()
-        for r in rows["outcomes"]:
-            ev = str(r["event"])
-            if ev in seen or ev not in self.events:
-                continue
-            seen.add(ev)
-            self.outcomes[str(r["lever"])].append(_Outcome(
-                ev, str(r["lever"]), r["status"], _num(r["rate"]), r["scope"], _date(r["from"]),
-                _date(r["until"])))
+        self._dates: dict[str, dt.date] = {}  # each distinct date string parsed once
+        for name, rows in _tables(graph):
+            getattr(self, "_read_" + name.replace("-", "_"))(rows)
+        events = self.events
+        for c in self.claims.values():
+            if len(c.disputants) > 1:
+                c.disputants.sort(key=self.actor_id)
         for outs in self.outcomes.values():
-            outs.sort(key=lambda o: self.events[o.event].order)
+            outs.sort(key=lambda o: events[o.event].order)
         self.outcome_of = {o.event: o for outs in self.outcomes.values() for o in outs}
-        self.outcome_orders = {lever: [self.events[o.event].order for o in outs] for lever, outs in self.outcomes.items()}
+        self.outcome_orders = {lever: [events[o.event].order for o in outs] for lever, outs in self.outcomes.items()}
+
+    def _day(self, value: str | None) -> dt.date | None:
+        if value is None:
+            return None
+        d = self._dates.get(value)
+        if d is None:
+            d = self._dates[value] = dt.date.fromisoformat(value[:10])
+        return d
+
+    def _read_events(self, rows):
+        events, day, n_ns = self.events, self._day, len(TYPE_NS)
+        types: dict[str, str] = {}
+        for iri, eid, etype, earliest, latest, precision in rows:
+            if iri in events:
+                continue
+            t = types.get(etype)
+            if t is None:
+                t = types[etype] = etype[n_ns:] if etype.startswith(TYPE_NS) else etype.rsplit("/", 1)[-1]
+            first = day(earliest)
+            events[iri] = _Event(iri, eid, t, first, day(latest) or first, precision or "day")
+
+    def _read_event_details(self, rows):
+        events, day, n_ns = self.events, self._day, len(TYPE_NS)
+        for iri, lever, rate, effective, until, promises, summary in rows:
+            e = events.get(iri)
+            if e is None:
+                continue
+            # one column is bound per row; a property given twice keeps its first value
+            if lever is not None:
+                if e.lever is None:
+                    e.lever = lever
+            elif summary is not None:
+                if not e.summary:
+                    e.summary = summary
+            elif rate is not None:
+                if e.rate is None:
+                    e.rate = float(rate)
+            elif effective is not None:
+                if e.effective is None:
+                    e.effective = day(effective)
+            elif until is not None:
+                if e.until is None:
+                    e.until = day(until)
+            elif promises is not None and e.promises is None:
+                e.promises = promises[n_ns:] if promises.startswith(TYPE_NS) else promises
+
+    def _read_event_actors(self, rows):
+        events = self.events
+        for event, actor, role in rows:
+            e = events.get(event)
+            if e is not None:
+                (e.actors if role == "actor" else e.targets).add(actor)
+
+    def _read_quantities(self, rows):
+        events = self.events
+        for event, kind, amount in rows:
+            e = events.get(event)
+            if e is not None:
+                e.quantity[kind] = float(amount)
+
+    def _read_claims(self, rows):
+        events, claims = self.events, self.claims
+        for iri, cid, cause, effect, relation, claimant, confidence, level, evidence in rows:
+            if iri in claims or cause not in events or effect not in events:
+                continue
+            name = RELATION_NAMES.get(relation)
+            if name is None:
+                name = relation.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            claims[iri] = _Claim(iri, cid or iri.rsplit("/", 1)[-1], cause, effect, name, claimant,
+                                 None if confidence is None else float(confidence), level, evidence)
+
+    def _read_claim_sources(self, rows):
+        claims = self.claims
+        for iri, url, title in rows:
+            c = claims.get(iri)
+            if c is not None:
+                c.sources.setdefault(url, title)
+
+    def _read_claim_disputants(self, rows):
+        claims = self.claims
+        for iri, disputant in rows:
+            c = claims.get(iri)
+            if c is not None and disputant not in c.disputants:
+                c.disputants.append(disputant)
+
+    def _read_outcomes(self, rows):
+        events, day, seen = self.events, self._day, set()
+        for event, lever, status, rate, scope, valid_from, valid_until in rows:
+            if event in seen or event not in events:
+                continue
+            seen.add(event)
+            self.outcomes[lever].append(_Outcome(event, lever, status, None if rate is None else float(rate),
+                                                 scope, day(valid_from), day(valid_until)))
+
+    def _read_levers(self, rows):
+        for lever, lid, name, imposed_by, target in rows:
+            lv = self.levers.get(lever)
+            if lv is None:
+                lv = self.levers[lever] = {"id": lid, "name": name or lid, "targets": set(), "imposed_by": imposed_by}
+            if target is not None:
+                lv["targets"].add(target)
+
+    def _read_actors(self, rows):
+        for actor, aid, name, country in rows:
+            if actor not in self.actors:
+                self.actors[actor] = {"id": aid, "name": name or aid, "country": country}
 
     def actor_id(self, iri: str | None) -> str | None:
         if iri is None:
@@ -267,17 +371,27 @@ class _Data:
 # -- the report -----------------------------------------------------------------------------------------------
 
 def _event_ref(e: _Event) -> dict:
-    return {"id": e.id, "type": e.type, "date": e.date_text, "earliest": e.earliest.isoformat(),
-            "summary": e.summary}
+    """The event as the report names it. Made once per event and shared by every place that cites it (the
+    report is read, never edited in place), which saves a dict per mention on large graphs."""
+    ref = e.ref
+    if ref is None:
+        ref = e.ref = {"id": e.id, "type": e.type, "date": e.date_text, "earliest": e.earliest.isoformat(),
+                       "summary": e.summary}
+    return ref
 
 
 def _claim_dict(data: _Data, c: _Claim) -> dict:
-    return {
-        "id": c.id, "cause": data.events[c.cause].id, "effect": data.events[c.effect].id, "relation": c.relation,
-        "claimed_by": data.actor_ref(c.claimant), "confidence": c.confidence, "confidence_level": c.confidence_level,
-        "evidence": c.evidence, "sources": [{"url": u, "title": t} for u, t in sorted(c.sources.items())],
-        "disputed_by": [data.actor_ref(a) for a in c.disputants],
-    }
+    """The claim as the report shows it; made once per claim and shared, like _event_ref (copy to add keys)."""
+    d = c.as_dict
+    if d is None:
+        d = c.as_dict = {
+            "id": c.id, "cause": data.events[c.cause].id, "effect": data.events[c.effect].id,
+            "relation": c.relation, "claimed_by": data.actor_ref(c.claimant), "confidence": c.confidence,
+            "confidence_level": c.confidence_level, "evidence": c.evidence,
+            "sources": [{"url": u, "title": t} for u, t in sorted(c.sources.items())],
+            "disputed_by": [data.actor_ref(a) for a in c.disputants],
+        }
+    return d
 
 
 def _lag_stats(lags: list[int]) -> dict:
@@ -701,9 +815,23 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
         raise AuditError(f"window must be >= 0 days, not {window_days}")
     if max_chain < 1:
         raise AuditError(f"max_chain must be >= 1, not {max_chain}")
+    # The audit makes millions of small dicts, lists and tuples on a large graph and frees none of them until
+    # it returns; the cyclic garbage collector would walk them all again and again to find no garbage (about a
+    # fifth of the CPU time at 10k events). Paused for the audit only.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _audit(graph, window_days=window_days, max_chain=max_chain, max_candidates=max_candidates)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> AuditReport:
     data = _Data(graph)
     ev = data.events
     steps = {lever: _lever_steps(data, outs) for lever, outs in data.outcomes.items()}
+    step_days = {lever: [s[0] for s in st] for lever, st in steps.items()}
     ordered = sorted(ev.values(), key=lambda e: e.order)
     security_types, relief_types = set(GROUPS["security"]), set(GROUPS["relief"])
 
@@ -730,8 +858,8 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
         for a in side:
             actor_sides[a].append(side)
     for e in ordered:
-        for side in {s for a in e.actors for s in actor_sides.get(a, ())}:
-            if e.type in security_types:
+        if e.type in security_types:
+            for side in {s for a in e.actors for s in actor_sides.get(a, ())}:
                 side_security.setdefault(side, []).append(e)
     for r in reliefs:
         side_reliefs.setdefault(side_cache[r.iri], []).append(r)
@@ -743,6 +871,7 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
     linked_to: dict[str, list[dict]] = defaultdict(list)
 
     relief_items = []
+    side_names: dict[frozenset, list[str]] = {}  # each side's sorted actor ids, shared by its reliefs
     lags_linked, lags_temporal = [], []
     disputed_list, seen_disputed = [], set()
     for r in reliefs:
@@ -785,7 +914,7 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
                     linking[c.iri] = c
         claims = []
         for c in sorted(linking.values(), key=lambda c: (ev[c.cause].order, c.id)):
-            d = _claim_dict(data, c)
+            d = dict(_claim_dict(data, c))
             d["in_link"] = c.iri in claims_in_links
             claims.append(d)
             if c.disputants and c.iri not in seen_disputed:
@@ -806,12 +935,15 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
         verdict, reason = _verdict(claims, links, candidates, window_days)
         outcome = data.outcome_of.get(r.iri)
         starts = outcome.valid_from if outcome else r.earliest
-        lever_steps = steps.get(r.lever, [])
+        lever_steps, lever_days = steps.get(r.lever, []), step_days.get(r.lever, [])
+        side_ids = side_names.get(side)
+        if side_ids is None:
+            side_ids = side_names[side] = sorted(data.actor_id(a) for a in side)
         relief_items.append({
-            "event": _event_ref(r), "lever": data.lever_ref(r.lever),
-            "targeted_side": sorted(data.actor_id(a) for a in side),
-            "before": _state(_previous_outcome(data, r), _collected_on(lever_steps, starts - dt.timedelta(days=1))),
-            "after": _state(outcome, _collected_on(lever_steps, starts)),
+            "event": _event_ref(r), "lever": data.lever_ref(r.lever), "targeted_side": side_ids,
+            "before": _state(_previous_outcome(data, r),
+                             _collected_on(lever_steps, lever_days, starts - dt.timedelta(days=1))),
+            "after": _state(outcome, _collected_on(lever_steps, lever_days, starts)),
             "verdict": verdict, "reason": reason, "links": links, "claims": claims,
             "candidates": candidates[:max_candidates], "candidate_count": len(candidates),
         })
@@ -826,8 +958,10 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
                 delivers[d["event"]["id"]].append({"pledge": info["event"]["id"], "reliefs": granted_on[iri]})
     security_items = []
     for x in ordered:
+        if x.type not in security_types:
+            continue
         x_sides = {s for a in x.actors for s in actor_sides.get(a, ())}
-        if x.type not in security_types or (sides and not x_sides):
+        if sides and not x_sides:
             continue
         followed = None
         for side in x_sides:
@@ -854,7 +988,8 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
         info["granted"] = granted_on.get(iri, [])
         pledge_items.append(info)
 
-    threat_items = [_threat(data, t, steps.get(t.lever, [])) for t in ordered if t.type == "threat"]
+    threat_items = [_threat(data, t, steps.get(t.lever, []), step_days.get(t.lever, [])) for t in ordered
+                    if t.type == "threat"]
 
     counts = {v: sum(1 for r in relief_items if r["verdict"] == v) for v in VERDICTS}
     n = len(relief_items)
@@ -986,8 +1121,9 @@ def _lever_steps(data: _Data, outs: list[_Outcome]) -> list[tuple]:
     return steps
 
 
-def _collected_on(steps: list[tuple], day: dt.date) -> float:
-    i = bisect.bisect_right([s[0] for s in steps], day)
+def _collected_on(steps: list[tuple], days: list[dt.date], day: dt.date) -> float:
+    """The rate collected on `day`; `days` are the steps' days (made once per lever, not per look-up)."""
+    i = bisect.bisect_right(days, day)
     return steps[i - 1][1] if i else 0.0
 
 
@@ -1007,7 +1143,7 @@ def _previous_outcome(data: _Data, e: _Event) -> _Outcome | None:
     return outs[i - 1] if i else None
 
 
-def _threat(data: _Data, t: _Event, steps: list[tuple]) -> dict:
+def _threat(data: _Data, t: _Event, steps: list[tuple], days: list[dt.date]) -> dict:
     """Carried out, delayed, withdrawn or pending, with the events that settled it.
 
     Carried out: the first day on or after the threat on which the lever's collected rate rises above what it
@@ -1021,14 +1157,17 @@ def _threat(data: _Data, t: _Event, steps: list[tuple]) -> dict:
     status, on, settled, carried, carried_rate = "pending", None, [], None, None
     withdrawn = delayed = delayed_from = None
     if t.lever and steps:
-        base = _collected_on(steps, t.earliest - dt.timedelta(days=1))
-        for day, value, event, note in steps:
-            if day >= t.earliest and value > base:
+        base = _collected_on(steps, days, t.earliest - dt.timedelta(days=1))
+        # steps are in day order and outcomes in event order: start at the threat instead of scanning from the
+        # first (a lever can carry many threats)
+        for day, value, event, note in steps[bisect.bisect_left(days, t.earliest):]:
+            if value > base:
                 carried, carried_rate = (day, event, note), value
                 break
-        for o in data.outcomes.get(t.lever, ()):
+        outs = data.outcomes.get(t.lever, [])
+        for o in outs[bisect.bisect_right(data.outcome_orders.get(t.lever, []), t.order):]:
             e = data.events[o.event]
-            if e.order <= t.order or e.type == "threat" or (carried and o.valid_from >= carried[0]):
+            if e.type == "threat" or (carried and o.valid_from >= carried[0]):
                 continue
             if o.status == "withdrawn" and withdrawn is None:
                 withdrawn = o.valid_from

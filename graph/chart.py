@@ -1,8 +1,8 @@
 """The audit chart: each lever's collected rate over time against the cumulative security figures.
 
-Drawn with matplotlib (imported here, Agg backend) from the audit report's `series` (graph/audit.py), so the
-chart and the report always agree. The SVG output is deterministic: a fixed hash salt for its element ids
-and no date metadata, so the same report gives the same bytes.
+Drawn with matplotlib (imported here; a bare Figure, no pyplot) from the audit report's `series`
+(graph/audit.py), so the chart and the report always agree. The SVG output is deterministic: a fixed hash
+salt for its element ids and no date metadata, so the same report gives the same bytes.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
     """
     if fmt not in FORMATS:
         raise ChartError(f"unknown chart format {fmt!r} (expected png or svg)")
+    # No pyplot: a bare Figure draws the same thing without pyplot's backend and figure-manager set-up and
+    # leaves no global state behind; savefig picks the SVG or Agg (PNG) canvas for the format.
     import matplotlib
-
-    matplotlib.use("Agg", force=True)
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     day = dt.date.fromisoformat
@@ -55,54 +55,51 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
                + [day(r["date"]) for r in series["reliefs"]], default=None)
     end = last + dt.timedelta(days=7) if last else None
     with matplotlib.rc_context({"svg.hashsalt": "parley-audit", "svg.fonttype": "none", "font.size": 8}):
-        fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 7), sharex=True,
-                                          gridspec_kw={"height_ratios": [1, 1]})
-        try:
-            for s in levers:
-                xs = [day(p[0]) for p in s["points"]] + [end]
-                ys = [p[1] for p in s["points"]]
-                ys.append(ys[-1])
-                top.step(xs, ys, where="post", label=s["lever"], linewidth=1.5)
-            for i, d in enumerate(marked):
-                for ax in (top, bottom):
-                    ax.axvline(d, color="#2a7", linestyle=":", linewidth=0.8,
-                               label="relief" if (i == 0 and ax is top) else None)
-            top.set_ylabel("rate collected (%)")
-            top.set_title((title or "Lever rates against cumulative security figures")
-                          + (f" ({left_out} more levers not drawn)" if left_out else ""))
-            if levers or marked:
-                top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
-            else:
-                top.text(0.5, 0.5, "no lever with a rate", transform=top.transAxes, ha="center")
-            for i, s in enumerate(series["figures"]):
-                pts = [(day(p[0]), p[1]) for p in s["points"] if p[1] > 0]
-                if not pts:
-                    continue
-                xs = [p[0] for p in pts] + [end]
-                ys = [p[1] for p in pts] + [pts[-1][1]]
-                # the colour cycle has ten colours: later kinds are dashed so no two lines look alike
-                bottom.step(xs, ys, where="post", label=s["kind"], marker="o", markersize=3,
-                            markevery=range(len(pts)), linestyle="-" if i % 20 < 10 else "--")
-            if any(p[1] > 0 for s in series["figures"] for p in s["points"]):
-                bottom.set_yscale("log")
-                # plain labels: the default 10^n labels go through mathtext, most of the drawing time
-                bottom.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}"))
-                bottom.yaxis.set_minor_formatter(NullFormatter())
-                bottom.minorticks_off()
-                n = len(series["figures"])
-                bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.02), frameon=False,
-                              fontsize=7 if n <= 12 else 6, labelspacing=0.5 if n <= 12 else 0.2)
-            else:
-                bottom.text(0.5, 0.5, "no security figures", transform=bottom.transAxes, ha="center")
-            bottom.set_ylabel("cumulative figure (log scale)")
-            bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-            fig.autofmt_xdate()
-            # fixed margins (legends to the right): tight_layout measures every text, a third of the time
-            fig.subplots_adjust(left=0.08, right=0.76, top=0.95, bottom=0.11, hspace=0.08)
-            buf = io.BytesIO()
-            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-            fig.savefig(buf, format=fmt, metadata=metadata, dpi=110)
-        finally:
-            plt.close(fig)
+        fig = Figure(figsize=(12, 7))
+        top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1]})
+        for s in levers:
+            xs = [day(p[0]) for p in s["points"]] + [end]
+            ys = [p[1] for p in s["points"]]
+            ys.append(ys[-1])
+            top.step(xs, ys, where="post", label=s["lever"], linewidth=1.5)
+        for i, d in enumerate(marked):
+            for ax in (top, bottom):
+                ax.axvline(d, color="#2a7", linestyle=":", linewidth=0.8,
+                           label="relief" if (i == 0 and ax is top) else None)
+        top.set_ylabel("rate collected (%)")
+        top.set_title((title or "Lever rates against cumulative security figures")
+                      + (f" ({left_out} more levers not drawn)" if left_out else ""))
+        if levers or marked:
+            top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+        else:
+            top.text(0.5, 0.5, "no lever with a rate", transform=top.transAxes, ha="center")
+        for i, s in enumerate(series["figures"]):
+            pts = [(day(p[0]), p[1]) for p in s["points"] if p[1] > 0]
+            if not pts:
+                continue
+            xs = [p[0] for p in pts] + [end]
+            ys = [p[1] for p in pts] + [pts[-1][1]]
+            # the colour cycle has ten colours: later kinds are dashed so no two lines look alike
+            bottom.step(xs, ys, where="post", label=s["kind"], marker="o", markersize=3,
+                        markevery=range(len(pts)), linestyle="-" if i % 20 < 10 else "--")
+        if any(p[1] > 0 for s in series["figures"] for p in s["points"]):
+            bottom.set_yscale("log")
+            # plain labels: the default 10^n labels go through mathtext, most of the drawing time
+            bottom.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}"))
+            bottom.yaxis.set_minor_formatter(NullFormatter())
+            bottom.minorticks_off()
+            n = len(series["figures"])
+            bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.02), frameon=False,
+                          fontsize=7 if n <= 12 else 6, labelspacing=0.5 if n <= 12 else 0.2)
+        else:
+            bottom.text(0.5, 0.5, "no security figures", transform=bottom.transAxes, ha="center")
+        bottom.set_ylabel("cumulative figure (log scale)")
+        bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        fig.autofmt_xdate()
+        # fixed margins (legends to the right): tight_layout measures every text, a third of the time
+        fig.subplots_adjust(left=0.08, right=0.76, top=0.95, bottom=0.11, hspace=0.08)
+        buf = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        fig.savefig(buf, format=fmt, metadata=metadata, dpi=110)
     return buf.getvalue()
 

@@ -17,6 +17,7 @@ from parley.cli import main
 from parley.events.read import read_bundled, read_timeline
 from parley.graph.audit import AuditError, audit
 from parley.graph.store import read_graph
+from test_queries_differential import server  # noqa: F401  (the Oxigraph server fixture)
 
 DATA = Path(__file__).parent / "data"
 AUDIT = DATA / "audit.yaml"
@@ -287,6 +288,18 @@ def test_same_report_through_run_query_on_a_plain_rdflib_store(report):
     for t in triples(read_timeline([AUDIT])):
         g.add(t)
     assert audit(g).to_dict() == report.to_dict()
+
+
+def test_same_report_on_a_store_on_disk_and_on_an_endpoint(tmp_path, server, report):
+    """On Oxigraph (here on disk) the audit reads pyoxigraph directly, two queries at a time in worker threads;
+    on an endpoint it goes through run_query_text. Both must give the in-memory store's report."""
+    from parley.graph.store import load
+
+    timeline = read_timeline([AUDIT])
+    load(f"oxigraph:{tmp_path / 'kg'}", timeline)
+    assert audit(read_graph(store=f"oxigraph:{tmp_path / 'kg'}")).to_dict() == report.to_dict()
+    load(f"sparql:{server}", timeline)
+    assert audit(read_graph(store=f"sparql:{server}")).to_dict() == report.to_dict()
 
 
 # -- the bundled timeline: the issue's examples ---------------------------------------------------------------
