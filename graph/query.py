@@ -391,9 +391,60 @@ def _oxigraph_target(graph):
 
 
 _XSD_STRING = str(XSD.string)
+_CACHE_LIMIT = 500_000
+
+
+class _RdflibTerms(dict):
+    """pyoxigraph term -> rdflib term, each made once (pyoxigraph terms hash and compare by value in Rust).
+
+    Looked up with `terms[t]`, a plain dict lookup on a hit: the per-term cost of a large result is then one
+    hash of the pyoxigraph term, instead of a key tuple built from four of its attributes on every term.
+    """
+
+    def __init__(self):
+        import pyoxigraph as ox
+
+        super().__init__({None: None})
+        self._kinds = ox.NamedNode, ox.Literal, ox.BlankNode
+
+    def __missing__(self, t):
+        named, literal, blank = self._kinds
+        if isinstance(t, named):
+            out = URIRef(t.value)
+        elif isinstance(t, literal):
+            if t.language:
+                out = Literal(t.value, lang=t.language)
+            elif t.datatype.value == _XSD_STRING:
+                out = Literal(t.value)  # a simple literal, as rdflib builds it (RDF 1.1: the same term)
+            else:
+                out = Literal(t.value, datatype=URIRef(t.datatype.value))
+        elif isinstance(t, blank):
+            from rdflib import BNode
+
+            out = BNode(t.value)
+        else:
+            out = Literal(str(t))
+        if len(self) < _CACHE_LIMIT:
+            self[t] = out
+        return out
+
+
+class _LexicalTerms(dict):
+    """pyoxigraph term -> its text (an IRI, a literal's lexical form), each read once."""
+
+    def __init__(self):
+        super().__init__({None: None})
+
+    def __missing__(self, t):
+        out = t.value
+        if len(self) < _CACHE_LIMIT:
+            self[t] = out
+        return out
 
 
 def _run_on_oxigraph(inner, options: dict, text: str, *, lexical: bool = False) -> QueryResult:
+    import gc
+
     import pyoxigraph as ox
 
     try:
@@ -402,44 +453,20 @@ def _run_on_oxigraph(inner, options: dict, text: str, *, lexical: bool = False) 
         raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("only SELECT queries give rows")
-    cache: dict = {}
-    from rdflib import BNode
-
-    def term(t):
-        if t is None:
-            return None
-        key = (type(t), t.value, getattr(t, "datatype", None), getattr(t, "language", None))
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-        if isinstance(t, ox.NamedNode):
-            out = URIRef(t.value)
-        elif isinstance(t, ox.Literal):
-            if t.language:
-                out = Literal(t.value, lang=t.language)
-            elif t.datatype.value == _XSD_STRING:
-                out = Literal(t.value)  # a simple literal, as rdflib builds it (RDF 1.1: the same term)
-            else:
-                out = Literal(t.value, datatype=URIRef(t.datatype.value))
-        elif isinstance(t, ox.BlankNode):
-            out = BNode(t.value)
-        else:
-            out = Literal(str(t))
-        if len(cache) < 500_000:
-            cache[key] = out
-        return out
-
-    convert = _lexical if lexical else term
+    convert = (_LexicalTerms() if lexical else _RdflibTerms()).__getitem__
     variables = [v.value for v in result.variables]
+    # One dict a row, none of them garbage: pausing the cyclic collector while they are made saves its repeated
+    # passes over everything else the process holds (a large timeline model, say), which cost seconds at 65k rows.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        rows = [{v: convert(x) for v, x in zip(variables, solution)} for solution in result]
+        rows = [dict(zip(variables, map(convert, solution))) for solution in result]
     except (SyntaxError, ValueError, OSError) as e:  # evaluation errors surface while iterating
         raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
+    finally:
+        if collecting:
+            gc.enable()
     return QueryResult(rows, columns=variables)
-
-
-def _lexical(t):
-    return None if t is None else t.value
 
 
 def run_query_text(graph, query: str | NamedQuery, *, params: dict | None = None) -> list[dict]:
@@ -474,15 +501,34 @@ def run_query(graph, query: str | NamedQuery, *, params: dict | None = None) -> 
 
 
 def _derive(rows: list[dict], d: Derived, bound: dict) -> None:
+    # Values repeat across rows (a few relations, a few hundred lags): each Literal is made once, as making
+    # one costs tens of microseconds, most of the time of a large result.
     if d.function == "sorted":
+        made: dict = {}
+        column, arg = d.column, d.args[0]
         for r in rows:
-            v = r.get(d.args[0])
+            v = r.get(arg)
             # An empty group gives "" on some engines and unbound on others: "" everywhere.
-            r[d.column] = Literal(" ".join(sorted(str(v).split())) if v is not None else "")
+            out = made.get(v)
+            if out is None:
+                out = made[v] = Literal(" ".join(sorted(str(v).split())) if v is not None else "")
+            r[column] = out
     elif d.function == "days":
+        dates: dict = {}
+        lags: dict = {}
+        column, first, second = d.column, d.args[0], d.args[1]
         for r in rows:
-            a, b = _as_date(r.get(d.args[0])), _as_date(r.get(d.args[1]))
-            r[d.column] = None if a is None or b is None else Literal((b - a).days, datatype=XSD.integer)
+            a, b = r.get(first), r.get(second)
+            a = dates[a] if a in dates else dates.setdefault(a, _as_date(a))
+            b = dates[b] if b in dates else dates.setdefault(b, _as_date(b))
+            if a is None or b is None:
+                r[column] = None
+                continue
+            days = (b - a).days
+            out = lags.get(days)
+            if out is None:
+                out = lags[days] = Literal(days, datatype=XSD.integer)
+            r[column] = out
     else:  # hops-to / hops-from: breadth-first over the rows' own cause -> effect edges
         forward = d.function == "hops-from"
         start = bound.get(d.args[0])

@@ -375,3 +375,35 @@ def test_queries_lists_the_named_questions_and_all_adds_the_commands_own_reads()
                      "security-before-relief", "threat-outcomes", "unsourced"}
     everything = CliRunner().invoke(main, ["queries", "--all"])
     assert "audit-events" in everything.output and "view-claims" in everything.output
+
+
+def test_rows_from_oxigraph_are_the_terms_rdflib_would_give():
+    """The Oxigraph path converts each kind of term as rdflib's own engine does, and leaves unbound as None."""
+    import gc
+
+    from rdflib import BNode, Dataset, Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    text = """SELECT ?iri ?plain ?lang ?typed ?date ?blank ?none WHERE {
+      BIND(<https://example.org/a> AS ?iri) BIND("x" AS ?plain) BIND("x"@en AS ?lang)
+      BIND("1.5"^^<http://www.w3.org/2001/XMLSchema#decimal> AS ?typed)
+      BIND("2025-01-02"^^<http://www.w3.org/2001/XMLSchema#date> AS ?date) BIND(BNODE("b") AS ?blank) }"""
+    on_oxigraph = run_query(Dataset(store="Oxigraph", default_union=True), parse_query_text(text))
+    on_rdflib = run_query(Graph(), parse_query_text(text))
+    row = on_oxigraph[0]
+    assert row["iri"] == URIRef("https://example.org/a") and row["plain"] == Literal("x")
+    assert row["lang"] == Literal("x", lang="en") and row["typed"] == Literal("1.5", datatype=XSD.decimal)
+    assert row["date"] == Literal("2025-01-02", datatype=XSD.date) and isinstance(row["blank"], BNode)
+    assert row["none"] is None
+    assert {k: v for k, v in row.items() if k != "blank"} == {k: v for k, v in on_rdflib[0].items() if k != "blank"}
+    assert gc.isenabled()   # paused while the rows were made, running again
+
+
+def test_derived_columns_reuse_one_term_per_value(chains):
+    result = run_query(chains, "security-before-relief")
+    lags = {}
+    for r in result:
+        lags.setdefault(r["lag_days"].toPython(), set()).add(id(r["lag_days"]))
+    assert all(len(ids) == 1 for ids in lags.values())
+    assert [r["lag_days"].toPython() for r in result] == [
+        (r["relief_date"].toPython() - r["security_date"].toPython()).days for r in result]
