@@ -2,14 +2,20 @@
 
     .venv/bin/python bench/bench_network.py                 # 100,000 events, 3 runs
     .venv/bin/python bench/bench_network.py --events 10000 --runs 5
+    .venv/bin/python bench/bench_network.py --nquads synth-100000-seed0.nq   # a cached dump of the same store
 
 Measures, as medians of the runs: the projection (network.network_graph) without sources (what the analyses
 use) and with them (what export uses); centrality, lags and consistency on the projected network; and the
 target, projection + centrality + lags end to end. Baselines measured in the same run:
-- engine: the same network-*.rq queries answered by pyoxigraph directly, iterating the solutions without
-  converting them to rdflib terms (what the projection costs at best through SPARQL on this store);
+- scan: `SELECT ?e ?t { ?e parley:eventType ?t }` answered by pyoxigraph, its solutions iterated (one
+  solution an event: how fast this machine and store read rows at all);
+- engine: the queries the projection runs, answered by pyoxigraph one after the other and written as TSV,
+  without making any Python value (what the projection costs at best through SPARQL on this store, before it
+  runs them in two threads and builds the network);
 - nx-betweenness: networkx's betweenness_centrality on the whole causal graph, sampled with the same k
   (what analysis.betweenness, computed part by part, replaces).
+The store is the synthetic timeline (seed 0) loaded into the in-memory Oxigraph store; `--nquads FILE`
+bulk-loads an N-Quads dump of such a store instead (the timeline is then not synthesised).
 Prints a markdown table for bench/README.md.
 """
 
@@ -28,12 +34,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synth import synthetic_timeline  # noqa: E402
 
 from parley.graph import analysis  # noqa: E402
-from parley.graph.network import causal_graph, network_graph  # noqa: E402
-from parley.graph.query import named_query  # noqa: E402
+from parley.graph.network import causal_graph, network_graph, projection_queries  # noqa: E402
+from parley.graph.query import named_query, with_values  # noqa: E402
 from parley.graph.store import load_timeline, open_dataset, parse_store  # noqa: E402
-
-QUERIES = ("network-events", "network-actors", "network-levers", "network-edges", "network-claims",
-           "network-unclaimed")
 
 
 def timed(f):
@@ -43,10 +46,22 @@ def timed(f):
 
 
 def engine_only(dataset) -> None:
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
     store = dataset.store._inner  # oxrdflib's pyoxigraph store: the baseline skips rdflib on purpose
-    for name in QUERIES:
-        for _ in store.query(named_query(name).text, use_default_graph_as_union=True):
-            pass
+    texts = [named_query(job).text if ":" not in job else  # a query name, or a property IRI
+             with_values(named_query("network-property").text, {"property": URIRef(job)})
+             for job in projection_queries(sources=False)]
+    for text in texts:
+        store.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
+
+
+def scan(dataset) -> None:
+    store = dataset.store._inner
+    for _ in store.query("SELECT ?e ?t { ?e <https://w3id.org/parley/ontology#eventType> ?t }",
+                         use_default_graph_as_union=True):
+        pass
 
 
 def _digraph(net):
@@ -67,15 +82,23 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--nx-k", type=int, default=50, help="sample size of the nx-betweenness baseline")
+    ap.add_argument("--nquads", metavar="FILE", help="bulk-load this N-Quads dump instead of synthesising")
     args = ap.parse_args()
 
-    t_synth, timeline = timed(lambda: synthetic_timeline(args.events, seed=0))
     dataset = open_dataset(parse_store("memory"))
-    t_load, _ = timed(lambda: load_timeline(dataset, timeline))
-    print(f"{args.events} events, {len(timeline.links)} claims: synth {t_synth:.1f} s, load {t_load:.1f} s "
-          f"({len(dataset)} triples)", file=sys.stderr)
+    if args.nquads:
+        import pyoxigraph as ox
+
+        t_load, _ = timed(lambda: dataset.store._inner.bulk_load(path=args.nquads, format=ox.RdfFormat.N_QUADS))
+        print(f"{args.nquads}: bulk load {t_load:.1f} s ({len(dataset)} quads)", file=sys.stderr)
+    else:
+        t_synth, timeline = timed(lambda: synthetic_timeline(args.events, seed=0))
+        t_load, _ = timed(lambda: load_timeline(dataset, timeline))
+        print(f"{args.events} events, {len(timeline.links)} claims: synth {t_synth:.1f} s, load {t_load:.1f} s "
+              f"({len(dataset)} triples)", file=sys.stderr)
 
     times: dict[str, list[float]] = {}
+    start = time.gmtime(), os.getloadavg()[0]
 
     def record(name, seconds):
         times.setdefault(name, []).append(seconds)
@@ -84,6 +107,7 @@ def main() -> None:
     net = None
     for run in range(args.runs):
         print(f"run {run + 1}", file=sys.stderr)
+        record("scan (baseline)", timed(lambda: scan(dataset))[0])
         record("engine (baseline)", timed(lambda: engine_only(dataset))[0])
         t, net = timed(lambda: network_graph(dataset, sources=False))
         record("projection", t)
@@ -100,13 +124,16 @@ def main() -> None:
 
     medians = {name: statistics.median(v) for name, v in times.items()}
     engine = medians["engine (baseline)"]
+    events = sum(1 for _, a in net.nodes(data=True) if a["kind"] == "event")
     print(f"\nMachine: {os.cpu_count()} cores, {_memory_gb()} GB, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d')}; {args.events} events, {net.number_of_nodes()} nodes, "
+          f"{time.strftime('%Y-%m-%d %H:%M', start[0])}-{time.strftime('%H:%M UTC', time.gmtime())}, "
+          f"load average {start[1]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; "
+          f"{events} events, {net.number_of_nodes()} nodes, "
           f"{net.number_of_edges()} edges in the projection; medians of {args.runs} runs.\n")
-    print("| step | seconds | ratio to engine |")
-    print("|---|---:|---:|")
+    print("| step | seconds | ratio to scan | ratio to engine |")
+    print("|---|---:|---:|---:|")
     for name, seconds in medians.items():
-        print(f"| {name} | {seconds:.2f} | {seconds / engine:.1f} |")
+        print(f"| {name} | {seconds:.2f} | {seconds / medians['scan (baseline)']:.1f} | {seconds / engine:.1f} |")
     parts = medians["betweenness, part by part (within centrality)"]
     print(f"\nBetweenness of the causal graph: networkx on the whole graph sampled with k={args.nx_k}, "
           f"{nx_seconds:.2f} s (1 run); analysis.betweenness part by part, {'exact' if not _sampled(net, args.nx_k) else 'sampled'}, "

@@ -15,20 +15,25 @@ lever, lever -imposed-by-> actor, lever -target-> actor, event/lever -source-> s
 
 A claim whose cause or effect is not an event with a type and a date in the graph (a merged or hand-edited
 graph) is not projected; it is listed in `net.graph["incomplete_claims"]` for the consistency check.
-Attributes that a node or edge lacks are absent, never None.
+Attributes that a node or edge lacks are absent, never None. A node or claim that a hand-edited graph gives
+several values of a single-valued property (two types, two summaries) takes the smallest; several dates give
+the earliest earliest date and the latest latest date.
 
-The graph is read with a few targeted SPARQL queries (graph/queries/network-*.rq), never by walking triples.
+The graph is read with targeted SPARQL queries (graph/queries/network-*.rq), never by walking triples: the
+events (by parley:eventType), claims, actors and levers (by class), each with its attributes; the structural
+edges, disputants, sources' attributes and direct causal edges one allow-listed property at a time
+(network-property). On Oxigraph the answers are read as TSV, several queries at once (see _Reader).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import (
     ACTOR_CLASSES, LEVER_CLASSES, PARLEY, PROPERTY_RELATIONS, PROV, RELATION_PROPERTIES, SEM, TYPE,
 )
-from .query import run_query_text
 
 NODE_KINDS = ("event", "actor", "lever", "source")
 # Structural predicates and the relation name of the edge each becomes.
@@ -40,11 +45,20 @@ STRUCTURAL_PREDICATES = {
     PROV.hadPrimarySource: "source",
 }
 ALLOWED_PREDICATES = (*RELATION_PROPERTIES.values(), *STRUCTURAL_PREDICATES)
-# Lookups by the IRI's text: rows come from run_query_text (plain strings, no rdflib terms).
-_STRUCTURAL = {str(k): v for k, v in STRUCTURAL_PREDICATES.items()}
-_RELATIONS = {str(k): v for k, v in PROPERTY_RELATIONS.items()}
-_ACTOR_KINDS = {str(v): k for k, v in ACTOR_CLASSES.items()}
-_LEVER_KINDS = {str(v): k for k, v in LEVER_CLASSES.items()}
+
+_DCT = "http://purl.org/dc/terms/"
+_SCHEMA = "https://schema.org/"
+# Properties read one at a time with network-property (the rest come with network-events / network-claims).
+CLAIM_PROPERTIES = {"relation": PARLEY.relation, "cause": PARLEY.cause, "effect": PARLEY.effect,
+                    "disputant": PARLEY.disputedBy}
+SOURCE_PROPERTIES = {"url": _SCHEMA + "url", "title": _DCT + "title", "publisher": _DCT + "publisher",
+                     "date": _DCT + "date"}
+
+# Rows are read as cells in the syntax of SPARQL TSV results (<iri>, "literal"^^<type>, _:b, a bare number,
+# "" when unbound); lookups below are by cell.
+_RELATIONS = {f"<{k}>": v for k, v in PROPERTY_RELATIONS.items()}
+_ACTOR_KINDS = {f"<{v}>": k for k, v in ACTOR_CLASSES.items()}
+_LEVER_KINDS = {f"<{v}>": k for k, v in LEVER_CLASSES.items()}
 # Which node kinds each structural edge may join (subject kind, object kind).
 _STRUCTURAL_ENDS = {
     "actor": {("event", "actor")},
@@ -55,220 +69,517 @@ _STRUCTURAL_ENDS = {
 }
 
 
-def _text(term) -> str | None:
-    return None if term is None else str(term)
+# --- reading: cells ---------------------------------------------------------------------------------------------
+
+class _Reader:
+    """The network's queries on one graph, each answer as (columns, cells row after row), a cell being a term
+    as SPARQL TSV results write it.
+
+    On an Oxigraph-backed graph pyoxigraph answers and writes TSV without making a Python object a term
+    (iterating the solutions costs about twice as much: an object a row and a term, the GIL taken a row), and
+    it lets go of the GIL meanwhile, so queries started ahead (`start`) run in worker threads while this
+    thread reads the answers before them. Other stores answer through run_query, one query at a time, and
+    their terms are written the same way.
+    """
+
+    def __init__(self, graph, *, workers: int = 0):
+        from .query import _oxigraph_target
+
+        self.graph = graph
+        self._direct = _oxigraph_target(graph)
+        self._pool = None
+        if self._direct is not None and workers:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parley-network")
+        self._started: dict = {}
+        self._pairs: dict = {}
+        self._first: dict = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def start(self, *jobs) -> None:
+        """Start these queries ahead: each a query name, or a property IRI (read with network-property)."""
+        if self._pool is None:
+            return
+        for job in jobs:
+            key = self._key(job)
+            if key not in self._started:
+                self._started[key] = self._pool.submit(self._tsv, self._text(key))
+
+    @staticmethod
+    def _key(job) -> tuple:
+        job = str(job)
+        return ("network-property", job) if ":" in job else (job, None)  # an IRI, or a query name
+
+    def _text(self, key: tuple) -> str:
+        from .query import bind_params, named_query, with_values
+
+        name, prop = key
+        q = named_query(name)
+        return with_values(q.text, bind_params(self.graph, q, {"property": prop} if prop else {}))
+
+    def _tsv(self, text: str) -> bytes:
+        import pyoxigraph as ox
+
+        from .query import QueryError
+
+        inner, options = self._direct
+        try:
+            return inner.query(text, **options).serialize(format=ox.QueryResultsFormat.TSV)
+        except (SyntaxError, ValueError, OSError) as e:
+            raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
+
+    def cells(self, job) -> tuple[list[str], list[str]]:
+        """(columns, cells) of a query name or a property IRI."""
+        key = self._key(job)
+        if self._direct is None:
+            from .query import run_query
+
+            name, prop = key
+            rows = run_query(self.graph, name, params={"property": prop} if prop else None)
+            return rows.columns, [_cell(r.get(c)) for r in rows for c in rows.columns]
+        future = self._started.pop(key, None)
+        data = future.result() if future is not None else self._tsv(self._text(key))
+        head, _, body = data.decode("utf-8").partition("\n")
+        columns = [c[1:] for c in head.split("\t")]
+        # Tabs and line breaks inside a literal are escaped (\t, \n), so these split only between cells.
+        cells = body.replace("\n", "\t").split("\t")
+        cells.pop()  # after the last line break (or the whole of an empty body)
+        return columns, cells
+
+    def pairs(self, iri) -> tuple[list[str], list[str]]:
+        """(subjects, values) of every statement of an allow-listed property."""
+        iri = str(iri)
+        if iri not in self._pairs:
+            _, cells = self.cells(iri)
+            self._pairs[iri] = (cells[0::2], cells[1::2])
+        return self._pairs[iri]
+
+    def single(self, iri) -> dict:
+        """{subject: value} of a property; the smallest value for a subject with several."""
+        iri = str(iri)
+        if iri not in self._first:
+            self._first[iri] = _single(self.pairs(iri))
+        return self._first[iri]
 
 
-def _day(term) -> dt.date | None:
+def _cell(term) -> str:
+    """An rdflib term (or None) as a TSV results cell."""
+    from rdflib import BNode, URIRef
+
     if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
+    return '"' + text.replace("\r", "\\r") + '"'
+
+
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPED = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f"}
+
+
+def _unescape(m: re.Match) -> str:
+    s = m.group(1)
+    return chr(int(s[1:], 16)) if len(s) > 1 else _ESCAPED.get(s, s)
+
+
+def _text(cell: str) -> str | None:
+    """A cell's text, as run_query_text gives it: the IRI, a literal's lexical form, a blank node's id; None
+    when unbound."""
+    if not cell:
         return None
-    try:
-        return dt.date.fromisoformat(str(term)[:10])
-    except ValueError:  # a malformed date in a hand-edited graph is as good as none
-        return None
+    first = cell[0]
+    if first == "<":
+        return cell[1:-1]
+    if first == '"':
+        lexical = cell[1:cell.rindex('"')]  # then @lang or ^^<datatype>, which hold no quote
+        return _ESCAPE.sub(_unescape, lexical) if "\\" in lexical else lexical
+    if cell.startswith("_:"):
+        return cell[2:]
+    return cell  # a number or boolean, written bare
 
 
-def _local(iri, namespace) -> str:
-    text = str(iri)
-    return text[len(str(namespace)):] if text.startswith(str(namespace)) else text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+def _single(pairs: tuple[list, list], choose=min) -> dict:
+    """{subject: value} of a property; a subject with several values gets `choose(values)`."""
+    subjects, values = pairs
+    table = dict(zip(subjects, values))
+    if len(table) < len(subjects):  # some subject has several values (or one statement came twice)
+        grouped = _grouped(pairs)
+        table = {s: v[0] if len(v) == 1 else choose(v) for s, v in grouped.items()}
+    return table
 
 
-def _put(attrs: dict, key: str, value) -> None:
-    if value is not None and key not in attrs:
-        attrs[key] = value
+def _grouped(pairs: tuple[list, list]) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for s, v in zip(*pairs):
+        grouped.setdefault(s, []).append(v)
+    return grouped
 
 
-def event_nodes(graph) -> dict[str, dict]:
-    """{event IRI: attributes} for every event with an event type."""
+def _local(iri: str, namespace) -> str:
+    ns = str(namespace)
+    return iri[len(ns):] if iri.startswith(ns) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+class _Days(dict):
+    """cell -> datetime.date or None, each distinct cell parsed once."""
+
+    def __missing__(self, cell):
+        text = _text(cell)
+        try:
+            day = dt.date.fromisoformat(text[:10]) if text is not None else None
+        except ValueError:  # a malformed date in a hand-edited graph is as good as none
+            day = None
+        self[cell] = day
+        return day
+
+
+# --- nodes ------------------------------------------------------------------------------------------------------
+
+def _rows(reader: _Reader, query: str, merge: dict) -> list[tuple]:
+    """The rows of a query as tuples of cells, one row a subject (the first column): the rows of a subject
+    that several values of a property gave several rows are merged, each column by `merge[column]`
+    (a function of the cells, the smallest by default)."""
+    columns, cells = reader.cells(query)
+    width = len(columns)
+    keys = cells[0::width]
+    rows = list(zip(*(cells[i::width] for i in range(width))))
+    if len(set(keys)) == len(keys):
+        return rows
+    grouped: dict[str, list] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    choose = [merge.get(c, _smallest) for c in columns]
+    return [group[0] if len(group) == 1 else
+            tuple(pick({r[i] for r in group}) for i, pick in enumerate(choose)) for group in grouped.values()]
+
+
+def _smallest(cells: set) -> str:
+    known = cells - {""}
+    return min(known) if known else ""
+
+
+def _event_nodes(reader: _Reader) -> dict[str, dict]:
+    """{event cell: attributes} for every event with an event type."""
+    days = _Days()
+    merge = {"earliest": lambda cells: min(cells, key=lambda c: (days[c] is None, days[c] or dt.date.min)),
+             "latest": lambda cells: max(cells, key=lambda c: (days[c] is not None, days[c] or dt.date.min))}
+    rows = _rows(reader, "network-events", merge)
+    types: dict[str, tuple[str, str]] = {}  # type cell -> (type, group)
+    # Few distinct values: each converted once.
+    for cell in {r[1] for r in rows}:
+        etype = _local(_text(cell), TYPE)
+        types[cell] = (etype, group_of(etype) if etype in EVENT_TYPES else "other")
+    words = {cell: _text(cell) for cell in {r[5] for r in rows}}
+    promised = {cell: _local(_text(cell), TYPE) for cell in {r[7] for r in rows} if cell}
     nodes: dict[str, dict] = {}
-    for r in run_query_text(graph, "network-events"):
-        key = str(r["event"])
-        a = nodes.get(key)
-        if a is None:
-            etype = _local(r["type"], TYPE)
-            ident = _text(r["id"]) or key
-            a = nodes[key] = {"kind": "event", "id": ident, "type": etype,
-                              "group": group_of(etype) if etype in EVENT_TYPES else "other", "label": ident}
-        earliest, latest = _day(r["earliest"]), _day(r["latest"])
-        if earliest is not None and ("date" not in a or earliest < a["date"]):
-            a["date"] = earliest
-        if latest is not None and ("date_latest" not in a or latest > a["date_latest"]):
-            a["date_latest"] = latest
-        _put(a, "precision", _text(r["precision"]))
-        _put(a, "summary", _text(r["summary"]))
-        if r["promises"] is not None:
-            _put(a, "promises", _local(r["promises"], TYPE))
-        _put(a, "defined_at", _text(r["definedAt"]))
-    for a in nodes.values():
-        if "date" in a and "date_latest" not in a:
-            a["date_latest"] = a["date"]
+    for key, type_cell, id_cell, earliest, latest, precision, summary, promises, defined_at in rows:
+        etype, group = types[type_cell]
+        ident = _text(id_cell) or _text(key)
+        a = nodes[key] = {"kind": "event", "id": ident, "type": etype, "group": group, "label": ident}
+        date = days[earliest] if earliest else None
+        if date is not None:
+            a["date"] = date
+        last = days[latest] if latest else None
+        if last is not None:
+            a["date_latest"] = last
+        if precision:
+            a["precision"] = words[precision]
+        if summary:
+            a["summary"] = _text(summary)
+        if promises:
+            a["promises"] = promised[promises]
+        if defined_at:
+            a["defined_at"] = _text(defined_at)
+        if date is not None and last is None:
+            a["date_latest"] = date
     return nodes
 
 
-def _typed_nodes(graph, query: str, var: str, kind: str, kinds: dict, extra: dict) -> dict[str, dict]:
+def _typed_nodes(reader: _Reader, query: str, kind: str, kinds: dict, extra: dict) -> dict[str, dict]:
+    columns, cells = reader.cells(query)
+    width = len(columns)
     nodes: dict[str, dict] = {}
-    for r in run_query_text(graph, query):
-        key = str(r[var])
+    for i in range(0, len(cells), width):
+        r = dict(zip(columns, cells[i:i + width]))
+        key = r[kind]
         a = nodes.get(key)
         if a is None:
-            ident = _text(r["id"]) or key
-            a = nodes[key] = {"kind": kind, "id": ident, "type": kinds[str(r["class"])], "group": kind}
-        _put(a, "label", _text(r["label"]))
-        for column, attr in extra.items():
-            _put(a, attr, _text(r[column]))
-        _put(a, "defined_at", _text(r["definedAt"]))
+            ident = _text(r["id"]) or _text(key)
+            a = nodes[key] = {"kind": kind, "id": ident, "type": kinds[r["class"]], "group": kind}
+        for column, attr in (("label", "label"), *extra.items(), ("definedAt", "defined_at")):
+            if attr not in a and r[column]:
+                a[attr] = _text(r[column])
     for a in nodes.values():
         a.setdefault("label", a["id"])
     return nodes
 
 
+def _actor_nodes(reader: _Reader) -> dict[str, dict]:
+    return _typed_nodes(reader, "network-actors", "actor", _ACTOR_KINDS, {"country": "country", "role": "role"})
+
+
+def _lever_nodes(reader: _Reader) -> dict[str, dict]:
+    return _typed_nodes(reader, "network-levers", "lever", _LEVER_KINDS, {"legalBasis": "legal_basis", "scope": "scope"})
+
+
+def _source_citations(props: _Reader) -> tuple[dict[str, dict], tuple[list, list]]:
+    """({source cell: attributes}, (citing cells, source cells)) for every source an event, lever or claim
+    cites."""
+    _, cells = props.cells("network-citations")
+    citations = (cells[0::2], cells[1::2])
+    p = {k: props.single(iri) for k, iri in SOURCE_PROPERTIES.items()}
+    days = _Days()
+    nodes: dict[str, dict] = {}
+    for key in dict.fromkeys(citations[1]):
+        a = nodes[key] = {"kind": "source", "type": "source", "group": "source"}
+        cell = p["url"].get(key)
+        a["id"] = _text(key) if cell is None else _text(cell)
+        cell = p["title"].get(key)
+        a["label"] = a["id"] if cell is None else _text(cell)
+        cell = p["publisher"].get(key)
+        if cell is not None:
+            a["publisher"] = _text(cell)
+        cell = p["date"].get(key)
+        if cell is not None and days[cell] is not None:
+            a["date"] = days[cell]
+    return nodes, citations
+
+
+def event_nodes(graph) -> dict[str, dict]:
+    """{event IRI: attributes} for every event with an event type."""
+    return {_text(k): a for k, a in _event_nodes(_Reader(graph)).items()}
+
+
 def actor_nodes(graph) -> dict[str, dict]:
     """{actor IRI: attributes} for every actor."""
-    return _typed_nodes(graph, "network-actors", "actor", "actor", _ACTOR_KINDS, {"country": "country", "role": "role"})
+    return {_text(k): a for k, a in _actor_nodes(_Reader(graph)).items()}
 
 
 def lever_nodes(graph) -> dict[str, dict]:
     """{lever IRI: attributes} for every lever."""
-    return _typed_nodes(graph, "network-levers", "lever", "lever", _LEVER_KINDS,
-                        {"legalBasis": "legal_basis", "scope": "scope"})
+    return {_text(k): a for k, a in _lever_nodes(_Reader(graph)).items()}
 
 
 def source_citations(graph) -> tuple[dict[str, dict], list[tuple[str, str]]]:
     """({source IRI: attributes}, [(citing node IRI, source IRI)]) for every source an event, lever or claim
     cites; a source's id is its URL."""
-    nodes: dict[str, dict] = {}
-    citations = []
-    for r in run_query_text(graph, "network-sources"):
-        key = str(r["source"])
-        citations.append((str(r["subject"]), key))
-        a = nodes.setdefault(key, {"kind": "source", "type": "source", "group": "source"})
-        _put(a, "id", _text(r["url"]))
-        _put(a, "label", _text(r["title"]))
-        _put(a, "publisher", _text(r["publisher"]))
-        if r["date"] is not None:
-            _put(a, "date", _day(r["date"]))
-    for key, a in nodes.items():
-        a.setdefault("id", key)
-        a.setdefault("label", a["id"])
-    return nodes, citations
+    nodes, (citing, cited) = _source_citations(_Reader(graph))
+    return {_text(k): a for k, a in nodes.items()}, [(_text(s), _text(o)) for s, o in zip(citing, cited)]
 
+
+# --- the network ------------------------------------------------------------------------------------------------
 
 def network_graph(graph, *, sources: bool = True):
     """The network of an rdflib graph: a networkx MultiDiGraph (see the module docstring).
 
     `sources=False` leaves out the source nodes, their edges and the URLs on causal edges, and skips the
-    query that finds them (the analyses do not need them).
+    queries that find them (the analyses do not need them).
     """
-    import networkx as nx
+    import gc
 
-    nodes = event_nodes(graph)
-    nodes.update(actor_nodes(graph))
-    nodes.update(lever_nodes(graph))
+    # The projection makes a few million dicts, tuples and strings that all live on; the cyclic collector
+    # would walk the growing heap again and again (a quarter of the time at 100,000 events) and find nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with _Reader(graph, workers=2) as reader:
+            reader.start(*projection_queries(sources=sources))
+            return _network(reader, sources)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def projection_queries(*, sources: bool = True) -> list[str]:
+    """What network_graph asks, in the order it reads the answers: query names, and property IRIs (each read
+    with network-property)."""
+    jobs = ["network-events", "network-claims", "network-actors", "network-levers",
+            *(str(p) for p, relation in STRUCTURAL_PREDICATES.items() if relation != "source")]
+    if sources:
+        jobs += ["network-citations", *SOURCE_PROPERTIES.values()]
+    return jobs + [str(CLAIM_PROPERTIES["disputant"]), *map(str, PROPERTY_RELATIONS)]
+
+
+def _network(props: _Reader, sources: bool):
+    nodes = _event_nodes(props)
+    nodes.update(_actor_nodes(props))
+    nodes.update(_lever_nodes(props))
+    name = {cell: _text(cell) for cell in nodes}  # node cell -> IRI, the networkx key
     structural = []
-    for r in run_query_text(graph, "network-edges"):
-        s, o = str(r["s"]), str(r["o"])
-        relation = _STRUCTURAL[str(r["p"])]
-        sa, oa = nodes.get(s), nodes.get(o)
-        if sa is not None and oa is not None and (sa["kind"], oa["kind"]) in _STRUCTURAL_ENDS[relation]:
-            structural.append((s, o, relation, {"relation": relation, "causal": False}))
+    kinds = {cell: a["kind"] for cell, a in nodes.items()}
+    for predicate, relation in STRUCTURAL_PREDICATES.items():
+        if relation == "source":
+            continue  # sources are nodes only with sources=True (below)
+        allowed = _STRUCTURAL_ENDS[relation]
+        subjects, objects = props.pairs(predicate)
+        # A literal object is no node (nodes are IRIs, and cells keep the difference): it never matches.
+        structural += [(name[s], name[o], relation) for s, o in zip(subjects, objects)
+                       if (kinds.get(s), kinds.get(o)) in allowed]
     cited: dict[str, list[str]] = {}
+    source_table: dict[str, dict] = {}
     if sources:
-        source_table, citations = source_citations(graph)
-        for s, o in citations:
-            sa = nodes.get(s)
-            if sa is not None and sa["kind"] in ("event", "lever"):
-                structural.append((s, o, "source", {"relation": "source", "causal": False}))
+        source_table, (citing, cited_sources) = _source_citations(props)
+        source_name = {cell: _text(cell) for cell in source_table}
+        for s, o in zip(citing, cited_sources):
+            if kinds.get(s) in ("event", "lever"):
+                structural.append((name[s], source_name[o], "source"))
             cited.setdefault(s, []).append(source_table[o]["id"])  # a claim's sources go on its causal edge
-    net = nx.MultiDiGraph()
-    net.add_nodes_from(sorted(nodes.items()))
+    causal, claimed, incomplete = _claim_edges(props, nodes, cited if sources else None)
+    structural.sort()
+    edges = [(s, o, relation, {"relation": relation, "causal": False}) for s, o, relation in structural]
+    edges += causal
+    edges += _unclaimed_edges(props, nodes, claimed)
+    node_list = sorted((name[cell], a) for cell, a in nodes.items())
     if sources:
-        net.add_nodes_from(sorted(source_table.items()))
-    net.add_edges_from(sorted(structural, key=lambda e: e[:3]))
-    causal, incomplete = _claim_edges(graph, nodes, cited if sources else None)
-    net.add_edges_from(causal)
-    net.add_edges_from(_unclaimed_edges(graph, nodes))
+        node_list += sorted((source_name[cell], a) for cell, a in source_table.items())
+    net = _multidigraph(node_list, edges)
     net.graph["incomplete_claims"] = incomplete
     return net
 
 
-def _complete_event(nodes: dict, iri: str | None) -> bool:
-    a = nodes.get(iri) if iri is not None else None
+def _multidigraph(nodes: list, edges: list):
+    """A MultiDiGraph with these nodes [(node, attributes)] and edges [(u, v, key, attributes)], in this order,
+    u and v among the nodes; the same graph as add_nodes_from then add_edges_from give.
+
+    networkx's add_edges_from costs several µs an edge (add_edge, then views to update the attributes), a
+    second at 300,000 edges; this fills the adjacency the way MultiDiGraph.add_edge does: one key dict an
+    ordered pair, shared by _succ[u][v] and _pred[v][u]; a repeated node or key updates its attributes.
+    The attribute dicts are used as given: each must belong to one node or edge.
+    """
+    import networkx as nx
+
+    net = nx.MultiDiGraph()
+    node, succ, pred = net._node, net._succ, net._pred
+    for n, a in nodes:
+        if n in node:
+            node[n].update(a)
+        else:
+            node[n] = a
+            succ[n] = {}
+            pred[n] = {}
+    for u, v, key, a in edges:
+        out = succ[u]
+        keys = out.get(v)
+        if keys is None:
+            keys = out[v] = pred[v][u] = {}
+        if key in keys:
+            keys[key].update(a)
+        else:
+            keys[key] = a
+    return net
+
+
+def _complete_event(nodes: dict, cell: str | None) -> bool:
+    a = nodes.get(cell) if cell is not None else None
     return a is not None and a["kind"] == "event" and "date" in a
 
 
-def _claim_edges(graph, nodes: dict, claim_sources: dict | None) -> tuple[list, list[dict]]:
-    claims: dict[str, dict] = {}
-    for r in run_query_text(graph, "network-claims"):
-        key = str(r["claim"])
-        relation = _RELATIONS.get(str(r["relation"]))
+def _claim_edges(reader: _Reader, nodes: dict, claim_sources: dict | None) -> tuple[list, set, list[dict]]:
+    """(causal edges in claim IRI order, the (cause, relation, effect) cells the claims record, incomplete
+    claims)."""
+
+    def causal_first(cells):  # a claim with several relations is an edge of its causal one, if any
+        return min(cells, key=lambda c: (c not in _RELATIONS, c))
+
+    rows = _rows(reader, "network-claims", {"relation": causal_first})
+    claimed = {(cause, relation, effect) for _, relation, cause, effect, *_ in rows}
+    disputants = _grouped(reader.pairs(CLAIM_PROPERTIES["disputant"]))
+
+    def node_name(cell):
+        a = nodes.get(cell)
+        return a["id"] if a is not None else _text(cell)
+
+    claims = []
+    for key, relation_cell, cause, effect, id_cell, claimant, confidence, level, evidence, defined_at in rows:
+        relation = _RELATIONS.get(relation_cell)
         if relation is None:  # not one of the causal properties: outside the allow-list
             continue
-        c = claims.get(key)
-        if c is None:
-            c = claims[key] = {"iri": key, "cause": _text(r["cause"]), "effect": _text(r["effect"]),
-                               "attrs": {"relation": relation, "causal": True, "claim": _text(r["id"]) or key},
-                               "disputed_by": []}
-            a = c["attrs"]
-            if r["claimant"] is not None:
-                claimant = nodes.get(str(r["claimant"]))
-                a["claimant"] = claimant["id"] if claimant else str(r["claimant"])
-            if r["confidence"] is not None:
-                try:
-                    a["confidence"] = float(r["confidence"])
-                except ValueError:
-                    pass
-            _put(a, "confidence_level", _text(r["level"]))
-            _put(a, "evidence", _text(r["evidence"]))
-            _put(a, "defined_at", _text(r["definedAt"]))
-        if r["disputant"] is not None:
-            disputant = nodes.get(str(r["disputant"]))
-            name = disputant["id"] if disputant else str(r["disputant"])
-            if name not in c["disputed_by"]:
-                c["disputed_by"].append(name)
-    edges, incomplete = [], []
-    for key, c in sorted(claims.items()):
-        a = c["attrs"]
-        a["disputed"] = bool(c["disputed_by"])
-        a["disputed_by"] = tuple(sorted(c["disputed_by"]))
+        text = _text(key)
+        a = {"relation": relation, "causal": True, "claim": _text(id_cell) or text}
+        if claimant:
+            a["claimant"] = node_name(claimant)
+        if confidence:
+            try:
+                a["confidence"] = float(_text(confidence))
+            except ValueError:
+                pass
+        if level:
+            a["confidence_level"] = _text(level)
+        if evidence:
+            a["evidence"] = _text(evidence)
+        if defined_at:
+            a["defined_at"] = _text(defined_at)
+        names = {node_name(c) for c in disputants[key]} if key in disputants else ()
+        a["disputed"] = bool(names)
+        a["disputed_by"] = tuple(sorted(names))
         if claim_sources is not None:
             a["sources"] = tuple(sorted(set(claim_sources.get(key, ()))))
-        missing = [side for side in ("cause", "effect") if not _complete_event(nodes, c[side])]
+        claims.append((text, cause or None, effect or None, a))
+    claims.sort(key=lambda c: c[0])
+    edges, incomplete = [], []
+    for _, cause, effect, a in claims:
+        missing = [side for side, cell in (("cause", cause), ("effect", effect)) if not _complete_event(nodes, cell)]
         if missing:
+            ends = {"cause": cause, "effect": effect}
             incomplete.append({
                 "claim": a["claim"], "relation": a["relation"], "defined_at": a.get("defined_at"),
-                "cause": _endpoint_name(nodes, c["cause"]), "effect": _endpoint_name(nodes, c["effect"]),
-                "missing": {side: _missing_what(nodes, c[side]) for side in missing},
+                "cause": _endpoint_name(nodes, cause), "effect": _endpoint_name(nodes, effect),
+                "missing": {side: _missing_what(nodes, ends[side]) for side in missing},
             })
             continue
-        edges.append((c["cause"], c["effect"], a["claim"], a))
-    return edges, incomplete
+        edges.append((_text(cause), _text(effect), a["claim"], a))
+    return edges, claimed, incomplete
 
 
-def _endpoint_name(nodes: dict, iri: str | None) -> str | None:
-    if iri is None:
+def _claimed(cause: tuple, relation: tuple, effect: tuple) -> set:
+    """{(cause, relation, effect)} of every node that has all three (each combination, if it has several)."""
+    single = [dict(zip(*pairs)) for pairs in (cause, relation, effect)]
+    if all(len(table) == len(pairs[0]) for table, pairs in zip(single, (cause, relation, effect))):
+        causes, relations, effects = single  # one value each: no combinations to make
+        return {(causes[s], r, effects[s]) for s, r in relations.items() if s in causes and s in effects}
+    causes, relations, effects = _grouped(cause), _grouped(relation), _grouped(effect)
+    return {(c, r, e) for s, rs in relations.items() for r in rs
+            for c in causes.get(s, ()) for e in effects.get(s, ())}
+
+
+def _endpoint_name(nodes: dict, cell: str | None) -> str | None:
+    if cell is None:
         return None
-    a = nodes.get(iri)
-    return a["id"] if a is not None and a["kind"] == "event" else iri
+    a = nodes.get(cell)
+    return a["id"] if a is not None and a["kind"] == "event" else _text(cell)
 
 
-def _missing_what(nodes: dict, iri: str | None) -> str:
-    if iri is None:
+def _missing_what(nodes: dict, cell: str | None) -> str:
+    if cell is None:
         return "not given"
-    a = nodes.get(iri)
+    a = nodes.get(cell)
     if a is None or a["kind"] != "event":
         return "no event type"
     return "no date"
 
 
-def _unclaimed_edges(graph, nodes: dict) -> list:
-    edges = []
-    for r in run_query_text(graph, "network-unclaimed"):
-        cause, effect = str(r["cause"]), str(r["effect"])
-        if _complete_event(nodes, cause) and _complete_event(nodes, effect):
-            relation = _RELATIONS[str(r["relation"])]
-            edges.append((cause, effect, relation, {"relation": relation, "causal": True, "claim": "",
-                                                    "disputed": False}))
-    return edges
+def _unclaimed_edges(props: _Reader, nodes: dict, claimed: set) -> list:
+    """Direct causal edges (faro:causes, parley:inExchangeFor, ...) between complete events that no claim node
+    records, in (cause, effect, relation) order."""
+    direct = [(cause, f"<{predicate}>", effect) for predicate in PROPERTY_RELATIONS
+              for cause, effect in zip(*props.pairs(predicate))]
+    candidates = [edge for edge in direct if edge not in claimed]
+    if candidates:  # rare: also any node that records them without being typed a claim
+        claimed = _claimed(*(props.pairs(CLAIM_PROPERTIES[k]) for k in ("cause", "relation", "effect")))
+    found = {(_text(cause), _text(effect), _RELATIONS[p]) for cause, p, effect in candidates
+             if (cause, p, effect) not in claimed and _complete_event(nodes, cause) and _complete_event(nodes, effect)}
+    return [(cause, effect, relation, {"relation": relation, "causal": True, "claim": "", "disputed": False})
+            for cause, effect, relation in sorted(found)]
 
 
 def causal_graph(net):

@@ -177,3 +177,67 @@ def test_claims_with_other_relations_are_not_edges(timeline):
     assert net.get_edge_data(BASE + "event/e1", BASE + "event/e2") == {
         "in-response-to": {"relation": "in-response-to", "causal": True, "claim": "", "disputed": False}}
     assert all(a["relation"] != "rate" for _, _, a in net.edges(data=True))
+
+
+def _memory_copy(g):
+    """The same quads in rdflib's own Memory store: network_graph then reads through run_query, not pyoxigraph."""
+    from rdflib import Dataset
+
+    m = Dataset(default_union=True)
+    for s, p, o, c in g.quads((None, None, None, None)):
+        m.graph(c).add((s, p, o))
+    return m
+
+
+def _same_network(a, b):
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+    assert a.graph == b.graph
+
+
+def test_same_network_from_oxigraph_and_from_another_store(timeline):
+    """Oxigraph answers are read as TSV cells, other stores' as rdflib terms: both give the same network, with
+    literals that need escaping, several values of a property, and statements that are not what they should be."""
+    g = read_graph(timeline=timeline)
+    ctx = next(iter(g.graphs()))
+    dct = "http://purl.org/dc/terms/"
+    e3, e4, l4 = URIRef(BASE + "event/e3"), URIRef(BASE + "event/e4"), URIRef(BASE + "claim/L4")
+    g.remove((e3, URIRef(dct + "description"), None))
+    g.add((e3, URIRef(dct + "description"), Literal('two\r\nlines, a "quote", a \\ and a \t tab', lang="en"), ctx))
+    g.remove((l4, URIRef(dct + "identifier"), None))
+    g.add((l4, URIRef(dct + "identifier"), Literal("L4\u2028é\x01"), ctx))
+    g.add((e4, SEM.hasEarliestBeginTimeStamp, Literal(dt.date(2025, 1, 2)), ctx))  # several dates
+    g.add((e4, SEM.hasLatestBeginTimeStamp, Literal(dt.date(2025, 3, 1)), ctx))
+    g.add((e4, URIRef(dct + "description"), Literal("A second summary"), ctx))  # several summaries
+    g.add((URIRef(BASE + "event/e6"), SEM.hasEarliestBeginTimeStamp, Literal("not a date"), ctx))
+    g.add((URIRef(BASE + "event/e1"), SEM.hasActor, Literal(BASE + "actor/a"), ctx))  # a literal: no edge
+    g.add((URIRef(BASE + "event/e8"), FARO.causes, URIRef(BASE + "event/e1"), ctx))  # no claim records it
+    net = network_graph(g)
+    _same_network(net, network_graph(_memory_copy(g)))
+    assert net.nodes[str(e3)]["summary"] == 'two\r\nlines, a "quote", a \\ and a \t tab'
+    assert "L4\u2028é\x01" in {k for _, _, k in net.edges(keys=True)}
+    e4_node = net.nodes[str(e4)]
+    assert (e4_node["date"], e4_node["date_latest"]) == (dt.date(2025, 1, 2), dt.date(2025, 3, 1))
+    assert e4_node["summary"] == "A second summary"  # the smallest of the two
+    assert net.nodes[BASE + "event/e6"]["date"] == dt.date(2025, 2, 1)
+    assert net.number_of_edges(BASE + "event/e1", BASE + "actor/a") == 1
+    assert net.edges[BASE + "event/e8", BASE + "event/e1", "causes"]["claim"] == ""
+
+
+def test_multidigraph_is_what_networkx_builds():
+    import networkx as nx
+
+    from parley.graph.network import _multidigraph
+
+    nodes = [("b", {"kind": "event"}), ("a", {"kind": "actor", "x": 1}), ("c", {}), ("a", {"y": 2})]
+    edges = [("b", "a", "actor", {"relation": "actor"}), ("b", "c", "k1", {"w": 1}), ("b", "c", "k2", {"w": 2}),
+             ("b", "c", "k1", {"v": 3}), ("c", "c", "loop", {}), ("a", "b", "back", {"w": 4})]
+    expected = nx.MultiDiGraph()
+    expected.add_nodes_from((n, dict(a)) for n, a in nodes)
+    expected.add_edges_from((u, v, k, dict(a)) for u, v, k, a in edges)
+    got = _multidigraph([(n, dict(a)) for n, a in nodes], [(u, v, k, dict(a)) for u, v, k, a in edges])
+    _same_network(got, expected)
+    assert list(got.predecessors("c")) == list(expected.predecessors("c"))
+    assert got.edges["b", "c", "k1"] == {"w": 1, "v": 3}  # a repeated key updates, as add_edge does
+    got.add_edge("a", "c", "new")  # and the result is a working MultiDiGraph
+    assert got.has_edge("a", "c") and got.in_degree("c") == 4
