@@ -123,7 +123,8 @@ def sample_params(query, timeline) -> dict:
             "lever": tariffs[0] if tariffs else next(iter(timeline.levers), None),
             "claim": links[0].id if links else None,
             "date": (days[-1] if p.name == "to" else days[len(days) // 4]).isoformat(),
-            "integer": "3", "decimal": "0.5", "string": "x", "iri": "https://example.org/x",
+            "integer": "3", "decimal": "0.5", "string": "x",
+            "iri": "http://semanticweb.cs.vu.nl/2009/11/sem/hasActor",  # a property every timeline uses
         }.get(p.type)
         if value is not None:
             params[p.name] = value
