@@ -17,12 +17,17 @@ pending, some withdrawn (an agreement, or a reduction to 0), some claims dispute
 unsourced, a few dates known only to the month or as a range. Consecutive episodes on a lever are chained
 (the last relief enables the next round's first event), so causal chains are several rounds long but bounded.
 The same (n_events, seed) always gives the same timeline. 100k events take about a second.
+
+`synthetic_stream(n, seed=s)` gives the same timeline without holding it: its actors and levers, and the
+events and links in chunks made as they are read (what loading a million events into a store needs:
+`parley.graph.store.load(..., chunks=...)`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 from parley.events.model import Actor, DateSpec, Event, Lever, Link, Source, Timeline
@@ -44,11 +49,36 @@ def synthetic_timeline(n_events: int, *, seed: int = 0) -> Timeline:
     return _Maker(n_events, seed).make()
 
 
+def synthetic_stream(n_events: int, *, seed: int = 0,
+                     chunk: int = 10_000) -> tuple[Timeline, Iterator[tuple[list[Event], list[Link]]]]:
+    """`synthetic_timeline(n_events, seed=seed)` as its head (the timeline without events and links) and an
+    iterator of (events, links) chunks of about `chunk` events each, made as they are read."""
+    if n_events < 0:
+        raise ValueError("n_events must be >= 0")
+    maker = _Maker(n_events, seed)
+    head = maker.head()
+
+    def chunks():
+        events: list[Event] = []
+        links: list[Link] = []
+        for round_events, round_links in maker.rounds():
+            events.extend(round_events)
+            links.extend(round_links)
+            if len(events) >= chunk:
+                yield events, links
+                events, links = [], []
+        if events or links:
+            yield events, links
+
+    return head, chunks()
+
+
 class _Maker:
     def __init__(self, n_events: int, seed: int):
         self.n = n_events
         self.rng = random.Random(seed)
-        self.events: dict[str, Event] = {}
+        self.count = 0  # events made so far
+        self.events: dict[str, Event] = {}  # those of the current round
         self.links: list[Link] = []
         self.n_sources = 0
 
@@ -69,16 +99,17 @@ class _Maker:
 
     def event(self, etype: str, day: dt.date, actors, *, uncertain: bool = False, **kw) -> str | None:
         """Add an event unless the budget is spent; return its id (None when spent)."""
-        if len(self.events) >= self.n:
+        if self.count >= self.n:
             return None
-        ident = f"{etype}-{len(self.events)}"
+        ident = f"{etype}-{self.count}"
         date = DateSpec.day(day)
         if uncertain:
             r = self.rng.random()
             if r < 0.02:
                 date = DateSpec(day, day + dt.timedelta(days=2), "range")
-        self.events[ident] = Event(ident, date, etype, f"Synthetic {etype} {len(self.events)}.", tuple(actors),
+        self.events[ident] = Event(ident, date, etype, f"Synthetic {etype} {self.count}.", tuple(actors),
                                    sources=self.sources(day), **kw)
+        self.count += 1
         return ident
 
     def link(self, cause, effect, relation, claimant, *, disputed_by=()):
@@ -95,6 +126,14 @@ class _Maker:
     # -- the timeline ------------------------------------------------------------------------------
 
     def make(self) -> Timeline:
+        timeline = self.head()
+        for events, links in self.rounds():
+            timeline.events.update((e.id, e) for e in events)
+            timeline.links.extend(links)
+        return timeline
+
+    def head(self) -> Timeline:
+        """The timeline's actors and levers, no events yet."""
         rng = self.rng
         n_countries = max(2, min(400, self.n // 400 + 2))
         actors: dict[str, Actor] = {}
@@ -123,17 +162,24 @@ class _Maker:
                                   f"gov-{a}", f"gov-{b}", rng.choice(("Emergency Act", "Section 232", "Trade Act")),
                                   "all goods")
             tariffs.append((ident, a, b, START + dt.timedelta(days=rng.randrange(365))))
+        self.countries, self.tariffs = countries, tariffs
+        return Timeline("synthetic", f"Synthetic negotiation, {self.n} events", "https://example.org/synthetic/",
+                        None, actors, levers, {}, [])
 
+    def rounds(self) -> Iterator[tuple[list[Event], list[Link]]]:
+        """The events and links of each negotiation round, in order (after `head`)."""
+        countries, tariffs = self.countries, self.tariffs
+        n_tariffs = len(tariffs)
         episode = 0
         last_of_lever: dict[str, str] = {}
-        while len(self.events) < self.n:
+        while self.count < self.n:
             lever, a, b, begin = tariffs[episode % n_tariffs]
             round_no = episode // n_tariffs
             day0 = begin + dt.timedelta(days=round_no * EPISODE_DAYS)
             self.episode(lever, countries[a], countries[b], day0, last_of_lever)
             episode += 1
-        return Timeline("synthetic", f"Synthetic negotiation, {self.n} events", "https://example.org/synthetic/",
-                        None, actors, levers, self.events, self.links)
+            yield list(self.events.values()), self.links
+            self.events, self.links = {}, []
 
     def episode(self, lever, side_a, side_b, day0, last_of_lever):
         """One negotiation round on a tariff lever, about nine events."""

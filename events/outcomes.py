@@ -19,9 +19,10 @@ state, carrying the quantities.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .model import GROUPS, Event, Timeline
+from .model import GROUPS, Event, Lever, Timeline
 
 STATEFUL = {
     "threat", "tariff-imposition", "tariff-increase", "reprieve", "extension", "exemption", "tariff-reduction",
@@ -48,14 +49,45 @@ def event_order(e: Event):
 
 def outcomes(timeline: Timeline) -> list[Outcome]:
     """Every outcome of the timeline, in event order."""
-    by_lever: dict[str, list[Event]] = {}
-    for e in sorted(timeline.events.values(), key=event_order):
+    facts = [EventFacts(e) for e in timeline.events.values() if bears_outcome(e)]
+    order = {f.id: f.order for f in facts}
+    return sorted(outcomes_of(facts, timeline.levers), key=lambda o: order[o.event])
+
+
+def bears_outcome(e: Event) -> bool:
+    """Whether an event may have an outcome: the only events `outcomes_of` needs to see."""
+    return bool(e.lever) and e.type in STATEFUL or e.type in GROUPS["security"] and bool(e.quantity)
+
+
+class EventFacts:
+    """What the outcomes need of an event. A builder that streams events keeps these, not the events (a tenth
+    of the memory: no summary, actors or sources)."""
+
+    __slots__ = ("id", "type", "lever", "rate", "scope", "until", "starts", "order", "quantity")
+
+    def __init__(self, e: Event):
+        self.id, self.type, self.lever, self.rate, self.scope, self.until = e.id, e.type, e.lever, e.rate, e.scope, e.until
+        self.starts = e.starts
+        self.order = event_order(e)
+        self.quantity = e.quantity if e.quantity else _NONE
+
+
+_NONE: dict = {}
+
+
+def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Iterator[Outcome]:
+    """The outcomes of these events, lever by lever (not in event order); `facts` may be only the events that
+    `bears_outcome`, the rest change nothing."""
+    by_lever: dict[str, list[EventFacts]] = {}
+    loose = []
+    for e in sorted(facts, key=lambda f: f.order):
         if e.lever and e.type in STATEFUL:
             by_lever.setdefault(e.lever, []).append(e)
-    result: dict[str, Outcome] = {}
+        elif e.type in GROUPS["security"] and e.quantity:
+            loose.append(e)
     for lever, events in by_lever.items():
         status = rate = None
-        scope = timeline.levers[lever].scope if lever in timeline.levers else None
+        scope = levers[lever].scope if lever in levers else None
         changes = []
         until = None
         for e in events:
@@ -71,16 +103,15 @@ def outcomes(timeline: Timeline) -> list[Outcome]:
         for e, status_i, rate_i, scope_i in reversed(changes):
             ends = [d for d in (e.until, later_start) if d is not None]
             until = max(min(ends), e.starts) if ends else None
-            result[e.id] = Outcome(e.id, lever, status_i, rate_i, scope_i, e.starts, until,
-                                   dict(e.quantity) if e.type in GROUPS["security"] else {})
+            yield Outcome(e.id, lever, status_i, rate_i, scope_i, e.starts, until,
+                          dict(e.quantity) if e.type in GROUPS["security"] else {})
             later_start = e.starts if later_start is None else min(later_start, e.starts)
-    for e in timeline.events.values():
-        if e.id not in result and e.type in GROUPS["security"] and e.quantity:
-            result[e.id] = Outcome(e.id, e.lever, None, None, None, e.starts, None, dict(e.quantity))
-    return [result[e.id] for e in sorted(timeline.events.values(), key=event_order) if e.id in result]
+    # A security action on a lever always changes it (in force), so the loose ones are exactly those without.
+    for e in loose:
+        yield Outcome(e.id, e.lever, None, None, None, e.starts, None, dict(e.quantity))
 
 
-def _next_state(e: Event, status: str | None, rate: float | None) -> tuple[str | None, float | None]:
+def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[str | None, float | None]:
     t = e.type
     if t == "threat":
         if status in ("in-force", "exempted", "reduced"):

@@ -14,10 +14,15 @@ union-default-graph setting).
 
 Loading replaces a timeline's graph atomically: a load that fails half way (a bad triple, an interrupt, an
 endpoint that stops answering) leaves the store as it was.
-- Oxigraph (memory, DIR): a graph that does not exist yet is bulk-loaded in batches and removed again if the
-  load fails; an existing graph is replaced by bulk-loading the new triples into a temporary graph
+- Oxigraph (memory, DIR): the triples are made as pyoxigraph terms (`build.oxigraph_triples`) and streamed
+  into Oxigraph's bulk loader, `BULK_SLICE` quads per call (one call over everything holds several million
+  quads in the loader at once: 1.7 GB at 3.8 M). A graph that does not exist yet is loaded in place, under a
+  marker graph `urn:parley:loading:...` naming it: the marker is removed when the load completes, the graph
+  with it if the load fails. An existing graph is replaced by loading into a temporary graph
   (`urn:parley:loading:...`) and swapping it in with one SPARQL update (`MOVE`), a single transaction. The
-  swap copies the triples, so replacing a large graph on disk is slow (see bench/README.md).
+  swap copies the triples, so replacing a large graph on disk is slow (see bench/README.md). A load killed
+  outright (SIGKILL, power) leaves its marker or temporary graph behind; opening the store again removes them
+  and the graph a marker names, before anything reads it (an on-disk store has one process at a time).
 - Endpoints: up to `batch_size` triples go in one update request (`DROP SILENT GRAPH <g> ; INSERT DATA {...}`),
   which the endpoint applies whole or not at all; more are inserted batch by batch into a temporary graph and
   swapped in with one `MOVE` request. Readers skip temporary graphs.
@@ -39,7 +44,10 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 LOADING = "urn:parley:loading:"
+FILLS = "urn:parley:fills"  # marker graph <m> { <m> FILLS <the graph being loaded> }
 BATCH_SIZE = 50_000
+BULK_SLICE = 500_000
+DROP_BATCH = 100_000
 DEFAULT_TIMEOUT = 60.0
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
@@ -95,6 +103,7 @@ def open_dataset(spec: StoreSpec) -> Dataset:
             store = pyoxigraph.Store(str(path))
         except OSError as e:
             raise StoreError(f"--store oxigraph:{spec.location}: cannot open: {e}") from None
+        recover(store)
         ds = Dataset(store=OxigraphStore(store=store), default_union=True)
     else:
         endpoint = Endpoint.from_spec(spec)
@@ -233,10 +242,13 @@ def estimated_triples(timeline) -> int:
     return 4 + 6 * len(timeline.actors) + 9 * len(timeline.levers) + 30 * len(timeline.events) + 14 * len(timeline.links)
 
 
-def load(store: str, timeline, *, progress: Callable[[int], None] | None = None,
+def load(store: str, timeline, *, chunks=(), progress: Callable[[int], None] | None = None,
          batch_size: int = BATCH_SIZE) -> LoadReport:
-    """Put a timeline into its own named graph of a persistent store, replacing it atomically."""
-    from .build import graph_iri, triples
+    """Put a timeline into its own named graph of a persistent store, replacing it atomically.
+
+    `chunks`: more (events, links) of the timeline, streamed (see `build.triples`).
+    """
+    from .build import graph_iri
 
     spec = parse_store(store)
     if spec.kind == "memory":
@@ -244,7 +256,8 @@ def load(store: str, timeline, *, progress: Callable[[int], None] | None = None,
     target = Endpoint.from_spec(spec) if spec.kind == "sparql" else open_dataset(spec)
     name = graph_iri(timeline)
     try:
-        count, replaced = replace_graph(target, name, triples(timeline), progress=progress, batch_size=batch_size)
+        count, replaced = replace_graph(target, name, _triples_for(target, timeline, chunks), progress=progress,
+                                        batch_size=batch_size)
     finally:
         if isinstance(target, Dataset):
             target.close()  # releases the on-disk store's lock now, not at the next garbage collection
@@ -253,24 +266,33 @@ def load(store: str, timeline, *, progress: Callable[[int], None] | None = None,
 
 def load_timeline(dataset, timeline, *, progress=None, batch_size: int = BATCH_SIZE) -> URIRef:
     """Put a timeline into its own named graph, replacing what was there atomically; return the graph's IRI."""
-    from .build import graph_iri, triples
+    from .build import graph_iri
 
     name = graph_iri(timeline)
     endpoint = getattr(getattr(dataset, "store", None), "endpoint", None)
     target = endpoint if isinstance(endpoint, Endpoint) else dataset
-    replace_graph(target, name, triples(timeline), progress=progress, batch_size=batch_size)
+    replace_graph(target, name, _triples_for(target, timeline, ()), progress=progress, batch_size=batch_size)
     if target is not dataset:  # an endpoint: read the graph list again
         dataset.store.graphs = named_graphs(target)
     return name
+
+
+def _triples_for(target, timeline, chunks) -> Iterable[tuple]:
+    """The timeline's triples in the terms the target takes best: pyoxigraph's for Oxigraph, else rdflib's."""
+    from .build import oxigraph_triples, triples
+
+    if isinstance(target, Endpoint):
+        return triples(timeline, chunks=chunks)
+    return oxigraph_triples(timeline, chunks=chunks)
 
 
 def replace_graph(target, name, triples: Iterable[tuple], *, progress: Callable[[int], None] | None = None,
                   batch_size: int = BATCH_SIZE) -> tuple[int, bool]:
     """Make graph `name` of `target` (an Oxigraph-backed Dataset or an Endpoint) hold exactly `triples`.
 
-    Streams the triples in batches of `batch_size`; all or nothing (see the module docstring). Returns the number
-    of triples read and whether a graph of that name existed before. `progress(n)` is called with the running
-    count after each batch.
+    `triples` are rdflib or pyoxigraph terms. Streams them in batches of `batch_size`; all or nothing (see the
+    module docstring). Returns the number of triples read and whether a graph of that name existed before.
+    `progress(n)` is called with the running count after each batch.
     """
     name = str(name)
     if not _IRI.match(name):
@@ -298,33 +320,75 @@ def _batches(triples: Iterable[tuple], size: int):
         yield batch
 
 
+def recover(store) -> None:
+    """Remove what killed loads left in an Oxigraph store: temporary graphs, and graphs a marker names."""
+    import pyoxigraph as ox
+
+    fills = ox.NamedNode(FILLS)
+    for g in list(store.named_graphs()):
+        if isinstance(g, ox.NamedNode) and g.value.startswith(LOADING):
+            for q in list(store.quads_for_pattern(g, fills, None, g)):
+                _drop(store, q.object)  # a new graph whose load did not complete
+            _drop(store, g)  # last: a recovery that is itself killed starts again
+
+
+def _drop(store, graph) -> None:
+    """Remove a graph, a large one a quad at a time: one transaction over millions of quads holds them all in
+    memory (removing a 3.8 M-quad graph at once passed 1.6 GB). Not atomic; callers keep a marker until done."""
+    import itertools
+
+    while True:
+        batch = list(itertools.islice(store.quads_for_pattern(None, None, None, graph), DROP_BATCH))
+        if len(batch) < DROP_BATCH:
+            store.remove_graph(graph)  # the rest, and the graph's name, in one small transaction
+            return
+        for q in batch:
+            store.remove(q)
+
+
 def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tuple[int, bool]:
+    import itertools
+
     import pyoxigraph as ox
 
     graph = ox.NamedNode(name)
-    # Leftovers of a load that was killed before it could clean up (an Oxigraph store has one writer).
-    for g in list(store.named_graphs()):
-        if isinstance(g, ox.NamedNode) and g.value.startswith(LOADING):
-            store.remove_graph(g)
+    recover(store)
     existed = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
-    into = ox.NamedNode(f"{LOADING}{uuid.uuid4()}") if existed else graph
+    loading = ox.NamedNode(f"{LOADING}{uuid.uuid4()}")
+    if existed:
+        into = loading
+    else:
+        into = graph
+        store.add(ox.Quad(loading, ox.NamedNode(FILLS), graph, loading))
+        store.flush()  # the marker is on disk before any of the graph is
     term = _OxConverter().term
     count = 0
+    Quad = ox.Quad  # noqa: N806
 
     def quads():
-        # One bulk_extend call over a generator: Oxigraph's bulk loader batches internally, and calling it
-        # once per batch costs far more on disk (each call writes and merges its own files).
         nonlocal count
         for s, p, o in triples:
-            yield ox.Quad(term(s), term(p), term(o), into)
             count += 1
             if progress and count % batch_size == 0:
                 progress(count)
+            try:
+                quad = Quad(s, p, o, into)  # pyoxigraph terms already: what load() gives
+            except TypeError:
+                quad = Quad(term(s), term(p), term(o), into)
+            yield quad
 
+    stream = quads()
     try:
-        store.bulk_extend(quads())
+        # Oxigraph's bulk loader holds what one call gives it in memory (sorted, then written as files):
+        # slices bound that; each call costs a little more disk work than one call over everything.
+        while True:
+            before = count
+            store.bulk_extend(itertools.islice(stream, BULK_SLICE))
+            if count - before < BULK_SLICE:
+                break
     except BaseException:
-        store.remove_graph(into)
+        _drop(store, into)
+        store.remove_graph(loading)
         raise
     if progress and count % batch_size:
         progress(count)
@@ -332,8 +396,10 @@ def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tup
         try:
             store.update(f"MOVE GRAPH <{into.value}> TO GRAPH <{name}>")
         except BaseException:
-            store.remove_graph(into)
+            _drop(store, into)
             raise
+    else:
+        store.remove_graph(loading)  # the marker: the graph is complete
     return count, existed
 
 
@@ -345,6 +411,7 @@ class _OxConverter:
         from rdflib import BNode, Literal
 
         self.ox, self.Literal, self.BNode = ox, Literal, BNode
+        self.natives = (ox.NamedNode, ox.Literal, ox.BlankNode, ox.Triple)
         self.iris: dict = {}
 
     def term(self, t):
@@ -365,6 +432,8 @@ class _OxConverter:
             return self.ox.NamedNode(str(t))
         if isinstance(t, self.BNode):
             return self.ox.BlankNode(str(t))
+        if isinstance(t, self.natives):
+            return t
         raise StoreError(f"cannot store {t!r}: not an RDF term")
 
 

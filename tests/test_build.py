@@ -272,3 +272,71 @@ def test_bundled_timeline_builds_and_parses_in_pyoxigraph():
     parsed, _ = oxigraph_parse(serialize(t, fmt="turtle"), "turtle")
     assert len(g) > 100
     assert isomorphic(parsed, g)
+
+
+# --- pyoxigraph terms and streamed events (what loading into a store uses) ------------------------------------
+
+def _synthetic():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import synth
+
+    return synth
+
+
+def test_oxigraph_triples_are_triples_in_pyoxigraph_terms(timeline):
+    from parley.graph.build import oxigraph_triples
+
+    ox_graph = Graph()
+    for s, p, o in oxigraph_triples(timeline):
+        assert all(isinstance(t, (pyoxigraph.NamedNode, pyoxigraph.Literal)) for t in (s, p, o))
+        ox_graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+    assert len(ox_graph) > 300
+    assert isomorphic(canonical(ox_graph), canonical(rdf_graph(timeline)))
+    # the same lexical forms, term by term (not only the same values)
+    expected = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples(timeline))
+    got = sorted(str(pyoxigraph.Triple(s, p, o)) for s, p, o in oxigraph_triples(timeline))
+    assert [line.replace('^^<http://www.w3.org/2001/XMLSchema#string>', '') for line in got] == expected
+
+
+@pytest.mark.parametrize("n,seed", [(300, 2), (2000, 5)])
+def test_streamed_events_give_the_same_triples(n, seed):
+    from parley.graph.build import oxigraph_triples
+
+    synth = _synthetic()
+    whole = synth.synthetic_timeline(n, seed=seed)
+    head, chunks = synth.synthetic_stream(n, seed=seed, chunk=97)
+    assert not head.events and not head.links
+    streamed = list(triples(head, chunks=chunks))
+    assert sorted(streamed) == sorted(triples(whole))
+    head, chunks = synth.synthetic_stream(n, seed=seed, chunk=500)
+    assert set(oxigraph_triples(head, chunks=chunks)) == set(oxigraph_triples(whole))
+
+
+def test_the_streamed_synthetic_timeline_is_the_synthetic_timeline():
+    synth = _synthetic()
+    for n, seed in ((0, 0), (1, 0), (61, 1), (3000, 4)):
+        whole = synth.synthetic_timeline(n, seed=seed)
+        assert len(whole.events) == n
+        head, chunks = synth.synthetic_stream(n, seed=seed, chunk=50)
+        events, links = [], []
+        for more_events, more_links in chunks:
+            assert len(more_events) < 50 + 20  # a chunk ends with the round that fills it
+            events += more_events
+            links += more_links
+        assert (head.actors, head.levers, head.title) == (whole.actors, whole.levers, whole.title)
+        assert events == list(whole.events.values()) and links == whole.links
+
+
+# sha256 of the sorted N-Triples of synthetic_timeline(500, seed=1), taken before the streaming generator was added.
+FINGERPRINT_500_1 = "fa1e5a88b46110e2075e0cf28a4fdca01561fcde204f310ca3d84ce0b332f4ec"
+
+
+def test_the_synthetic_timeline_has_not_changed():
+    """Benches and cached dumps depend on `synthetic_timeline(n, seed=s)` being exactly what it was."""
+    import hashlib
+
+    synth = _synthetic()
+    text = "\n".join(sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples(synth.synthetic_timeline(500, seed=1))))
+    assert hashlib.sha256(text.encode()).hexdigest() == FINGERPRINT_500_1

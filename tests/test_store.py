@@ -236,3 +236,100 @@ def test_a_reading_command_releases_an_on_disk_store_so_the_next_can_open_it(tmp
     for attempt in range(2):  # the same process opens the folder twice: the first command must have let go of it
         result = runner.invoke(main, ["timeline", "--store", store, "--format", "json"])
         assert result.exit_code == 0, (attempt, result.output)
+
+
+# --- loads killed outright, large graphs, streamed timelines ------------------------------------------------
+
+_KILLED_LOAD = """
+import os, signal, sys
+from parley.events.read import read_timeline
+from parley.graph import store
+store.BULK_SLICE = 40  # several bulk-loader calls, so part of the graph is on disk when the process dies
+kill_at = int(sys.argv[3])
+
+def progress(n):
+    if n >= kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+store.load("oxigraph:" + sys.argv[2], read_timeline([sys.argv[1]]), progress=progress, batch_size=20)
+"""
+
+
+def _killed_load(folder: Path, kill_at: int) -> int:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _KILLED_LOAD, str(SMALL), str(folder), str(kill_at)])
+    return done.returncode
+
+
+def _raw_graphs(folder: Path) -> dict[str, int]:
+    """Quads per named graph, read without parley (no recovery)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(folder))
+    counts: dict[str, int] = {}
+    for q in store:
+        counts[q.graph_name.value] = counts.get(q.graph_name.value, 0) + 1
+    del store
+    return counts
+
+
+def test_a_killed_load_leaves_the_store_as_it_was(tmp_path, small_timeline):
+    import signal
+
+    folder = tmp_path / "kg"
+    name = str(graph_iri(small_timeline))
+    # a new graph: part of it is on disk, under a marker; opening the store removes both
+    assert _killed_load(folder, 200) == -signal.SIGKILL
+    left = _raw_graphs(folder)
+    assert 0 < left.pop(name) < 320 and [g for g in left if g.startswith(LOADING)]
+    ds = open_dataset(StoreSpec("oxigraph", str(folder)))
+    assert quads(ds) == set() and graphs_of(ds) == set()
+    replace_graph(ds, graph_iri(small_timeline), triples(small_timeline))
+    before = quads(ds)
+    ds.close()
+    # an existing graph: the new triples went to a temporary graph; the old graph is untouched
+    assert _killed_load(folder, 200) == -signal.SIGKILL
+    left = _raw_graphs(folder)
+    assert left.pop(name) == 320 and [g for g in left if g.startswith(LOADING)]
+    ds = open_dataset(StoreSpec("oxigraph", str(folder)))
+    assert quads(ds) == before and graphs_of(ds) == {name}
+    ds.close()
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_a_failed_load_of_a_large_graph_is_removed_in_small_transactions(tmp_path, small_timeline, kind,
+                                                                         monkeypatch):
+    from parley.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "BULK_SLICE", 30)
+    monkeypatch.setattr(store_module, "DROP_BATCH", 7)
+    ds = open_dataset(StoreSpec(kind, str(tmp_path / "kg") if kind == "oxigraph" else None))
+    name = graph_iri(small_timeline)
+    with pytest.raises(KeyboardInterrupt):
+        replace_graph(ds, name, failing(triples(small_timeline), 250), batch_size=10)
+    assert quads(ds) == set() and graphs_of(ds) == set()
+    assert replace_graph(ds, name, triples(small_timeline)) == (320, False)
+    before = quads(ds)
+    with pytest.raises(KeyboardInterrupt):
+        replace_graph(ds, name, failing(triples(small_timeline), 250), batch_size=10)
+    assert quads(ds) == before and graphs_of(ds) == {str(name)}
+
+
+def test_load_streams_a_timeline_given_in_chunks(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from synth import synthetic_stream, synthetic_timeline
+
+    whole = load(f"oxigraph:{tmp_path / 'whole'}", synthetic_timeline(1500, seed=3))
+    head, chunks = synthetic_stream(1500, seed=3, chunk=200)
+    seen = []
+    streamed = load(f"oxigraph:{tmp_path / 'streamed'}", head, chunks=chunks, progress=seen.append, batch_size=10_000)
+    assert streamed.triples == whole.triples > 50_000 and streamed.graph == whole.graph
+    assert seen == [*range(10_000, whole.triples, 10_000), whole.triples]
+    a, b = read_graph(store=f"oxigraph:{tmp_path / 'whole'}"), read_graph(store=f"oxigraph:{tmp_path / 'streamed'}")
+    assert quads(a) == quads(b)
+    a.close()
+    b.close()
