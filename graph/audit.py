@@ -222,6 +222,14 @@ class _Data:
             outs.sort(key=lambda o: events[o.event].order)
         self.outcome_of = {o.event: o for outs in self.outcomes.values() for o in outs}
         self.outcome_orders = {lever: [events[o.event].order for o in outs] for lever, outs in self.outcomes.items()}
+        # What can settle a threat: each lever's outcomes of events other than threats, in event order, with
+        # their orders (a lever carries many threats, and later threats never settle one)
+        self.settling: dict[str, tuple[list, list]] = {}
+        for lever, outs in self.outcomes.items():
+            kept = [(o, events[o.event]) for o in outs if events[o.event].type != "threat"]
+            self.settling[lever] = ([e.order for _, e in kept], kept)
+        self._actor_refs: dict[str, dict] = {}  # actor_ref's dicts, made once per IRI and shared
+        self._lever_refs: dict[str, dict] = {}  # lever_ref's
 
     def _day(self, value: str | None) -> dt.date | None:
         if value is None:
@@ -336,16 +344,26 @@ class _Data:
         return a["id"] if a else iri.rsplit("/", 1)[-1]
 
     def actor_ref(self, iri: str | None) -> dict | None:
+        """The actor as the report names it; one dict per actor, shared like _event_ref's."""
         if iri is None:
             return None
-        a = self.actors.get(iri)
-        return {"id": a["id"], "name": a["name"]} if a else {"id": self.actor_id(iri), "name": self.actor_id(iri)}
+        ref = self._actor_refs.get(iri)
+        if ref is None:
+            a = self.actors.get(iri)
+            ref = self._actor_refs[iri] = ({"id": a["id"], "name": a["name"]} if a
+                                     else {"id": self.actor_id(iri), "name": self.actor_id(iri)})
+        return ref
 
     def lever_ref(self, iri: str | None) -> dict | None:
+        """The lever as the report names it; one dict per lever, shared like _event_ref's."""
         if iri is None:
             return None
-        lv = self.levers.get(iri)
-        return {"id": lv["id"], "name": lv["name"]} if lv else {"id": iri.rsplit("/", 1)[-1], "name": iri}
+        ref = self._lever_refs.get(iri)
+        if ref is None:
+            lv = self.levers.get(iri)
+            ref = self._lever_refs[iri] = ({"id": lv["id"], "name": lv["name"]} if lv
+                                     else {"id": iri.rsplit("/", 1)[-1], "name": iri})
+        return ref
 
     def side_of(self, actors: set) -> frozenset:
         """The actors plus every actor sharing a country with one of them."""
@@ -1164,15 +1182,15 @@ def _threat(data: _Data, t: _Event, steps: list[tuple], days: list[dt.date]) -> 
             if value > base:
                 carried, carried_rate = (day, event, note), value
                 break
-        outs = data.outcomes.get(t.lever, [])
-        for o in outs[bisect.bisect_right(data.outcome_orders.get(t.lever, []), t.order):]:
-            e = data.events[o.event]
-            if e.type == "threat" or (carried and o.valid_from >= carried[0]):
+        orders, kept = data.settling.get(t.lever, ((), ()))
+        for o, e in kept[bisect.bisect_right(orders, t.order):]:
+            if carried and o.valid_from >= carried[0]:
                 continue
-            if o.status == "withdrawn" and withdrawn is None:
+            if o.status == "withdrawn":
                 withdrawn = o.valid_from
                 settled.append({"event": _event_ref(e), "effect": f"withdrawn from {o.valid_from}"})
-            elif o.status in ("paused", "exempted") and withdrawn is None:
+                break  # nothing after a withdrawal settles it
+            elif o.status in ("paused", "exempted"):
                 delayed, delayed_from = o.valid_until, o.valid_from
                 settled.append({"event": _event_ref(e), "effect": f"{o.status} from {o.valid_from}"
                                 + (f" until {o.valid_until}" if o.valid_until else "")})
