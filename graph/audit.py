@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import html
 import statistics
 from collections import defaultdict
@@ -836,13 +835,10 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
     # The audit makes millions of small dicts, lists and tuples on a large graph and frees none of them until
     # it returns; the cyclic garbage collector would walk them all again and again to find no garbage (about a
     # fifth of the CPU time at 10k events). Paused for the audit only.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    from .query import collector_paused
+
+    with collector_paused():
         return _audit(graph, window_days=window_days, max_chain=max_chain, max_candidates=max_candidates)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> AuditReport:

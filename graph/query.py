@@ -31,7 +31,9 @@ mark with `#@values` lines each group that should start from them (see with_valu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -443,8 +445,6 @@ class _LexicalTerms(dict):
 
 
 def _run_on_oxigraph(inner, options: dict, text: str, *, lexical: bool = False) -> QueryResult:
-    import gc
-
     import pyoxigraph as ox
 
     try:
@@ -457,16 +457,28 @@ def _run_on_oxigraph(inner, options: dict, text: str, *, lexical: bool = False) 
     variables = [v.value for v in result.variables]
     # One dict a row, none of them garbage: pausing the cyclic collector while they are made saves its repeated
     # passes over everything else the process holds (a large timeline model, say), which cost seconds at 65k rows.
-    collecting = gc.isenabled()
+    with collector_paused():
+        try:
+            rows = [dict(zip(variables, map(convert, solution))) for solution in result]
+        except (SyntaxError, ValueError, OSError) as e:  # evaluation errors surface while iterating
+            raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
+    return QueryResult(rows, columns=variables)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector for the block (restored after, even on an error).
+
+    For code that makes millions of long-lived objects and frees none: the collector would walk them again
+    and again and find no garbage.
+    """
+    enabled = gc.isenabled()
     gc.disable()
     try:
-        rows = [dict(zip(variables, map(convert, solution))) for solution in result]
-    except (SyntaxError, ValueError, OSError) as e:  # evaluation errors surface while iterating
-        raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
+        yield
     finally:
-        if collecting:
+        if enabled:
             gc.enable()
-    return QueryResult(rows, columns=variables)
 
 
 def run_query_text(graph, query: str | NamedQuery, *, params: dict | None = None) -> list[dict]:

@@ -407,3 +407,23 @@ def test_derived_columns_reuse_one_term_per_value(chains):
     assert all(len(ids) == 1 for ids in lags.values())
     assert [r["lag_days"].toPython() for r in result] == [
         (r["relief_date"].toPython() - r["security_date"].toPython()).days for r in result]
+
+
+def test_collector_paused_restores_the_collector_even_on_error():
+    import gc
+
+    from parley.graph.query import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()                       # a caller that had paused it already keeps it paused
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
