@@ -208,7 +208,20 @@ def _text(cell: str) -> str | None:
     return cell  # a number or boolean, written bare
 
 
-def _single(pairs: tuple[list, list], choose=min) -> dict:
+def _cell_order(cell: str) -> tuple:
+    """Sort key of a cell by its text (what the docstring's "smallest" means); the cell breaks ties.
+
+    Cells themselves do not sort by text: Oxigraph writes numbers bare and other stores quote them, and
+    escapes sort as backslashes.
+    """
+    return (_text(cell) or "", cell)
+
+
+def _least(cells) -> str:
+    return min(cells, key=_cell_order)
+
+
+def _single(pairs: tuple[list, list], choose=_least) -> dict:
     """{subject: value} of a property; a subject with several values gets `choose(values)`."""
     subjects, values = pairs
     table = dict(zip(subjects, values))
@@ -265,7 +278,7 @@ def _rows(reader: _Reader, query: str, merge: dict) -> list[tuple]:
 
 def _smallest(cells: set) -> str:
     known = cells - {""}
-    return min(known) if known else ""
+    return _least(known) if known else ""
 
 
 def _event_nodes(reader: _Reader) -> dict[str, dict]:
@@ -306,20 +319,27 @@ def _event_nodes(reader: _Reader) -> dict[str, dict]:
 
 
 def _typed_nodes(reader: _Reader, query: str, kind: str, kinds: dict, extra: dict) -> dict[str, dict]:
+    """{node cell: attributes}; a node given several values of an attribute keeps the smallest (few nodes: a
+    row at a time)."""
     columns, cells = reader.cells(query)
     width = len(columns)
     nodes: dict[str, dict] = {}
+    chosen: dict[tuple, str] = {}  # (node cell, attribute) -> the cell it was taken from
+    attributes = (("id", "id"), ("label", "label"), *extra.items(), ("definedAt", "defined_at"))
     for i in range(0, len(cells), width):
         r = dict(zip(columns, cells[i:i + width]))
         key = r[kind]
         a = nodes.get(key)
         if a is None:
-            ident = _text(r["id"]) or _text(key)
-            a = nodes[key] = {"kind": kind, "id": ident, "type": kinds[r["class"]], "group": kind}
-        for column, attr in (("label", "label"), *extra.items(), ("definedAt", "defined_at")):
-            if attr not in a and r[column]:
-                a[attr] = _text(r[column])
-    for a in nodes.values():
+            a = nodes[key] = {"kind": kind, "id": None, "type": kinds[r["class"]], "group": kind}
+        for column, attr in attributes:
+            cell = r[column]
+            if cell and ((key, attr) not in chosen or _cell_order(cell) < _cell_order(chosen[key, attr])):
+                chosen[key, attr] = cell
+                a[attr] = _text(cell)
+    for key, a in nodes.items():
+        if a["id"] is None:
+            a["id"] = _text(key)
         a.setdefault("label", a["id"])
     return nodes
 
@@ -483,7 +503,7 @@ def _claim_edges(reader: _Reader, nodes: dict, claim_sources: dict | None) -> tu
     claims)."""
 
     def causal_first(cells):  # a claim with several relations is an edge of its causal one, if any
-        return min(cells, key=lambda c: (c not in _RELATIONS, c))
+        return min(cells, key=lambda c: (c not in _RELATIONS, *_cell_order(c)))
 
     rows = _rows(reader, "network-claims", {"relation": causal_first})
     claimed = {(cause, relation, effect) for _, relation, cause, effect, *_ in rows}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
 from parley.events.read import read_timeline
 from parley.graph.export import serialize
@@ -212,6 +212,12 @@ def test_same_network_from_oxigraph_and_from_another_store(timeline):
     g.add((URIRef(BASE + "event/e6"), SEM.hasEarliestBeginTimeStamp, Literal("not a date"), ctx))
     g.add((URIRef(BASE + "event/e1"), SEM.hasActor, Literal(BASE + "actor/a"), ctx))  # a literal: no edge
     g.add((URIRef(BASE + "event/e8"), FARO.causes, URIRef(BASE + "event/e1"), ctx))  # no claim records it
+    e2 = URIRef(BASE + "event/e2")  # numbers compete with text: Oxigraph writes them bare, others quoted
+    g.add((e2, URIRef(dct + "identifier"), Literal(42), ctx))
+    g.add((e2, URIRef(dct + "description"), Literal(-3), ctx))
+    actor = next(a for a in g.subjects(RDF.type, PARLEY.Person))  # an actor with several labels
+    for label in ("Zed", "Alpha", "Mid"):
+        g.add((actor, RDFS.label, Literal(label), ctx))
     net = network_graph(g)
     _same_network(net, network_graph(_memory_copy(g)))
     assert net.nodes[str(e3)]["summary"] == 'two\r\nlines, a "quote", a \\ and a \t tab'
@@ -222,6 +228,8 @@ def test_same_network_from_oxigraph_and_from_another_store(timeline):
     assert net.nodes[BASE + "event/e6"]["date"] == dt.date(2025, 2, 1)
     assert net.number_of_edges(BASE + "event/e1", BASE + "actor/a") == 1
     assert net.edges[BASE + "event/e8", BASE + "event/e1", "causes"]["claim"] == ""
+    assert (net.nodes[str(e2)]["id"], net.nodes[str(e2)]["summary"]) == ("42", "-3")  # smallest by text
+    assert net.nodes[str(actor)]["label"] == "Alpha"
 
 
 def test_multidigraph_is_what_networkx_builds():
