@@ -433,7 +433,12 @@ def _quantity_text(q: dict) -> str:
 
 @dataclass
 class AuditReport:
-    """The audit of one graph. Every section is plain data (lists of dicts), as to_dict() returns it."""
+    """The audit of one graph. Every section is plain data (lists of dicts), as to_dict() returns it.
+
+    Read-only: an event, claim, lever or actor mentioned in several places is one shared dict (built once,
+    which is what keeps a 100k-event audit fast), so changing it in one entry changes it everywhere; copy
+    (copy.deepcopy) before editing.
+    """
 
     window_days: int
     max_chain: int

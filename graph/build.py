@@ -146,7 +146,7 @@ def _triples(timeline: Timeline, terms: SimpleNamespace, chunks) -> Iterator[tup
         return lit
 
     def decimal(x):
-        key = (type(x), x)
+        key = (type(x), repr(x))  # repr, not the value: -0.0 == 0.0 and Decimal('1.50') == Decimal('1.5')
         lit = decimals.get(key)
         if lit is None:
             if len(decimals) > 100_000:

@@ -297,6 +297,8 @@ def replace_graph(target, name, triples: Iterable[tuple], *, progress: Callable[
     name = str(name)
     if not _IRI.match(name):
         raise StoreError(f"{name!r}: not an IRI that can name a graph")
+    if name.startswith(LOADING):  # the names of loads in progress, removed when a store is opened
+        raise StoreError(f"{name!r}: graph names starting with {LOADING} are parley's own")
     if isinstance(target, Endpoint):
         return _replace_on_endpoint(target, name, triples, progress, batch_size)
     return _replace_in_oxigraph(_oxigraph_of(target), name, triples, progress, batch_size)

@@ -340,3 +340,17 @@ def test_the_synthetic_timeline_has_not_changed():
     synth = _synthetic()
     text = "\n".join(sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples(synth.synthetic_timeline(500, seed=1))))
     assert hashlib.sha256(text.encode()).hexdigest() == FINGERPRINT_500_1
+
+
+def test_equal_numbers_written_differently_keep_their_own_form():
+    """-0.0 == 0.0 in Python: each rate is still written as given (the builder caches terms by value)."""
+    import dataclasses
+
+    t = read_timeline([SMALL])
+    rated = [i for i, e in t.events.items() if e.rate is not None][:2]
+    assert len(rated) == 2
+    t.events[rated[0]] = dataclasses.replace(t.events[rated[0]], rate=-0.0)
+    t.events[rated[1]] = dataclasses.replace(t.events[rated[1]], rate=0.0)
+    rates = {s: o for s, p, o in triples(t) if p == PARLEY.rate}
+    assert rates[URIRef(B + "event/" + rated[0])] == Literal("-0.0", datatype=XSD.decimal)
+    assert rates[URIRef(B + "event/" + rated[1])] == Literal("0.0", datatype=XSD.decimal)

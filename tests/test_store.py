@@ -333,3 +333,14 @@ def test_load_streams_a_timeline_given_in_chunks(tmp_path):
     assert quads(a) == quads(b)
     a.close()
     b.close()
+
+
+def test_a_graph_named_like_a_load_in_progress_is_refused(tmp_path, small_timeline):
+    """Names under LOADING are removed whenever a store opens: a user's graph must never get one."""
+    ds = open_dataset(parse_store(f"oxigraph:{tmp_path / 'kg'}"))
+    try:
+        with pytest.raises(StoreError, match="parley's own"):
+            replace_graph(ds, LOADING + "my-negotiation", triples(small_timeline))
+        assert not list(ds.store._inner.named_graphs())
+    finally:
+        ds.close()
