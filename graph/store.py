@@ -19,10 +19,13 @@ endpoint that stops answering) leaves the store as it was.
   quads in the loader at once: 1.7 GB at 3.8 M). A graph that does not exist yet is loaded in place, under a
   marker graph `urn:parley:loading:...` naming it: the marker is removed when the load completes, the graph
   with it if the load fails. An existing graph is replaced by loading into a temporary graph
-  (`urn:parley:loading:...`) and swapping it in with one SPARQL update (`MOVE`), a single transaction. The
-  swap copies the triples, so replacing a large graph on disk is slow (see bench/README.md). A load killed
-  outright (SIGKILL, power) leaves its marker or temporary graph behind; opening the store again removes them
-  and the graph a marker names, before anything reads it (an on-disk store has one process at a time).
+  (`urn:parley:loading:...`) and swapping it in: up to `SWAP_IN_ONE` quads with one SPARQL update (`MOVE`), a
+  single transaction; a larger graph (one transaction would hold all of it in memory) rolls forward: once the
+  temporary graph is complete a marker records the swap, the old graph is removed and the new one copied in,
+  `BULK_SLICE` quads at a time, and the marker goes last. A load killed outright (SIGKILL, power) leaves its
+  marker or temporary graph behind; opening the store again, before anything reads, removes a graph whose
+  load did not complete and finishes a recorded swap (an on-disk store has one process at a time). A swap
+  interrupted in the loading process itself is finished the next time the store is opened or loaded into.
 - Endpoints: up to `batch_size` triples go in one update request (`DROP SILENT GRAPH <g> ; INSERT DATA {...}`),
   which the endpoint applies whole or not at all; more are inserted batch by batch into a temporary graph and
   swapped in with one `MOVE` request. Readers skip temporary graphs.
@@ -45,8 +48,10 @@ from rdflib import Dataset, Graph, URIRef
 
 LOADING = "urn:parley:loading:"
 FILLS = "urn:parley:fills"  # marker graph <m> { <m> FILLS <the graph being loaded> }
+SWAPS = "urn:parley:swaps"  # marker graph <m> { <temporary graph> SWAPS <the graph it replaces> }
 BATCH_SIZE = 50_000
 BULK_SLICE = 500_000
+SWAP_IN_ONE = 500_000
 DROP_BATCH = 100_000
 DEFAULT_TIMEOUT = 60.0
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
@@ -326,12 +331,17 @@ def recover(store) -> None:
     """Remove what killed loads left in an Oxigraph store: temporary graphs, and graphs a marker names."""
     import pyoxigraph as ox
 
-    fills = ox.NamedNode(FILLS)
-    for g in list(store.named_graphs()):
-        if isinstance(g, ox.NamedNode) and g.value.startswith(LOADING):
-            for q in list(store.quads_for_pattern(g, fills, None, g)):
-                _drop(store, q.object)  # a new graph whose load did not complete
-            _drop(store, g)  # last: a recovery that is itself killed starts again
+    def leftovers():
+        return [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(LOADING)]
+
+    swaps, fills = ox.NamedNode(SWAPS), ox.NamedNode(FILLS)
+    for g in leftovers():  # swaps first: their temporary graphs are complete, and dropped below otherwise
+        for q in list(store.quads_for_pattern(None, swaps, None, g)):
+            _swap(store, q.subject, q.object, g)
+    for g in leftovers():
+        for q in list(store.quads_for_pattern(g, fills, None, g)):
+            _drop(store, q.object)  # a new graph whose load did not complete
+        _drop(store, g)  # last: a recovery that is itself killed starts again
 
 
 def _drop(store, graph) -> None:
@@ -346,6 +356,28 @@ def _drop(store, graph) -> None:
             return
         for q in batch:
             store.remove(q)
+
+
+def _swap(store, temporary, graph, marker) -> None:
+    """Finish a recorded swap: `graph` becomes a copy of `temporary`, in slices (memory stays bounded).
+
+    Safe to repeat from the start after an interrupt, until the marker is gone: `temporary` is untouched until
+    then."""
+    import itertools
+
+    import pyoxigraph as ox
+
+    _drop(store, graph)
+    copies = (ox.Quad(q.subject, q.predicate, q.object, graph)
+              for q in store.quads_for_pattern(None, None, None, temporary))
+    while True:
+        batch = list(itertools.islice(copies, BULK_SLICE))
+        store.bulk_extend(batch)
+        if len(batch) < BULK_SLICE:
+            break
+    store.flush()  # the copy is on disk before the marker that would redo it is gone
+    store.remove_graph(marker)
+    _drop(store, temporary)
 
 
 def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tuple[int, bool]:
@@ -394,7 +426,17 @@ def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tup
         raise
     if progress and count % batch_size:
         progress(count)
-    if existed:
+    if existed and count > SWAP_IN_ONE:
+        marker = ox.NamedNode(f"{LOADING}{uuid.uuid4()}")
+        try:
+            store.add(ox.Quad(into, ox.NamedNode(SWAPS), graph, marker))
+            store.flush()  # from here on the swap is rolled forward, even by the next opening of the store
+        except BaseException:
+            store.remove_graph(marker)
+            _drop(store, into)
+            raise
+        _swap(store, into, graph, marker)
+    elif existed:
         try:
             store.update(f"MOVE GRAPH <{into.value}> TO GRAPH <{name}>")
         except BaseException:

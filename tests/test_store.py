@@ -24,6 +24,7 @@ from parley.graph.store import (
 )
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
+CHAINS = Path(__file__).parent / "data" / "chains.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -295,6 +296,78 @@ def test_a_killed_load_leaves_the_store_as_it_was(tmp_path, small_timeline):
     assert left.pop(name) == 320 and [g for g in left if g.startswith(LOADING)]
     ds = open_dataset(StoreSpec("oxigraph", str(folder)))
     assert quads(ds) == before and graphs_of(ds) == {name}
+    ds.close()
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_a_large_graph_is_replaced_in_slices(tmp_path, small_timeline, kind, monkeypatch):
+    """Over SWAP_IN_ONE quads the new graph is copied in slices, not moved in one transaction."""
+    from parley.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "SWAP_IN_ONE", 100)
+    monkeypatch.setattr(store_module, "BULK_SLICE", 30)
+    monkeypatch.setattr(store_module, "DROP_BATCH", 7)
+    ds = open_dataset(StoreSpec(kind, str(tmp_path / "kg") if kind == "oxigraph" else None))
+    name = graph_iri(small_timeline)
+    replace_graph(ds, name, triples(small_timeline))
+    chains = read_timeline([CHAINS])
+    expected = _loaded(name, chains)
+    assert replace_graph(ds, name, triples(chains)) == (len(expected), True)
+    assert quads(ds) == expected
+    assert graphs_of(ds) == {str(name)}
+
+
+def _loaded(name, timeline) -> set:
+    """The quads a fresh in-memory store holds once `timeline` is loaded into graph `name`."""
+    fresh = open_dataset(StoreSpec("memory", None))
+    replace_graph(fresh, name, triples(timeline))
+    return quads(fresh)
+
+
+_KILLED_SWAP = """
+import os, signal, sys
+from parley.events.read import read_timeline
+from parley.graph import store
+from parley.graph.build import graph_iri, triples
+store.SWAP_IN_ONE, store.BULK_SLICE = 100, 40
+swap = store._swap
+
+class Dying:
+    \"\"\"The store, killed outright at its second bulk load: half way through copying the new graph in.\"\"\"
+    def __init__(self, inner):
+        self.inner, self.calls = inner, 0
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+    def bulk_extend(self, quads):
+        self.calls += 1
+        if self.calls == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+        self.inner.bulk_extend(quads)
+
+store._swap = lambda inner, *rest: swap(Dying(inner), *rest)
+ds = store.open_dataset(store.StoreSpec("oxigraph", sys.argv[2]))
+store.replace_graph(ds, graph_iri(read_timeline([sys.argv[1]])), triples(read_timeline([sys.argv[3]])))
+"""
+
+
+def test_a_swap_killed_half_way_is_finished_when_the_store_opens(tmp_path, small_timeline):
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "kg"
+    name = str(graph_iri(small_timeline))
+    ds = open_dataset(StoreSpec("oxigraph", str(folder)))
+    replace_graph(ds, name, triples(small_timeline))
+    ds.close()
+    done = subprocess.run([sys.executable, "-c", _KILLED_SWAP, str(SMALL), str(folder), str(CHAINS)])
+    assert done.returncode == -signal.SIGKILL
+    left = _raw_graphs(folder)
+    chains = _loaded(name, read_timeline([CHAINS]))
+    assert left.pop(name) == 40  # the old graph removed, one slice of the new one copied
+    assert sorted(left.values()) == [1, len(chains)]  # the marker recording the swap, and the new graph
+    ds = open_dataset(StoreSpec("oxigraph", str(folder)))
+    assert quads(ds) == chains and graphs_of(ds) == {name}
     ds.close()
 
 
