@@ -244,7 +244,7 @@ class LoadReport:
 
 def estimated_triples(timeline) -> int:
     """About how many triples a timeline makes (for a progress bar's length; the load counts exactly)."""
-    return 4 + 6 * len(timeline.actors) + 9 * len(timeline.levers) + 30 * len(timeline.events) + 14 * len(timeline.links)
+    return 4 + 6 * len(timeline.actors) + 9 * len(timeline.levers) + 30 * len(timeline.events) + 15 * len(timeline.links)
 
 
 def load(store: str, timeline, *, chunks=(), progress: Callable[[int], None] | None = None,
@@ -564,4 +564,17 @@ def parse_graph_file(path: str) -> Dataset:
         target.parse(str(p), format=fmt)
     except Exception as e:  # parsers raise many types; all mean "bad input"
         raise StoreError(f"{path}: not valid {fmt}: {e}") from None
+    ds.store._inner.update(_LEADS_TO_UPDATE())  # a file written by hand or by an older parley may lack them
     return ds
+
+
+@functools.cache
+def _LEADS_TO_UPDATE() -> str:  # noqa: N802 - a constant made on first use
+    """The SPARQL update that writes `cause parley:leadsTo effect` beside each direct causal edge, graph by graph
+    (parley writes them when it builds; the queries follow chains with `parley:leadsTo+`)."""
+    from ..ontology.namespace import PARLEY, RELATION_PROPERTIES
+
+    edges = "|".join(f"<{p}>" for p in sorted(set(RELATION_PROPERTIES.values())))
+    return (f"INSERT {{ GRAPH ?g {{ ?cause <{PARLEY.leadsTo}> ?effect }} }} "
+            f"WHERE {{ GRAPH ?g {{ ?cause {edges} ?effect }} }} ; "
+            f"INSERT {{ ?cause <{PARLEY.leadsTo}> ?effect }} WHERE {{ ?cause {edges} ?effect }}")

@@ -325,8 +325,8 @@ def test_interrupted_load_leaves_the_server_as_it_was(stores, server, proxy, pla
 def test_a_load_through_the_proxy_works_when_nothing_fails(stores, server, proxy):
     small = stores["small"]["timeline"]
     spec = proxy(lambda n: "forward")
-    assert load(spec, small, batch_size=60).triples == 320
-    assert server_state(server, str(graph_iri(small)))[1] == 320
+    assert load(spec, small, batch_size=60).triples == 324
+    assert server_state(server, str(graph_iri(small)))[1] == 324
 
 
 def test_cli_load_through_a_failing_endpoint_exits_2(stores, server, proxy):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 
 from parley.cli import main
 from parley.events.read import read_timeline
@@ -72,10 +72,11 @@ def test_default_update_url():
 def test_load_replaces_a_timeline_graph(tmp_path, small_timeline, kind):
     ds = open_dataset(StoreSpec(kind, str(tmp_path / "kg") if kind == "oxigraph" else None))
     name = graph_iri(small_timeline)
-    assert replace_graph(ds, name, triples(small_timeline)) == (320, False)
+    # 320 triples and a parley:leadsTo for each of the 4 claims' direct edges
+    assert replace_graph(ds, name, triples(small_timeline)) == (324, False)
     first = quads(ds)
-    assert replace_graph(ds, name, triples(small_timeline), batch_size=7) == (320, True)
-    assert quads(ds) == first and len(first) == 320
+    assert replace_graph(ds, name, triples(small_timeline), batch_size=7) == (324, True)
+    assert quads(ds) == first and len(first) == 324
     assert graphs_of(ds) == {str(name)}
 
 
@@ -103,13 +104,32 @@ def test_load_into_a_directory_and_read_it_back(tmp_path, small_timeline):
     spec = f"oxigraph:{tmp_path / 'kg'}"
     seen = []
     report = load(spec, small_timeline, progress=seen.append, batch_size=100)
-    assert report.to_dict() == {"store": spec, "graph": "https://example.org/small/graph", "triples": 320,
+    assert report.to_dict() == {"store": spec, "graph": "https://example.org/small/graph", "triples": 324,
                                 "replaced": False}
-    assert seen == [100, 200, 300, 320]
+    assert seen == [100, 200, 300, 324]
     assert load(spec, small_timeline).replaced
     graph = read_graph(store=spec)
-    assert len(graph) == 320
+    assert len(graph) == 324
     assert [r["relief_id"].toPython() for r in run_query(graph, "security-before-relief")] == ["pause-1", "extend-1"]
+
+
+@pytest.mark.parametrize("suffix, fmt", [(".ttl", "turtle"), (".trig", "trig")])
+def test_a_graph_file_without_leads_to_gets_it_when_read(tmp_path, small_timeline, suffix, fmt):
+    """Chains follow parley:leadsTo, which parley writes: a file made by hand or by an older parley lacks it."""
+    from rdflib import Graph
+
+    from parley.ontology.namespace import PARLEY
+
+    ds = Dataset()
+    graph = Graph() if fmt == "turtle" else ds.graph(URIRef("https://example.org/small/graph"))
+    for t in triples(small_timeline):
+        if t[1] != PARLEY.leadsTo:
+            graph.add(t)
+    path = tmp_path / f"old{suffix}"
+    (graph if fmt == "turtle" else ds).serialize(str(path), format=fmt)
+    read = read_graph(graph_file=str(path))
+    assert len(list(read.triples((None, PARLEY.leadsTo, None)))) == 4
+    assert [r["relief_id"].toPython() for r in run_query(read, "security-before-relief")] == ["pause-1", "extend-1"]
 
 
 def test_load_needs_a_persistent_store(small_timeline, tmp_path):
@@ -204,7 +224,7 @@ def test_cli_load(tmp_path):
     r = CliRunner().invoke(main, ["load", "--store", spec, "--timeline", str(SMALL)])
     assert r.exit_code == 0, r.output
     # not a terminal: no progress bar, one line saying what was done
-    assert r.output == f"loaded https://example.org/small/graph in {spec}: 320 triples\n"
+    assert r.output == f"loaded https://example.org/small/graph in {spec}: 324 triples\n"
     r = CliRunner().invoke(main, ["load", "--store", spec, "--timeline", str(SMALL), "--format", "json"])
     assert r.exit_code == 0 and '"replaced": true' in r.output
     r = CliRunner().invoke(main, ["query", "disputed-claims", "--store", spec, "--format", "csv"])
@@ -284,7 +304,7 @@ def test_a_killed_load_leaves_the_store_as_it_was(tmp_path, small_timeline):
     # a new graph: part of it is on disk, under a marker; opening the store removes both
     assert _killed_load(folder, 200) == -signal.SIGKILL
     left = _raw_graphs(folder)
-    assert 0 < left.pop(name) < 320 and [g for g in left if g.startswith(LOADING)]
+    assert 0 < left.pop(name) < 324 and [g for g in left if g.startswith(LOADING)]
     ds = open_dataset(StoreSpec("oxigraph", str(folder)))
     assert quads(ds) == set() and graphs_of(ds) == set()
     replace_graph(ds, graph_iri(small_timeline), triples(small_timeline))
@@ -293,7 +313,7 @@ def test_a_killed_load_leaves_the_store_as_it_was(tmp_path, small_timeline):
     # an existing graph: the new triples went to a temporary graph; the old graph is untouched
     assert _killed_load(folder, 200) == -signal.SIGKILL
     left = _raw_graphs(folder)
-    assert left.pop(name) == 320 and [g for g in left if g.startswith(LOADING)]
+    assert left.pop(name) == 324 and [g for g in left if g.startswith(LOADING)]
     ds = open_dataset(StoreSpec("oxigraph", str(folder)))
     assert quads(ds) == before and graphs_of(ds) == {name}
     ds.close()
@@ -383,7 +403,7 @@ def test_a_failed_load_of_a_large_graph_is_removed_in_small_transactions(tmp_pat
     with pytest.raises(KeyboardInterrupt):
         replace_graph(ds, name, failing(triples(small_timeline), 250), batch_size=10)
     assert quads(ds) == set() and graphs_of(ds) == set()
-    assert replace_graph(ds, name, triples(small_timeline)) == (320, False)
+    assert replace_graph(ds, name, triples(small_timeline)) == (324, False)
     before = quads(ds)
     with pytest.raises(KeyboardInterrupt):
         replace_graph(ds, name, failing(triples(small_timeline), 250), batch_size=10)
