@@ -43,6 +43,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..events.model import GROUPS, group_of
+from .network import _text
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
 VERDICT_LABELS = {
@@ -51,6 +52,8 @@ VERDICT_LABELS = {
 }
 THREAT_STATUSES = ("carried-out", "delayed", "withdrawn", "pending")
 TYPE_NS = "https://w3id.org/parley/event-type/"
+PARLEY_NS = "https://w3id.org/parley/ontology#"
+SEM_LATEST = "http://semanticweb.cs.vu.nl/2009/11/sem/hasLatestBeginTimeStamp"
 RELATION_NAMES = {
     "http://purl.org/faro/causes": "causes", "http://purl.org/faro/enables": "enables",
     "http://purl.org/faro/prevents": "prevents", "https://w3id.org/parley/ontology#prompts": "in-response-to",
@@ -60,6 +63,8 @@ RELATION_NAMES = {
 }
 # Lever statuses under which the recorded rate is actually collected.
 COLLECTING = ("in-force", "reduced")
+# Lever statuses that settle a threat without carrying it out (see _threat).
+_SETTLING = frozenset(("withdrawn", "paused", "exempted"))
 
 
 class AuditError(Exception):
@@ -74,8 +79,8 @@ class _Event:
     id: str
     type: str
     earliest: dt.date
-    latest: dt.date
-    precision: str
+    latest: dt.date  # the earliest date until a latest one is read
+    precision: str = "day"
     lever: str | None = None
     rate: float | None = None
     effective: dt.date | None = None
@@ -85,12 +90,11 @@ class _Event:
     actors: set = field(default_factory=set)
     targets: set = field(default_factory=set)
     quantity: dict = field(default_factory=dict)
-    order: tuple = field(init=False, repr=False)
+    # date order, ties broken by id: the order events/outcomes.py derives lever states in (set by _Data once
+    # every date is read)
+    order: tuple = field(default=(), init=False, repr=False)
     ref: dict | None = field(default=None, init=False, repr=False, compare=False)  # _event_ref, made once
-
-    def __post_init__(self):
-        # date order, ties broken by id: the order events/outcomes.py derives lever states in
-        self.order = (self.earliest, self.latest, self.id)
+    sorted_quantity: dict | None = field(default=None, init=False, repr=False, compare=False)  # _quantity's
 
     @property
     def group(self) -> str:
@@ -112,11 +116,7 @@ class _Claim:
     cause: str
     effect: str
     relation: str
-    claimant: str | None = None
-    confidence: float | None = None
-    confidence_level: str | None = None
-    evidence: str | None = None
-    sources: dict = field(default_factory=dict)  # url -> title
+    sources: list = field(default_factory=list)  # (url, title) cells, as read
     disputants: list = field(default_factory=list)
     as_dict: dict | None = field(default=None, repr=False, compare=False)  # _claim_dict, made once
 
@@ -133,74 +133,143 @@ class _Outcome:
 
 
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked. The queries run
-# in this order (the large ones first) and their rows are used in it: events before what refers to them.
+# in the order of _jobs, their rows are used in it (events before what refers to them), and the claims come
+# last: the audit works out what needs no claim (lever steps, threats, series) while the engine answers them.
 _COLUMNS = {
-    "events": ("event", "id", "type", "earliest", "latest", "precision"),
-    "claims": ("claim", "id", "cause", "effect", "relation", "claimant", "confidence", "confidenceLevel",
-               "evidence"),
+    "events": ("event", "id", "type", "earliest"),
     "event-details": ("event", "lever", "rate", "effective", "until", "promises", "summary"),
     "event-actors": ("event", "actor", "role"),
     "outcomes": ("event", "lever", "status", "rate", "scope", "from", "until"),
-    "claim-sources": ("claim", "url", "title"),
     "quantities": ("event", "kind", "amount"),
-    "claim-disputants": ("claim", "disputant"),
     "levers": ("lever", "id", "name", "imposedBy", "target"),
     "actors": ("actor", "id", "name", "country"),
+    "claims": ("claim", "id", "cause", "effect", "relation"),
+    "claim-sources": ("claim", "url", "title"),
+    "claim-disputants": ("claim", "disputant"),
+}
+_CLAIM_TABLES = ("claims", "claim-sources", "claim-disputants", "claimant", "confidence", "confidence-level",
+                 "evidence")
+# Single-valued properties read as (subject, value) rows with audit-property, one narrow scan each, instead of
+# an OPTIONAL each in audit-events and audit-claims: on Oxigraph a scan costs less than an OPTIONAL (which
+# hashes the whole property), the events and claims arrive sooner, and the report looks up a claim's details
+# only for the claims it shows. A subject with several values keeps the first in the answer.
+_PROPERTIES = {
+    "latest": SEM_LATEST,
+    "precision": PARLEY_NS + "datePrecision",
+    "claimant": PARLEY_NS + "claimedBy",
+    "confidence": PARLEY_NS + "confidence",
+    "confidence-level": PARLEY_NS + "confidenceLevel",
+    "evidence": PARLEY_NS + "evidence",
 }
 
 
-def _tables(graph):
-    """(name, rows) for each audit-*.rq query in _COLUMNS' order; a row is a tuple of text (an IRI or a
-    literal's lexical form) or None per column.
+def _jobs() -> list[tuple]:
+    """(name, NamedQuery, parameters, columns wanted) of every query the audit runs, in _tables' order: those
+    about events first, then those about claims (_CLAIM_TABLES)."""
+    from rdflib import URIRef
 
-    On Oxigraph the queries run on pyoxigraph directly in two worker threads: iterating a result with list()
-    releases the GIL while Oxigraph evaluates, so the engine answers the next queries on the other core while
-    this thread turns solutions into tuples and the caller builds its model from them. Other stores (an
-    endpoint, rdflib's own) go through run_query_text.
+    from .query import named_query
+
+    jobs = [(name, named_query(f"audit-{name}"), {}, _COLUMNS[name]) for name in _COLUMNS]
+    scan = named_query("audit-property")
+    jobs += [(name, scan, {"property": URIRef(iri)}, ("subject", "value")) for name, iri in _PROPERTIES.items()]
+    return sorted(jobs, key=lambda job: job[0] in _CLAIM_TABLES)  # stable: otherwise in the order above
+
+
+def _tables(graph):
+    """(name, columns) for each query in _COLUMNS and each property in _PROPERTIES, in that order: a list of
+    cells per column, a cell being a term as SPARQL TSV results write it (<iri>, "literal"^^<datatype>, a bare
+    number; "" when unbound).
+
+    The model keys nodes by their cells and reads text (_text) only from the cells it shows or computes with.
+    On Oxigraph the queries run on pyoxigraph directly in two worker threads, which also write the answers as
+    TSV: pyoxigraph lets go of the GIL meanwhile and makes no Python object a term (iterating the solutions
+    costs a Python object a row and a term, the GIL taken for each), so the engine answers the next queries
+    on the other core while this thread splits answers into rows and the caller builds its model from them.
+    Other stores answer through run_query, and their terms are written as cells the same way.
     """
-    from .query import QueryError, _oxigraph_target, named_query, run_query_text
+    from .network import _cell
+    from .query import QueryError, _oxigraph_target, bind_params, run_query, with_values
 
     try:
-        queries = {name: named_query(f"audit-{name}") for name in _COLUMNS}
+        jobs = _jobs()
         direct = _oxigraph_target(graph)
         if direct is None:
-            for name, q in queries.items():
-                yield name, [tuple(r.get(c) for c in _COLUMNS[name]) for r in run_query_text(graph, q)]
+            for name, q, params, wanted in jobs:
+                rows = run_query(graph, q, params=params)
+                yield name, [[_cell(r.get(c)) for r in rows] for c in wanted]
             return
+        texts = [with_values(q.text, bind_params(graph, q, params)) for _, q, params, _ in jobs]
     except QueryError as e:
         raise AuditError(str(e)) from None
     from concurrent.futures import ThreadPoolExecutor
 
+    import pyoxigraph as ox
+
     inner, options = direct
 
-    def solutions(text: str):
-        result = inner.query(text, **options)
-        return [v.value for v in result.variables], list(result)
+    def answer(text: str) -> bytes:
+        return inner.query(text, **options).serialize(format=ox.QueryResultsFormat.TSV)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = [(name, pool.submit(solutions, q.text)) for name, q in queries.items()]
+        pending = [(job, pool.submit(answer, text)) for job, text in zip(jobs, texts)]
         try:
-            for name, future in pending:
+            for (name, q, _, wanted), future in pending:
                 try:
-                    variables, sols = future.result()
+                    data = future.result()
                 except (SyntaxError, ValueError, OSError) as e:
-                    raise AuditError(f"audit-{name}: the query failed: "
-                                     f"{str(e).strip() or type(e).__name__}") from None
-                wanted = _COLUMNS[name]
-                if tuple(variables) == wanted:
-                    rows = [tuple([None if t is None else t.value for t in s]) for s in sols]
-                else:  # columns in another order: pick the audit's by name
-                    at = [variables.index(c) if c in variables else None for c in wanted]
-                    rows = [tuple(None if i is None or s[i] is None else s[i].value for i in at) for s in sols]
-                del sols
-                yield name, rows
+                    raise AuditError(f"{q.name}: the query failed: {str(e).strip() or type(e).__name__}") from None
+                head, _, body = data.decode("utf-8").partition("\n")
+                del data
+                variables = [v[1:] for v in head.split("\t")]
+                # Tabs and line breaks inside a literal are escaped (\t, \n), so these split only between cells.
+                cells = body.replace("\n", "\t").split("\t")
+                del body
+                cells.pop()  # after the last line break (or the whole of an empty body)
+                width = len(variables)
+                at = [variables.index(c) if c in variables else None for c in wanted]
+                if None in at:  # a column the query does not project: unbound in every row
+                    n = len(cells) // width
+                    columns = [cells[i::width] if i is not None else [""] * n for i in at]
+                else:
+                    columns = [cells[i::width] for i in at]
+                del cells
+                yield name, columns
         finally:
             for _, future in pending:
                 future.cancel()
 
 
+def _literal(cell: str) -> str | None:
+    """A cell's text (_text), with a fast path for the common simple literal."""
+    if cell and cell[0] == '"' and cell[-1] == '"' and "\\" not in cell:
+        return cell[1:-1]
+    return _text(cell)
+
+
+class _Converted(dict):
+    """cell -> convert(cell), each distinct cell converted once (dates, numbers, types: few distinct values)."""
+
+    def __init__(self, convert):
+        super().__init__({"": None})
+        self._convert = convert
+
+    def __missing__(self, cell):
+        out = self[cell] = self._convert(cell)
+        return out
+
+
+def _local_type(cell: str) -> str:
+    iri = _text(cell)
+    return iri[len(TYPE_NS):] if iri.startswith(TYPE_NS) else iri.rsplit("/", 1)[-1]
+
+
 class _Data:
-    """Everything the audit reads, keyed by IRI (ids are for display: two timelines may reuse one)."""
+    """Everything the audit reads. Nodes are keyed by their cells (IRIs; ids are for display: two timelines
+    may reuse one); what the report shows or computes with is text, numbers and dates.
+
+    Made with the events, actors and levers read; read_claims() reads the claims (close() if it is not called).
+    """
 
     def __init__(self, graph):
         self._sides: dict[frozenset, frozenset] = {}
@@ -210,102 +279,127 @@ class _Data:
         self.events: dict[str, _Event] = {}
         self.claims: dict[str, _Claim] = {}
         self.outcomes: dict[str, list[_Outcome]] = defaultdict(list)  # lever -> outcomes in event order
-        self._dates: dict[str, dt.date] = {}  # each distinct date string parsed once
-        for name, rows in _tables(graph):
-            getattr(self, "_read_" + name.replace("-", "_"))(rows)
-        events = self.events
-        for c in self.claims.values():
-            if len(c.disputants) > 1:
-                c.disputants.sort(key=self.actor_id)
+        self._days = _Converted(lambda cell: dt.date.fromisoformat(_text(cell)[:10]))
+        self._numbers = _Converted(lambda cell: float(_text(cell)))
+        self._words = _Converted(_text)  # statuses, kinds, precisions, levels, roles: a few distinct values
+        # _PROPERTIES: name -> {subject cell: value cell}. A claim's details are looked up for the claims the
+        # report shows; an event's latest date and precision are set below, with its order.
+        self.properties: dict[str, dict[str, str]] = {}
+        self._tables = _tables(graph)
+        self._read(len(_COLUMNS) + len(_PROPERTIES) - len(_CLAIM_TABLES))
+        events, days, words = self.events, self._days, self._words
+        latest, precision = self.properties["latest"], self.properties["precision"]
+        for iri, e in events.items():
+            cell = latest.get(iri)
+            if cell is not None:
+                e.latest = days[cell] or e.earliest
+            cell = precision.get(iri)
+            if cell is not None:
+                e.precision = words[cell] or "day"
+            e.order = (e.earliest, e.latest, e.id)
         for outs in self.outcomes.values():
             outs.sort(key=lambda o: events[o.event].order)
         self.outcome_of = {o.event: o for outs in self.outcomes.values() for o in outs}
         self.outcome_orders = {lever: [events[o.event].order for o in outs] for lever, outs in self.outcomes.items()}
-        # What can settle a threat: each lever's outcomes of events other than threats, in event order, with
-        # their orders (a lever carries many threats, and later threats never settle one)
+        # What can settle a threat short of carrying it out: each lever's outcomes that withdrew, paused or
+        # exempted it, of events other than threats, in event order, with their orders (a lever carries many
+        # threats and other outcomes; later threats never settle one)
         self.settling: dict[str, tuple[list, list]] = {}
         for lever, outs in self.outcomes.items():
-            kept = [(o, events[o.event]) for o in outs if events[o.event].type != "threat"]
+            kept = [(o, events[o.event]) for o in outs
+                    if o.status in _SETTLING and events[o.event].type != "threat"]
             self.settling[lever] = ([e.order for _, e in kept], kept)
         self._actor_refs: dict[str, dict] = {}  # actor_ref's dicts, made once per IRI and shared
         self._lever_refs: dict[str, dict] = {}  # lever_ref's
 
-    def _day(self, value: str | None) -> dt.date | None:
-        if value is None:
-            return None
-        d = self._dates.get(value)
-        if d is None:
-            d = self._dates[value] = dt.date.fromisoformat(value[:10])
-        return d
+    def _read(self, count: int) -> None:
+        """Read the next `count` tables of _tables."""
+        for _ in range(count):
+            name, columns = next(self._tables)
+            if name in _PROPERTIES:
+                subjects, values = columns
+                # the first value of each subject: dict() keeps the last of a key, so the rows go in reversed
+                self.properties[name] = dict(zip(reversed(subjects), reversed(values)))
+            else:
+                getattr(self, "_read_" + name.replace("-", "_"))(zip(*columns))
+
+    def read_claims(self) -> None:
+        """Read the claims, with their sources, disputants and details."""
+        self._read(len(_CLAIM_TABLES))
+        self.close()
+        for c in self.claims.values():
+            if len(c.disputants) > 1:
+                c.disputants.sort(key=self.actor_id)
+
+    def close(self) -> None:
+        """Stop the queries still running (the reading is over)."""
+        self._tables.close()
 
     def _read_events(self, rows):
-        events, day, n_ns = self.events, self._day, len(TYPE_NS)
-        types: dict[str, str] = {}
-        for iri, eid, etype, earliest, latest, precision in rows:
+        events, days, literal = self.events, self._days, _literal
+        types = _Converted(_local_type)
+        for iri, eid, etype, earliest in rows:
             if iri in events:
                 continue
-            t = types.get(etype)
-            if t is None:
-                t = types[etype] = etype[n_ns:] if etype.startswith(TYPE_NS) else etype.rsplit("/", 1)[-1]
-            first = day(earliest)
-            events[iri] = _Event(iri, eid, t, first, day(latest) or first, precision or "day")
+            first = days[earliest]
+            events[iri] = _Event(iri, literal(eid), types[etype], first, first)
 
     def _read_event_details(self, rows):
-        events, day, n_ns = self.events, self._day, len(TYPE_NS)
+        events, days, numbers = self.events, self._days, self._numbers
+        promised = _Converted(_local_type)
         for iri, lever, rate, effective, until, promises, summary in rows:
             e = events.get(iri)
             if e is None:
                 continue
             # one column is bound per row; a property given twice keeps its first value
-            if lever is not None:
+            if lever:
                 if e.lever is None:
                     e.lever = lever
-            elif summary is not None:
+            elif summary:
                 if not e.summary:
-                    e.summary = summary
-            elif rate is not None:
+                    e.summary = _literal(summary)
+            elif rate:
                 if e.rate is None:
-                    e.rate = float(rate)
-            elif effective is not None:
+                    e.rate = numbers[rate]
+            elif effective:
                 if e.effective is None:
-                    e.effective = day(effective)
-            elif until is not None:
+                    e.effective = days[effective]
+            elif until:
                 if e.until is None:
-                    e.until = day(until)
-            elif promises is not None and e.promises is None:
-                e.promises = promises[n_ns:] if promises.startswith(TYPE_NS) else promises
+                    e.until = days[until]
+            elif promises and e.promises is None:
+                e.promises = promised[promises]
 
     def _read_event_actors(self, rows):
-        events = self.events
+        events, words = self.events, self._words
         for event, actor, role in rows:
             e = events.get(event)
             if e is not None:
-                (e.actors if role == "actor" else e.targets).add(actor)
+                (e.actors if words[role] == "actor" else e.targets).add(actor)
 
     def _read_quantities(self, rows):
-        events = self.events
+        events, words, numbers = self.events, self._words, self._numbers
         for event, kind, amount in rows:
             e = events.get(event)
             if e is not None:
-                e.quantity[kind] = float(amount)
+                e.quantity[words[kind]] = numbers[amount]
 
     def _read_claims(self, rows):
-        events, claims = self.events, self.claims
-        for iri, cid, cause, effect, relation, claimant, confidence, level, evidence in rows:
+        events, claims, literal = self.events, self.claims, _literal
+        relations = _Converted(lambda cell: RELATION_NAMES.get(_text(cell))
+                               or _text(cell).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+        for iri, cid, cause, effect, relation in rows:
             if iri in claims or cause not in events or effect not in events:
                 continue
-            name = RELATION_NAMES.get(relation)
-            if name is None:
-                name = relation.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-            claims[iri] = _Claim(iri, cid or iri.rsplit("/", 1)[-1], cause, effect, name, claimant,
-                                 None if confidence is None else float(confidence), level, evidence)
+            claims[iri] = _Claim(iri, literal(cid) or _text(iri).rsplit("/", 1)[-1], cause, effect,
+                                 relations[relation])
 
     def _read_claim_sources(self, rows):
         claims = self.claims
         for iri, url, title in rows:
             c = claims.get(iri)
             if c is not None:
-                c.sources.setdefault(url, title)
+                c.sources.append((url, title))
 
     def _read_claim_disputants(self, rows):
         claims = self.claims
@@ -315,32 +409,35 @@ class _Data:
                 c.disputants.append(disputant)
 
     def _read_outcomes(self, rows):
-        events, day, seen = self.events, self._day, set()
+        events, days, numbers, words, seen = self.events, self._days, self._numbers, self._words, set()
         for event, lever, status, rate, scope, valid_from, valid_until in rows:
             if event in seen or event not in events:
                 continue
             seen.add(event)
-            self.outcomes[lever].append(_Outcome(event, lever, status, None if rate is None else float(rate),
-                                                 scope, day(valid_from), day(valid_until)))
+            self.outcomes[lever].append(_Outcome(event, lever, words[status], numbers[rate], words[scope],
+                                                 days[valid_from], days[valid_until]))
 
     def _read_levers(self, rows):
         for lever, lid, name, imposed_by, target in rows:
             lv = self.levers.get(lever)
             if lv is None:
-                lv = self.levers[lever] = {"id": lid, "name": name or lid, "targets": set(), "imposed_by": imposed_by}
-            if target is not None:
+                lid = _text(lid)
+                lv = self.levers[lever] = {"id": lid, "name": _text(name) or lid, "targets": set(),
+                                           "imposed_by": imposed_by or None}
+            if target:
                 lv["targets"].add(target)
 
     def _read_actors(self, rows):
         for actor, aid, name, country in rows:
             if actor not in self.actors:
-                self.actors[actor] = {"id": aid, "name": name or aid, "country": country}
+                aid = _text(aid)
+                self.actors[actor] = {"id": aid, "name": _text(name) or aid, "country": _text(country)}
 
     def actor_id(self, iri: str | None) -> str | None:
         if iri is None:
             return None
         a = self.actors.get(iri)
-        return a["id"] if a else iri.rsplit("/", 1)[-1]
+        return a["id"] if a else _text(iri).rsplit("/", 1)[-1]
 
     def actor_ref(self, iri: str | None) -> dict | None:
         """The actor as the report names it; one dict per actor, shared like _event_ref's."""
@@ -361,7 +458,7 @@ class _Data:
         if ref is None:
             lv = self.levers.get(iri)
             ref = self._lever_refs[iri] = ({"id": lv["id"], "name": lv["name"]} if lv
-                                     else {"id": iri.rsplit("/", 1)[-1], "name": iri})
+                                     else {"id": _text(iri).rsplit("/", 1)[-1], "name": _text(iri)})
         return ref
 
     def side_of(self, actors: set) -> frozenset:
@@ -397,15 +494,29 @@ def _event_ref(e: _Event) -> dict:
     return ref
 
 
+def _quantity(e: _Event) -> dict:
+    """The event's figures by kind, sorted; one dict per event, shared like _event_ref's."""
+    q = e.sorted_quantity
+    if q is None:
+        q = e.sorted_quantity = dict(sorted(e.quantity.items()))
+    return q
+
+
 def _claim_dict(data: _Data, c: _Claim) -> dict:
     """The claim as the report shows it; made once per claim and shared, like _event_ref (copy to add keys)."""
     d = c.as_dict
     if d is None:
+        sources: dict[str, str | None] = {}  # url -> title, the first of each url
+        for url, title in c.sources:
+            sources.setdefault(_literal(url), _literal(title))
+        iri, props = c.iri, data.properties
         d = c.as_dict = {
             "id": c.id, "cause": data.events[c.cause].id, "effect": data.events[c.effect].id,
-            "relation": c.relation, "claimed_by": data.actor_ref(c.claimant), "confidence": c.confidence,
-            "confidence_level": c.confidence_level, "evidence": c.evidence,
-            "sources": [{"url": u, "title": t} for u, t in sorted(c.sources.items())],
+            "relation": c.relation, "claimed_by": data.actor_ref(props["claimant"].get(iri)),
+            "confidence": data._numbers[props["confidence"].get(iri, "")],
+            "confidence_level": data._words[props["confidence-level"].get(iri, "")],
+            "evidence": _literal(props["evidence"].get(iri, "")),
+            "sources": [{"url": u, "title": t} for u, t in sorted(sources.items())],
             "disputed_by": [data.actor_ref(a) for a in c.disputants],
         }
     return d
@@ -848,11 +959,43 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
 
 def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> AuditReport:
     data = _Data(graph)
-    ev = data.events
-    steps = {lever: _lever_steps(data, outs) for lever, outs in data.outcomes.items()}
-    step_days = {lever: [s[0] for s in st] for lever, st in steps.items()}
-    ordered = sorted(ev.values(), key=lambda e: e.order)
-    security_types, relief_types = set(GROUPS["security"]), set(GROUPS["relief"])
+    try:
+        ev = data.events
+        steps = {lever: _lever_steps(data, outs) for lever, outs in data.outcomes.items()}
+        step_days = {lever: [s[0] for s in st] for lever, st in steps.items()}
+        ordered = sorted(ev.values(), key=lambda e: e.order)
+        security_types, relief_types = set(GROUPS["security"]), set(GROUPS["relief"])
+
+        # Security actions of each side, sorted by earliest date, for the window look-ups (bisect, not a scan).
+        side_cache: dict[str, frozenset] = {}
+        reliefs = [e for e in ordered if e.type in relief_types]
+        for r in reliefs:
+            side_cache[r.iri] = data.relief_side(r)
+        # Every targeted side: of the relief events, and of every lever with a target.
+        sides = set(side_cache.values()) | {data.side_of(lv["targets"]) for lv in data.levers.values()
+                                            if lv["targets"]}
+        sides.discard(frozenset())
+        side_security: dict[frozenset, list[_Event]] = {}
+        side_reliefs: dict[frozenset, list[_Event]] = {}
+        actor_sides: dict[str, list[frozenset]] = defaultdict(list)
+        for side in sides:
+            for a in side:
+                actor_sides[a].append(side)
+        for e in ordered:
+            if e.type in security_types:
+                for side in {s for a in e.actors for s in actor_sides.get(a, ())}:
+                    side_security.setdefault(side, []).append(e)
+        for r in reliefs:
+            side_reliefs.setdefault(side_cache[r.iri], []).append(r)
+        security_dates = {side: [e.earliest for e in items] for side, items in side_security.items()}
+
+        # What needs no claim comes first, while the engine answers the claim queries on the other core.
+        threat_items = [_threat(data, t, steps.get(t.lever, []), step_days.get(t.lever, [])) for t in ordered
+                        if t.type == "threat"]
+        series = _series(data, ordered, steps, set().union(*sides) if sides else set(), reliefs)
+        data.read_claims()
+    finally:
+        data.close()
 
     incoming: dict[str, list[_Claim]] = defaultdict(list)
     delivered_by: dict[str, list[_Claim]] = defaultdict(list)
@@ -861,28 +1004,6 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             incoming[c.effect].append(c)
         if c.relation == "delivered-by":
             delivered_by[c.cause].append(c)
-
-    # Security actions of each side, sorted by earliest date, for the window look-ups (bisect, not a scan).
-    side_cache: dict[str, frozenset] = {}
-    reliefs = [e for e in ordered if e.type in relief_types]
-    for r in reliefs:
-        side_cache[r.iri] = data.relief_side(r)
-    # Every targeted side: of the relief events, and of every lever with a target.
-    sides = set(side_cache.values()) | {data.side_of(lv["targets"]) for lv in data.levers.values() if lv["targets"]}
-    sides.discard(frozenset())
-    side_security: dict[frozenset, list[_Event]] = {}
-    side_reliefs: dict[frozenset, list[_Event]] = {}
-    actor_sides: dict[str, list[frozenset]] = defaultdict(list)
-    for side in sides:
-        for a in side:
-            actor_sides[a].append(side)
-    for e in ordered:
-        if e.type in security_types:
-            for side in {s for a in e.actors for s in actor_sides.get(a, ())}:
-                side_security.setdefault(side, []).append(e)
-    for r in reliefs:
-        side_reliefs.setdefault(side_cache[r.iri], []).append(r)
-    security_dates = {side: [e.earliest for e in items] for side, items in side_security.items()}
 
     pledges = {e.iri: e for e in ordered if e.type == "commitment" and e.promises in security_types}
     pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, [])) for iri, p in pledges.items()}
@@ -896,12 +1017,10 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
     for r in reliefs:
         side = side_cache[r.iri]
         chains = _chains_into(r.iri, incoming, max_chain)
-        links, claims_in_links = [], set()
+        links = []
+        linked_claims: dict[str, _Claim] = {}  # the claims on the links' chains
         for x_iri, chain in chains.items():
             x = ev[x_iri]
-            on_side = not side or bool(x.actors & side)
-            if not on_side:
-                continue
             if x.type in security_types:
                 kind = "security"
             elif x.type == "statistic" and x.quantity:
@@ -910,12 +1029,15 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 kind = "pledge"
             else:
                 continue
-            claims_in_links.update(c.iri for c in chain)
+            if side and side.isdisjoint(x.actors):
+                continue
+            for c in chain:
+                linked_claims[c.iri] = c
             link = {"kind": kind, "event": _event_ref(x), "lag_days": (r.earliest - x.earliest).days,
                     "sourced": all(c.sources for c in chain), "disputed": any(c.disputants for c in chain),
                     "chain": [_claim_dict(data, c) for c in chain]}
             if x.quantity:
-                link["quantity"] = dict(sorted(x.quantity.items()))
+                link["quantity"] = _quantity(x)
             if kind == "pledge":
                 link["delivery"] = pledge_info[x_iri]
                 granted_on[x_iri].append(r.id)
@@ -927,10 +1049,8 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
         direct = incoming.get(r.iri, [])
         linking = {c.iri: c for c in direct}
-        for x_iri, chain in chains.items():
-            for c in chain:
-                if c.iri in claims_in_links:
-                    linking[c.iri] = c
+        linking.update(linked_claims)
+        claims_in_links = linked_claims
         claims = []
         for c in sorted(linking.values(), key=lambda c: (ev[c.cause].order, c.id)):
             d = dict(_claim_dict(data, c))
@@ -938,8 +1058,9 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             claims.append(d)
             if c.disputants and c.iri not in seen_disputed:
                 seen_disputed.add(c.iri)
+                claimant = data.properties["claimant"].get(c.iri)
                 disputed_list.append({"claim": c.id, "cause": ev[c.cause].id, "effect": ev[c.effect].id,
-                                      "relation": c.relation, "claimed_by": data.actor_ref(c.claimant),
+                                      "relation": c.relation, "claimed_by": data.actor_ref(claimant),
                                       "disputed_by": [data.actor_ref(a) for a in c.disputants]})
         # temporal-only candidates: the side's security actions in [date - window, date], not linked
         candidates = []
@@ -996,7 +1117,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         delivered = delivers.get(x.id, [])
         security_items.append({
             "event": _event_ref(x), "actors": sorted(data.actor_id(a) for a in x.actors),
-            "quantity": dict(sorted(x.quantity.items())),
+            "quantity": _quantity(x),
             "status": "rewarded" if linked or followed or delivered else "unrewarded",
             "linked_reliefs": linked, "delivers": delivered, "followed_by": followed,
         })
@@ -1006,9 +1127,6 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         info = dict(pledge_info[iri])
         info["granted"] = granted_on.get(iri, [])
         pledge_items.append(info)
-
-    threat_items = [_threat(data, t, steps.get(t.lever, []), step_days.get(t.lever, [])) for t in ordered
-                    if t.type == "threat"]
 
     counts = {v: sum(1 for r in relief_items if r["verdict"] == v) for v in VERDICTS}
     n = len(relief_items)
@@ -1026,7 +1144,6 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                     for s in ("delivered", "partly delivered", "not yet delivered")},
         "threats": {s: sum(1 for t in threat_items if t["status"] == s) for s in THREAT_STATUSES},
     }
-    series = _series(data, ordered, steps, set().union(*sides) if sides else set(), reliefs)
     return AuditReport(window_days, max_chain, relief_items, security_items, pledge_items, threat_items,
                        summary, series)
 
@@ -1083,7 +1200,7 @@ def _pledge(data: _Data, p: _Event, claims: list[_Claim]) -> dict:
     for c in sorted(claims, key=lambda c: (data.events[c.effect].order, c.id)):
         d = data.events[c.effect]
         deliveries.append({"event": _event_ref(d), "lag_days": (d.earliest - p.earliest).days,
-                           "quantity": dict(sorted(d.quantity.items())), "claim": c.id})
+                           "quantity": _quantity(d), "claim": c.id})
         for kind in p.quantity:
             if kind in d.quantity:
                 delivered[kind] = delivered.get(kind, 0) + d.quantity[kind]
@@ -1094,7 +1211,7 @@ def _pledge(data: _Data, p: _Event, claims: list[_Claim]) -> dict:
     else:
         status = "delivered"
     return {"event": _event_ref(p), "actors": sorted(data.actor_id(a) for a in p.actors), "promises": p.promises,
-            "promised": dict(sorted(p.quantity.items())), "status": status, "deliveries": deliveries,
+            "promised": _quantity(p), "status": status, "deliveries": deliveries,
             "delivered": dict(sorted(delivered.items())),
             "share": {k: delivered[k] / a for k, a in sorted(p.quantity.items()) if k in delivered and a}}
 
@@ -1110,7 +1227,9 @@ def _lever_steps(data: _Data, outs: list[_Outcome]) -> list[tuple]:
     """The collected rate of one lever as steps (day, rate from that day, event IRI, what happened).
 
     Each outcome that held for at least a day starts a step. When a pause or exemption ends before the next
-    change, what it suspended resumes; when any other state ends so, nothing is collected.
+    change, what it suspended resumes; when any other state ends so, nothing is collected. What happened is
+    (outcome, None) for a state set and (outcome, rate resumed) for one that ended: _step_text says it in
+    words, for the few steps a report shows.
     """
     # What a pause or exemption suspends: the rate of the last state before it (in event order) that was not
     # itself a pause or exemption, if that state collects (an imposition it overtook counts; a threat does not).
@@ -1124,20 +1243,27 @@ def _lever_steps(data: _Data, outs: list[_Outcome]) -> list[tuple]:
                   key=lambda o: (o.valid_from, data.events[o.event].order))
     steps: list[tuple] = []
 
-    def put(day: dt.date, value: float, event: str, note: str):
+    def put(day: dt.date, value: float, event: str, note: tuple):
         if steps and steps[-1][0] == day:
             steps[-1] = (day, value, event, note)
         elif not steps or steps[-1][1] != value:
             steps.append((day, value, event, note))
 
     for i, o in enumerate(held):
-        put(o.valid_from, _collected(o), o.event,
-            f"{o.status}" + (f" at {_pct(o.rate)}" if o.rate is not None else "") + f" from {o.valid_from}")
+        put(o.valid_from, _collected(o), o.event, (o, None))
         nxt = held[i + 1].valid_from if i + 1 < len(held) else None
         if o.valid_until and (nxt is None or nxt > o.valid_until):
             resumed = resumes.get(o.event, 0.0)
-            put(o.valid_until, resumed, o.event, f"{o.status} ended on {o.valid_until}: {_pct(resumed)} collected")
+            put(o.valid_until, resumed, o.event, (o, resumed))
     return steps
+
+
+def _step_text(note: tuple) -> str:
+    """What a step of _lever_steps records, in words."""
+    o, resumed = note
+    if resumed is None:
+        return f"{o.status}" + (f" at {_pct(o.rate)}" if o.rate is not None else "") + f" from {o.valid_from}"
+    return f"{o.status} ended on {o.valid_until}: {_pct(resumed)} collected"
 
 
 def _collected_on(steps: list[tuple], days: list[dt.date], day: dt.date) -> float:
@@ -1181,7 +1307,7 @@ def _threat(data: _Data, t: _Event, steps: list[tuple], days: list[dt.date]) -> 
         # first (a lever can carry many threats)
         for day, value, event, note in steps[bisect.bisect_left(days, t.earliest):]:
             if value > base:
-                carried, carried_rate = (day, event, note), value
+                carried, carried_rate = (day, event, _step_text(note)), value
                 break
         orders, kept = data.settling.get(t.lever, ((), ()))
         for o, e in kept[bisect.bisect_right(orders, t.order):]:
