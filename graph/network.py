@@ -21,14 +21,18 @@ the earliest earliest date and the latest latest date.
 
 The graph is read with targeted SPARQL queries (graph/queries/network-*.rq), never by walking triples: the
 events (by parley:eventType), claims, actors and levers (by class), each with its attributes; the structural
-edges, disputants, sources' attributes and direct causal edges one allow-listed property at a time
-(network-property). On Oxigraph the answers are read as TSV, several queries at once (see _Reader).
+edges, disputants, sources' attributes, direct causal edges and the attributes few nodes have (promises,
+definedAt) one allow-listed property at a time (network-property). On Oxigraph the answers are read as TSV,
+several queries at once in two worker threads, the events one type at a time and the claims one relation at
+a time so that this thread builds the network from the first parts while the workers answer the rest (see
+_Reader and _jobs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import repeat
 
 from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import (
@@ -51,6 +55,8 @@ _SCHEMA = "https://schema.org/"
 # Properties read one at a time with network-property (the rest come with network-events / network-claims).
 CLAIM_PROPERTIES = {"relation": PARLEY.relation, "cause": PARLEY.cause, "effect": PARLEY.effect,
                     "disputant": PARLEY.disputedBy}
+# What few events and claims have, read a property at a time (an OPTIONAL would cost as much over all of them).
+SPARSE_PROPERTIES = {"promises": PARLEY.promises, "defined_at": PARLEY.definedAt}
 SOURCE_PROPERTIES = {"url": _SCHEMA + "url", "title": _DCT + "title", "publisher": _DCT + "publisher",
                      "date": _DCT + "date"}
 
@@ -59,13 +65,13 @@ SOURCE_PROPERTIES = {"url": _SCHEMA + "url", "title": _DCT + "title", "publisher
 _RELATIONS = {f"<{k}>": v for k, v in PROPERTY_RELATIONS.items()}
 _ACTOR_KINDS = {f"<{v}>": k for k, v in ACTOR_CLASSES.items()}
 _LEVER_KINDS = {f"<{v}>": k for k, v in LEVER_CLASSES.items()}
-# Which node kinds each structural edge may join (subject kind, object kind).
+# Which node kinds each structural edge may join: (subject kinds, object kinds).
 _STRUCTURAL_ENDS = {
-    "actor": {("event", "actor")},
-    "target": {("event", "actor"), ("lever", "actor")},
-    "lever": {("event", "lever")},
-    "imposed-by": {("lever", "actor")},
-    "source": {("event", "source"), ("lever", "source")},
+    "actor": (("event",), ("actor",)),
+    "target": (("event", "lever"), ("actor",)),
+    "lever": (("event",), ("lever",)),
+    "imposed-by": (("lever",), ("actor",)),
+    "source": (("event", "lever"), ("source",)),
 }
 
 
@@ -104,25 +110,29 @@ class _Reader:
             self._pool.shutdown(cancel_futures=True)
 
     def start(self, *jobs) -> None:
-        """Start these queries ahead: each a query name, or a property IRI (read with network-property)."""
+        """Start these queries ahead: each a query name, a property IRI (read with network-property), or
+        (query name, {parameter: value})."""
         if self._pool is None:
             return
         for job in jobs:
             key = self._key(job)
             if key not in self._started:
-                self._started[key] = self._pool.submit(self._tsv, self._text(key))
+                self._started[key] = self._pool.submit(self._answer, self._text(key))
 
     @staticmethod
     def _key(job) -> tuple:
+        if isinstance(job, tuple):
+            name, params = job
+            return name, tuple(params.items())
         job = str(job)
-        return ("network-property", job) if ":" in job else (job, None)  # an IRI, or a query name
+        return ("network-property", (("property", job),)) if ":" in job else (job, ())  # an IRI, or a name
 
     def _text(self, key: tuple) -> str:
         from .query import bind_params, named_query, with_values
 
-        name, prop = key
+        name, params = key
         q = named_query(name)
-        return with_values(q.text, bind_params(self.graph, q, {"property": prop} if prop else {}))
+        return with_values(q.text, bind_params(self.graph, q, dict(params)))
 
     def _tsv(self, text: str) -> bytes:
         import pyoxigraph as ox
@@ -135,18 +145,38 @@ class _Reader:
         except (SyntaxError, ValueError, OSError) as e:
             raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
 
+    def split(self, name: str, param: str, values) -> list:
+        """The jobs that ask query `name` once a value of its optional parameter `param`, so that its answer
+        comes in parts: the workers answer the next parts while this thread reads the first, and the first
+        comes early. Only on Oxigraph and for IRIs; otherwise the one query."""
+        from .query import QueryError
+
+        jobs = [(name, {param: value}) for value in values]
+        if self._pool is None or not jobs:
+            return [name]
+        try:
+            for job in jobs:
+                self._text(self._key(job))  # each value binds (an IRI that a query parameter takes)
+        except QueryError:
+            return [name]
+        return jobs
+
     def cells(self, job) -> tuple[list[str], list[str]]:
-        """(columns, cells) of a query name or a property IRI."""
+        """(columns, cells) of a job (see start)."""
         key = self._key(job)
         if self._direct is None:
             from .query import run_query
 
-            name, prop = key
-            rows = run_query(self.graph, name, params={"property": prop} if prop else None)
+            name, params = key
+            rows = run_query(self.graph, name, params=dict(params) or None)
             return rows.columns, [_cell(r.get(c)) for r in rows for c in rows.columns]
         future = self._started.pop(key, None)
-        data = future.result() if future is not None else self._tsv(self._text(key))
-        head, _, body = data.decode("utf-8").partition("\n")
+        return future.result() if future is not None else self._answer(self._text(key))
+
+    def _answer(self, text: str) -> tuple[list[str], list[str]]:
+        """(columns, cells) of a query. In a worker, the cells are split there: while this thread waits for
+        the first answers, the workers split the ones it will read next."""
+        head, _, body = self._tsv(text).decode("utf-8").partition("\n")
         columns = [c[1:] for c in head.split("\t")]
         # Tabs and line breaks inside a literal are escaped (\t, \n), so these split only between cells.
         cells = body.replace("\n", "\t").split("\t")
@@ -208,6 +238,23 @@ def _text(cell: str) -> str | None:
     return cell  # a number or boolean, written bare
 
 
+def _texts(cells: list[str]) -> list[str | None]:
+    """[_text(cell) for cell in cells], in two string operations when every cell is an IRI or every cell a
+    plain literal with nothing escaped (the usual column)."""
+    joined = "\t".join(cells)  # no cell holds a tab: TSV escapes it
+    if not joined:
+        return [None] * len(cells)
+    n = len(cells) - 1
+    first, last = joined[0], joined[-1]
+    # Every boundary '>' tab '<' (or '"' tab '"'), and the ends alike: every cell is <...> (or "..."), and
+    # since IRIs hold no '>' and a literal's quotes are escaped, the separator occurs nowhere else.
+    if first == "<" and last == ">" and joined.count(">\t<") == n:
+        return joined[1:-1].split(">\t<")
+    if first == '"' and last == '"' and joined.count('"\t"') == n and "\\" not in joined:
+        return joined[1:-1].split('"\t"')
+    return [_text(cell) for cell in cells]
+
+
 def _cell_order(cell: str) -> tuple:
     """Sort key of a cell by its text (what the docstring's "smallest" means); the cell breaks ties.
 
@@ -258,22 +305,39 @@ class _Days(dict):
 
 # --- nodes ------------------------------------------------------------------------------------------------------
 
-def _rows(reader: _Reader, query: str, merge: dict) -> list[tuple]:
-    """The rows of a query as tuples of cells, one row a subject (the first column): the rows of a subject
-    that several values of a property gave several rows are merged, each column by `merge[column]`
-    (a function of the cells, the smallest by default)."""
-    columns, cells = reader.cells(query)
+def _columns(columns: list[str], cells: list[str], merge: dict) -> list[list[str]]:
+    """The columns of an answer (lists of cells), one row a subject (the first column): the rows of a subject
+    that several values of a property gave several rows are merged, each column by `merge[column]` (a
+    function of the cells, the smallest by default)."""
     width = len(columns)
-    keys = cells[0::width]
-    rows = list(zip(*(cells[i::width] for i in range(width))))
+    table = [cells[i::width] for i in range(width)]
+    keys = table[0]
     if len(set(keys)) == len(keys):
-        return rows
+        return table
     grouped: dict[str, list] = {}
-    for row in rows:
+    for row in zip(*table):
         grouped.setdefault(row[0], []).append(row)
     choose = [merge.get(c, _smallest) for c in columns]
-    return [group[0] if len(group) == 1 else
+    rows = [group[0] if len(group) == 1 else
             tuple(pick({r[i] for r in group}) for i, pick in enumerate(choose)) for group in grouped.values()]
+    return [list(column) for column in zip(*rows)]
+
+
+def _parts(reader: _Reader, jobs: list, merge: dict):
+    """The answers of the jobs that ask one query in parts (_Reader.split), each as its columns (_columns),
+    one part at a time as it comes; then, if a subject came in several parts (an event of two types), all
+    the rows again as one part, merged."""
+    answers, count, keys = [], 0, set()
+    for job in jobs:
+        columns, cells = reader.cells(job)
+        table = _columns(columns, cells, merge)
+        answers.append(cells)
+        count += len(table[0])
+        keys.update(table[0])
+        yield table
+    if len(keys) < count:
+        yield None  # what came before is to be dropped
+        yield _columns(columns, [c for cells in answers for c in cells], merge)
 
 
 def _smallest(cells: set) -> str:
@@ -281,41 +345,76 @@ def _smallest(cells: set) -> str:
     return _least(known) if known else ""
 
 
-def _event_nodes(reader: _Reader) -> dict[str, dict]:
-    """{event cell: attributes} for every event with an event type."""
+def _drop_none(rows: list[dict], columns: dict[str, list]) -> None:
+    """Delete from each row (a dict made with every key) the keys whose value in its column is None.
+
+    Making the dicts in bulk with every key and deleting after (a deletion keeps the order of the other keys),
+    column by column, takes a few C-level passes instead of a test a value.
+    """
+    for key, values in columns.items():
+        if None not in values:
+            continue
+        if values.count(None) == len(values):
+            for a in rows:
+                del a[key]
+        else:
+            for a, value in zip(rows, values):
+                if value is None:
+                    del a[key]
+
+
+def _sparse(reader: _Reader, attribute: str, convert=_text) -> dict[str, object]:
+    """{subject cell: value} of one of SPARSE_PROPERTIES, each value converted once."""
+    table = reader.single(SPARSE_PROPERTIES[attribute])
+    converted = {cell: convert(cell) for cell in set(table.values())}
+    return {subject: converted[cell] for subject, cell in table.items()}
+
+
+def _event_nodes(reader: _Reader, jobs: list = ("network-events",)
+                 ) -> tuple[dict[str, dict], dict[str, str], dict[str, str]]:
+    """({event cell: attributes} for every event with an event type, {event cell: IRI}, the same for the events
+    with a date). `jobs`: network-events, or its parts (_Reader.split)."""
     days = _Days()
     merge = {"earliest": lambda cells: min(cells, key=lambda c: (days[c] is None, days[c] or dt.date.min)),
              "latest": lambda cells: max(cells, key=lambda c: (days[c] is not None, days[c] or dt.date.min))}
-    rows = _rows(reader, "network-events", merge)
-    types: dict[str, tuple[str, str]] = {}  # type cell -> (type, group)
-    # Few distinct values: each converted once.
-    for cell in {r[1] for r in rows}:
-        etype = _local(_text(cell), TYPE)
-        types[cell] = (etype, group_of(etype) if etype in EVENT_TYPES else "other")
-    words = {cell: _text(cell) for cell in {r[5] for r in rows}}
-    promised = {cell: _local(_text(cell), TYPE) for cell in {r[7] for r in rows} if cell}
+    kinds: dict[str, tuple[str, str]] = {}  # type cell -> (type, group)
+    promised, written = _sparse(reader, "promises", lambda c: _local(_text(c), TYPE)), _sparse(reader, "defined_at")
     nodes: dict[str, dict] = {}
-    for key, type_cell, id_cell, earliest, latest, precision, summary, promises, defined_at in rows:
-        etype, group = types[type_cell]
-        ident = _text(id_cell) or _text(key)
-        a = nodes[key] = {"kind": "event", "id": ident, "type": etype, "group": group, "label": ident}
-        date = days[earliest] if earliest else None
-        if date is not None:
-            a["date"] = date
-        last = days[latest] if latest else None
-        if last is not None:
-            a["date_latest"] = last
-        if precision:
-            a["precision"] = words[precision]
-        if summary:
-            a["summary"] = _text(summary)
-        if promises:
-            a["promises"] = promised[promises]
-        if defined_at:
-            a["defined_at"] = _text(defined_at)
-        if date is not None and last is None:
-            a["date_latest"] = date
-    return nodes
+    names: dict[str, str] = {}
+    dated: dict[str, str] = {}
+    for table in _parts(reader, list(jobs), merge):
+        if table is None:
+            nodes, names, dated = {}, {}, {}
+            continue
+        keys, types, ids, earliest, latest, precision, summary = table
+        # Columns of few distinct values (types, dates, words) are converted once a value; the rest in bulk.
+        for cell in set(types) - kinds.keys():
+            etype = _local(_text(cell), TYPE)
+            kinds[cell] = (etype, group_of(etype) if etype in EVENT_TYPES else "other")
+        words = {cell: _text(cell) for cell in set(precision)}
+        texts = _texts(keys)
+        idents = [ident or name for ident, name in zip(_texts(ids), texts)]
+        etypes, groups = zip(*map(kinds.__getitem__, types)) if keys else ((), ())
+        dates, lasts = list(map(days.__getitem__, earliest)), list(map(days.__getitem__, latest))
+        precisions, summaries = list(map(words.__getitem__, precision)), _texts(summary)
+        promises = list(map(promised.get, keys)) if promised else [None] * len(keys)
+        defined = list(map(written.get, keys)) if written else [None] * len(keys)
+        rows = [{"kind": "event", "id": ident, "type": etype, "group": group, "label": ident, "date": date,
+                 "date_latest": last, "precision": word, "summary": text, "promises": promise,
+                 "defined_at": where}
+                for ident, etype, group, date, last, word, text, promise, where
+                in zip(idents, etypes, groups, dates, lasts, precisions, summaries, promises, defined)]
+        _drop_none(rows, {"date": dates, "date_latest": lasts, "precision": precisions, "summary": summaries,
+                          "promises": promises, "defined_at": defined})
+        if None in lasts:  # an event with an earliest date and no latest one: its latest is the earliest, last
+            for a, date, last in zip(rows, dates, lasts):
+                if last is None and date is not None:
+                    a["date_latest"] = date
+        nodes.update(zip(keys, rows))
+        names.update(zip(keys, texts))
+        dated.update(zip(keys, texts) if None not in dates else
+                     ((k, n) for k, n, date in zip(keys, texts, dates) if date is not None))
+    return nodes, names, dated
 
 
 def _typed_nodes(reader: _Reader, query: str, kind: str, kinds: dict, extra: dict) -> dict[str, dict]:
@@ -377,7 +476,8 @@ def _source_citations(props: _Reader) -> tuple[dict[str, dict], tuple[list, list
 
 def event_nodes(graph) -> dict[str, dict]:
     """{event IRI: attributes} for every event with an event type."""
-    return {_text(k): a for k, a in _event_nodes(_Reader(graph)).items()}
+    nodes, names, _ = _event_nodes(_Reader(graph))
+    return {names[k]: a for k, a in nodes.items()}
 
 
 def actor_nodes(graph) -> dict[str, dict]:
@@ -410,53 +510,113 @@ def network_graph(graph, *, sources: bool = True):
     # The projection makes a few million dicts, tuples and strings that all live on; the cyclic collector
     # would walk the growing heap again and again (a quarter of the time at 100,000 events) and find nothing.
     with collector_paused(), _Reader(graph, workers=2) as reader:
-        reader.start(*projection_queries(sources=sources))
-        return _network(reader, sources)
+        return _network(reader, _jobs(reader, sources=sources), sources)
 
 
-def projection_queries(*, sources: bool = True) -> list[str]:
-    """What network_graph asks, in the order it reads the answers: query names, and property IRIs (each read
-    with network-property)."""
-    jobs = ["network-events", "network-claims", "network-actors", "network-levers",
-            *(str(p) for p, relation in STRUCTURAL_PREDICATES.items() if relation != "source")]
-    if sources:
-        jobs += ["network-citations", *SOURCE_PROPERTIES.values()]
-    return jobs + [str(CLAIM_PROPERTIES["disputant"]), *map(str, PROPERTY_RELATIONS)]
+def projection_queries(graph, *, sources: bool = True) -> list[str]:
+    """The SPARQL text of each query network_graph asks of this graph, in the order it asks them."""
+    with _Reader(graph, workers=1) as reader:
+        jobs = _jobs(reader, sources=sources)
+        return [reader._text(reader._key(job)) for group in jobs.values() for job in group]
 
 
-def _network(props: _Reader, sources: bool):
-    nodes = _event_nodes(props)
-    nodes.update(_actor_nodes(props))
-    nodes.update(_lever_nodes(props))
-    name = {cell: _text(cell) for cell in nodes}  # node cell -> IRI, the networkx key
-    structural = []
-    kinds = {cell: a["kind"] for cell, a in nodes.items()}
-    for predicate, relation in STRUCTURAL_PREDICATES.items():
-        if relation == "source":
-            continue  # sources are nodes only with sources=True (below)
-        allowed = _STRUCTURAL_ENDS[relation]
+# The structural predicates read before the events (sources come only with sources=True): IRI -> relation.
+_STRUCTURAL_JOBS = {str(p): relation for p, relation in STRUCTURAL_PREDICATES.items() if relation != "source"}
+
+
+def _jobs(reader: _Reader, *, sources: bool) -> dict[str, list]:
+    """What the projection asks, by what it is for, each started in the order the projection reads it.
+
+    The events come one type at a time and the claims one relation at a time (_Reader.split): the two
+    workers answer the parts while this thread turns the first ones into nodes. Before them go the small
+    answers this thread can start on at once (actors, levers, the structural and the direct causal edges).
+    """
+    jobs = {"nodes": ["network-actors", "network-levers"], "structural": list(_STRUCTURAL_JOBS)}
+    reader.start(*jobs["nodes"], *jobs["structural"])
+    types = []
+    if reader._pool is not None:  # only asked to split the events
+        _, cells = reader.cells("network-event-types")
+        # The largest part first: the workers end on small ones, which this thread turns into nodes at once.
+        counts = sorted((-int(_text(n)), _text(t)) for t, n in zip(cells[0::2], cells[1::2]))
+        types = [t for _, t in counts] if all(c.startswith("<") for c in cells[0::2]) else []
+        jobs["types"] = ["network-event-types"]
+    jobs["direct"] = list(map(str, PROPERTY_RELATIONS))
+    jobs["sparse"] = list(map(str, SPARSE_PROPERTIES.values()))
+    jobs["events"] = reader.split("network-events", "type", types)
+    jobs["disputants"] = [str(CLAIM_PROPERTIES["disputant"])]
+    jobs["sources"] = ["network-citations", *SOURCE_PROPERTIES.values()] if sources else []
+    jobs["claims"] = reader.split("network-claims", "relation", list(map(str, PROPERTY_RELATIONS)))
+    for group in ("direct", "sparse", "events", "disputants", "sources", "claims"):
+        reader.start(*jobs[group])
+    return jobs
+
+
+def _network(props: _Reader, jobs: dict, sources: bool):
+    actors, levers = _actor_nodes(props), _lever_nodes(props)
+    # A node of two kinds is of the last read (as nodes.update leaves it): event, actor, lever.
+    of_kind: dict[str, dict] = {"actor": dict(zip(actors, _texts(list(actors)))),
+                                "lever": dict(zip(levers, _texts(list(levers)))), "source": {}}
+    for cell in of_kind["lever"]:
+        of_kind["actor"].pop(cell, None)
+    # The structural edges whose objects are right, in (subject, object, relation) order, before the events
+    # come: their subjects are checked after.
+    candidates = []  # (subject, object, relation, subject cell)
+    subject_cells: dict[str, set] = {}  # relation -> its subjects
+    for predicate, relation in _STRUCTURAL_JOBS.items():
+        object_names = of_kind[_STRUCTURAL_ENDS[relation][1][0]]
         subjects, objects = props.pairs(predicate)
         # A literal object is no node (nodes are IRIs, and cells keep the difference): it never matches.
-        structural += [(name[s], name[o], relation) for s, o in zip(subjects, objects)
-                       if (kinds.get(s), kinds.get(o)) in allowed]
+        kept = [(s, v) for s, o in zip(subjects, objects) if (v := object_names.get(o)) is not None]
+        cells = [s for s, _ in kept]
+        subject_cells[relation] = set(cells)
+        candidates += zip(_texts(cells), (v for _, v in kept), repeat(relation), cells)
+    candidates.sort()
+    direct = _direct_edges(props)
+
+    nodes, events, dated = _event_nodes(props, jobs["events"])
+    name = dict(events)  # node cell -> IRI, the networkx key
+    for cell in (*actors, *levers):
+        for table in (events, dated):
+            table.pop(cell, None)
+    nodes.update(actors)
+    nodes.update(levers)
+    name.update(of_kind["actor"])
+    name.update(of_kind["lever"])
+    of_kind["event"] = events
+
+    def ends(kinds: tuple) -> dict:
+        return of_kind[kinds[0]] if len(kinds) == 1 else {c: n for k in kinds for c, n in of_kind[k].items()}
+
+    subject_names = {relation: ends(kinds) for relation, (kinds, _) in _STRUCTURAL_ENDS.items()}
+    # Usually every subject of a relation is of a kind it allows (parley:lever's are also outcomes'), so the
+    # subjects are checked a relation at a time, and the candidates one at a time only for the rest.
+    unsure = {relation for relation, cells in subject_cells.items() if not cells <= subject_names[relation].keys()}
+    structural = [c for c in candidates if c[2] not in unsure or c[3] in subject_names[c[2]]]
     cited: dict[str, list[str]] = {}
     source_table: dict[str, dict] = {}
     if sources:
         source_table, (citing, cited_sources) = _source_citations(props)
         source_name = {cell: _text(cell) for cell in source_table}
+        citing_names = subject_names["source"]
         for s, o in zip(citing, cited_sources):
-            if kinds.get(s) in ("event", "lever"):
-                structural.append((name[s], source_name[o], "source"))
+            u = citing_names.get(s)
+            if u is not None:
+                structural.append((u, source_name[o], "source", s))
             cited.setdefault(s, []).append(source_table[o]["id"])  # a claim's sources go on its causal edge
-    causal, claimed, incomplete = _claim_edges(props, nodes, cited if sources else None)
-    structural.sort()
-    edges = [(s, o, relation, {"relation": relation, "causal": False}) for s, o, relation in structural]
-    edges += causal
-    edges += _unclaimed_edges(props, nodes, claimed)
-    node_list = sorted((name[cell], a) for cell, a in nodes.items())
+        structural.sort()
+    by_name = dict(zip(name.values(), nodes.values()))
+    if len(by_name) == len(nodes):
+        node_list = [(n, by_name[n]) for n in sorted(by_name)]
+    else:  # two cells of one text (a blank node and a relative IRI of rdflib's): as sorting the pairs does
+        node_list = sorted((name[cell], a) for cell, a in nodes.items())
     if sources:
         node_list += sorted((source_name[cell], a) for cell, a in source_table.items())
-    net = _multidigraph(node_list, edges)
+    # The nodes and structural edges go into the graph before the claims come, the causal edges after them.
+    net = _multidigraph(node_list, [(u, v, relation, {"relation": relation, "causal": False})
+                                    for u, v, relation, _ in structural])
+    causal, claimed, incomplete = _claim_edges(props, nodes, dated, cited if sources else None, jobs["claims"])
+    _add_edges(net, causal)
+    _add_edges(net, _unclaimed_edges(props, nodes, direct, claimed))
     net.graph["incomplete_claims"] = incomplete
     return net
 
@@ -466,92 +626,129 @@ def _multidigraph(nodes: list, edges: list):
     u and v among the nodes; the same graph as add_nodes_from then add_edges_from give.
 
     networkx's add_edges_from costs several µs an edge (add_edge, then views to update the attributes), a
-    second at 300,000 edges; this fills the adjacency the way MultiDiGraph.add_edge does: one key dict an
-    ordered pair, shared by _succ[u][v] and _pred[v][u]; a repeated node or key updates its attributes.
-    The attribute dicts are used as given: each must belong to one node or edge.
+    second at 300,000 edges; this fills the adjacency the way MultiDiGraph.add_edge does (see _add_edges).
+    A repeated node updates its attributes. The attribute dicts are used as given: each must belong to one
+    node or edge.
     """
     import networkx as nx
 
     net = nx.MultiDiGraph()
     node, succ, pred = net._node, net._succ, net._pred
-    for n, a in nodes:
-        if n in node:
-            node[n].update(a)
-        else:
-            node[n] = a
-            succ[n] = {}
-            pred[n] = {}
+    node.update(nodes)
+    if len(node) < len(nodes):  # a node given twice: its attributes are merged
+        node.clear()
+        for n, a in nodes:
+            if n in node:
+                node[n].update(a)
+            else:
+                node[n] = a
+    succ.update({n: {} for n in node})
+    pred.update({n: {} for n in node})
+    _add_edges(net, edges)
+    return net
+
+
+def _add_edges(net, edges: list) -> None:
+    """Add edges [(u, v, key, attributes)], u and v among the nodes, as add_edges_from does: one key dict an
+    ordered pair, shared by _succ[u][v] and _pred[v][u]; a repeated key updates its attributes."""
+    succ, pred = net._succ, net._pred
     for u, v, key, a in edges:
         out = succ[u]
         keys = out.get(v)
         if keys is None:
-            keys = out[v] = pred[v][u] = {}
-        if key in keys:
+            out[v] = pred[v][u] = {key: a}
+        elif key in keys:
             keys[key].update(a)
         else:
             keys[key] = a
-    return net
 
 
-def _complete_event(nodes: dict, cell: str | None) -> bool:
-    a = nodes.get(cell) if cell is not None else None
-    return a is not None and a["kind"] == "event" and "date" in a
-
-
-def _claim_edges(reader: _Reader, nodes: dict, claim_sources: dict | None) -> tuple[list, set, list[dict]]:
+def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: dict | None,
+                 jobs: list = ("network-claims",)) -> tuple[list, set, list[dict]]:
     """(causal edges in claim IRI order, the (cause, relation, effect) cells the claims record, incomplete
-    claims)."""
+    claims). `complete`: {cell: IRI} of the events with a type and a date; `jobs`: network-claims, or its
+    parts (_Reader.split)."""
+    from operator import itemgetter
 
     def causal_first(cells):  # a claim with several relations is an edge of its causal one, if any
         return min(cells, key=lambda c: (c not in _RELATIONS, *_cell_order(c)))
-
-    rows = _rows(reader, "network-claims", {"relation": causal_first})
-    claimed = {(cause, relation, effect) for _, relation, cause, effect, *_ in rows}
-    disputants = _grouped(reader.pairs(CLAIM_PROPERTIES["disputant"]))
 
     def node_name(cell):
         a = nodes.get(cell)
         return a["id"] if a is not None else _text(cell)
 
-    claims = []
-    for key, relation_cell, cause, effect, id_cell, claimant, confidence, level, evidence, defined_at in rows:
-        relation = _RELATIONS.get(relation_cell)
-        if relation is None:  # not one of the causal properties: outside the allow-list
+    disputed_by = {key: tuple(sorted({node_name(c) for c in cells}))
+                   for key, cells in _grouped(reader.pairs(CLAIM_PROPERTIES["disputant"])).items()}
+    written = _sparse(reader, "defined_at")
+    urls = None if claim_sources is None else {key: tuple(sorted(set(v))) for key, v in claim_sources.items()}
+    # Columns of few distinct values are converted once a value (these tables across the parts); the rest in
+    # bulk. Each part becomes its attribute dicts as it comes; then all are put in claim IRI order.
+    claimant_names: dict[str, str] = {}
+    numbers: dict[str, float | None] = {}
+    level_texts: dict[str, str] = {}
+    parts: list[tuple] = []
+    for table in _parts(reader, list(jobs), {"relation": causal_first}):
+        if table is None:
+            parts = []
             continue
-        text = _text(key)
-        a = {"relation": relation, "causal": True, "claim": _text(id_cell) or text}
-        if claimant:
-            a["claimant"] = node_name(claimant)
-        if confidence:
-            try:
-                a["confidence"] = float(_text(confidence))
-            except ValueError:
-                pass
-        if level:
-            a["confidence_level"] = _text(level)
-        if evidence:
-            a["evidence"] = _text(evidence)
-        if defined_at:
-            a["defined_at"] = _text(defined_at)
-        names = {node_name(c) for c in disputants[key]} if key in disputants else ()
-        a["disputed"] = bool(names)
-        a["disputed_by"] = tuple(sorted(names))
-        if claim_sources is not None:
-            a["sources"] = tuple(sorted(set(claim_sources.get(key, ()))))
-        claims.append((text, cause or None, effect or None, a))
-    claims.sort(key=lambda c: c[0])
-    edges, incomplete = [], []
-    for _, cause, effect, a in claims:
-        missing = [side for side, cell in (("cause", cause), ("effect", effect)) if not _complete_event(nodes, cell)]
-        if missing:
-            ends = {"cause": cause, "effect": effect}
+        keys, relations, causes, effects, ids, claimants, confidences, levels, evidences = table
+        for cell in set(claimants) - claimant_names.keys():
+            if cell:
+                claimant_names[cell] = node_name(cell)
+        for cell in set(confidences) - numbers.keys():
+            if cell:
+                try:
+                    numbers[cell] = float(_text(cell))
+                except ValueError:
+                    numbers[cell] = None
+        for cell in set(levels) - level_texts.keys():
+            if cell:
+                level_texts[cell] = _text(cell)
+        texts = _texts(keys)
+        claim_ids = [ident or text for ident, text in zip(_texts(ids), texts)]
+        columns = {"claimant": list(map(claimant_names.get, claimants)),
+                   "confidence": list(map(numbers.get, confidences)),
+                   "confidence_level": list(map(level_texts.get, levels)),
+                   "evidence": _texts(evidences),
+                   "defined_at": list(map(written.get, keys)) if written else [None] * len(keys)}
+        disputes = list(map(disputed_by.get, keys, repeat(())))
+        rows = [{"relation": relation, "causal": True, "claim": claim, "claimant": claimant,
+                 "confidence": number, "confidence_level": level, "evidence": evidence, "defined_at": where,
+                 "disputed": bool(names), "disputed_by": names}
+                for relation, claim, claimant, number, level, evidence, where, names
+                in zip(map(_RELATIONS.get, relations), claim_ids, *columns.values(), disputes)]
+        _drop_none(rows, columns)
+        if urls is not None:
+            for a, key in zip(rows, keys):
+                a["sources"] = urls.get(key, ())
+        # Looked up here, in the order the cells were made (memory at hand), rather than in claim order.
+        parts.append((texts, relations, causes, effects, claim_ids, rows, list(map(complete.get, causes)),
+                      list(map(complete.get, effects))))
+    texts, relations, causes, effects, claim_ids, rows, cause_names, effect_names = (
+        [x for part in parts for x in part[i]] for i in range(8)) if len(parts) != 1 else parts[0]
+    claimed = set(zip(causes, relations, effects))
+    # The claims with a causal relation (the rest are outside the allow-list), in claim IRI order: each
+    # column is taken in that order in one C-level call.
+    order = [i for i in sorted(range(len(texts)), key=texts.__getitem__) if relations[i] in _RELATIONS]
+    if len(order) > 1:
+        take = itemgetter(*order)
+    else:
+        def take(column):
+            return [column[i] for i in order]
+
+    edges = [(u, v, claim, a) for a, claim, u, v in zip(take(rows), take(claim_ids), take(cause_names),
+                                                         take(effect_names)) if u is not None and v is not None]
+    incomplete = []
+    if len(edges) < len(order):
+        for a, cause, effect in zip(take(rows), take(causes), take(effects)):
+            if cause in complete and effect in complete:
+                continue
+            ends = {"cause": cause or None, "effect": effect or None}
             incomplete.append({
                 "claim": a["claim"], "relation": a["relation"], "defined_at": a.get("defined_at"),
-                "cause": _endpoint_name(nodes, cause), "effect": _endpoint_name(nodes, effect),
-                "missing": {side: _missing_what(nodes, ends[side]) for side in missing},
+                "cause": _endpoint_name(nodes, ends["cause"]), "effect": _endpoint_name(nodes, ends["effect"]),
+                "missing": {side: _missing_what(nodes, cell) for side, cell in ends.items() if cell not in complete},
             })
-            continue
-        edges.append((_text(cause), _text(effect), a["claim"], a))
     return edges, claimed, incomplete
 
 
@@ -582,18 +779,31 @@ def _missing_what(nodes: dict, cell: str | None) -> str:
     return "no date"
 
 
-def _unclaimed_edges(props: _Reader, nodes: dict, claimed: set) -> list:
-    """Direct causal edges (faro:causes, parley:inExchangeFor, ...) between complete events that no claim node
-    records, in (cause, effect, relation) order."""
-    direct = [(cause, f"<{predicate}>", effect) for predicate in PROPERTY_RELATIONS
-              for cause, effect in zip(*props.pairs(predicate))]
-    candidates = [edge for edge in direct if edge not in claimed]
+def _direct_edges(props: _Reader) -> set[tuple]:
+    """{(cause, relation, effect)} cells of the direct causal edges (faro:causes, parley:inExchangeFor, ...)."""
+    direct: set = set()
+    for predicate in PROPERTY_RELATIONS:
+        subjects, objects = props.pairs(predicate)
+        direct.update(zip(subjects, repeat(f"<{predicate}>"), objects))
+    return direct
+
+
+def _unclaimed_edges(props: _Reader, nodes: dict, direct: set, claimed: set) -> list:
+    """The direct causal edges between complete events that no claim node records, in (cause, effect,
+    relation) order."""
+    candidates = direct - claimed
     if candidates:  # rare: also any node that records them without being typed a claim
-        claimed = _claimed(*(props.pairs(CLAIM_PROPERTIES[k]) for k in ("cause", "relation", "effect")))
+        candidates.difference_update(
+            _claimed(*(props.pairs(CLAIM_PROPERTIES[k]) for k in ("cause", "relation", "effect"))))
     found = {(_text(cause), _text(effect), _RELATIONS[p]) for cause, p, effect in candidates
-             if (cause, p, effect) not in claimed and _complete_event(nodes, cause) and _complete_event(nodes, effect)}
+             if _complete_event(nodes, cause) and _complete_event(nodes, effect)}
     return [(cause, effect, relation, {"relation": relation, "causal": True, "claim": "", "disputed": False})
             for cause, effect, relation in sorted(found)]
+
+
+def _complete_event(nodes: dict, cell: str | None) -> bool:
+    a = nodes.get(cell) if cell is not None else None
+    return a is not None and a["kind"] == "event" and "date" in a
 
 
 def causal_graph(net):
