@@ -43,7 +43,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..events.model import GROUPS, group_of
-from .network import _text
+from .tsv import text as _text
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
 VERDICT_LABELS = {
@@ -188,7 +188,7 @@ def _tables(graph):
     on the other core while this thread splits answers into rows and the caller builds its model from them.
     Other stores answer through run_query, and their terms are written as cells the same way.
     """
-    from .network import _cell
+    from .tsv import cell as _cell
     from .query import QueryError, _oxigraph_target, bind_params, run_query, with_values
 
     try:

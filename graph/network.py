@@ -31,13 +31,13 @@ _Reader and _jobs).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from itertools import repeat
 
 from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import (
     ACTOR_CLASSES, LEVER_CLASSES, PARLEY, PROPERTY_RELATIONS, PROV, RELATION_PROPERTIES, SEM, TYPE,
 )
+from .tsv import cell as _cell, text as _text, texts as _texts
 
 NODE_KINDS = ("event", "actor", "lever", "source")
 # Structural predicates and the relation name of the edge each becomes.
@@ -197,62 +197,6 @@ class _Reader:
         if iri not in self._first:
             self._first[iri] = _single(self.pairs(iri))
         return self._first[iri]
-
-
-def _cell(term) -> str:
-    """An rdflib term (or None) as a TSV results cell."""
-    from rdflib import BNode, URIRef
-
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
-    return '"' + text.replace("\r", "\\r") + '"'
-
-
-_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-_ESCAPED = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f"}
-
-
-def _unescape(m: re.Match) -> str:
-    s = m.group(1)
-    return chr(int(s[1:], 16)) if len(s) > 1 else _ESCAPED.get(s, s)
-
-
-def _text(cell: str) -> str | None:
-    """A cell's text, as run_query_text gives it: the IRI, a literal's lexical form, a blank node's id; None
-    when unbound."""
-    if not cell:
-        return None
-    first = cell[0]
-    if first == "<":
-        return cell[1:-1]
-    if first == '"':
-        lexical = cell[1:cell.rindex('"')]  # then @lang or ^^<datatype>, which hold no quote
-        return _ESCAPE.sub(_unescape, lexical) if "\\" in lexical else lexical
-    if cell.startswith("_:"):
-        return cell[2:]
-    return cell  # a number or boolean, written bare
-
-
-def _texts(cells: list[str]) -> list[str | None]:
-    """[_text(cell) for cell in cells], in two string operations when every cell is an IRI or every cell a
-    plain literal with nothing escaped (the usual column)."""
-    joined = "\t".join(cells)  # no cell holds a tab: TSV escapes it
-    if not joined:
-        return [None] * len(cells)
-    n = len(cells) - 1
-    first, last = joined[0], joined[-1]
-    # Every boundary '>' tab '<' (or '"' tab '"'), and the ends alike: every cell is <...> (or "..."), and
-    # since IRIs hold no '>' and a literal's quotes are escaped, the separator occurs nowhere else.
-    if first == "<" and last == ">" and joined.count(">\t<") == n:
-        return joined[1:-1].split(">\t<")
-    if first == '"' and last == '"' and joined.count('"\t"') == n and "\\" not in joined:
-        return joined[1:-1].split('"\t"')
-    return [_text(cell) for cell in cells]
 
 
 def _cell_order(cell: str) -> tuple:
