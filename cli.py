@@ -448,7 +448,8 @@ def queries_command(fmt, show_all):
 def load_command(timelines, store, fmt):
     """Put a timeline into its own named graph of a persistent store, replacing it atomically.
 
-    A load that fails half way leaves the store as it was. Shows a progress bar on a terminal.
+    A load that fails half way leaves the store as it was (a switch to a complete new version that is cut
+    short is finished when the store is next opened). Shows a progress bar on a terminal.
 
     \b
     parley load --store oxigraph:kg --timeline my-timeline.yaml

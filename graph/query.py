@@ -18,6 +18,9 @@ cannot say portably:
     # derive distance: hops-from event     -- 1 + shortest hops from the parameter `event` to the row's cause
     # derive sources: sorted sources       -- a space-separated list (GROUP_CONCAT) in sorted order, "" if none
 
+A query that follows chains with `parley:leadsTo+` says so with `# needs leads-to`: it then refuses (QueryError)
+a graph that has direct causal edges but no parley:leadsTo triples, where it would silently find no chain.
+
 Hops are counted over the rows' own cause -> effect edges, which for a transitive query are exactly the edges
 on the chains asked about. Derived values are rdflib terms like the rest (integers as xsd:integer); a column
 that the SELECT does not project is appended.
@@ -48,6 +51,7 @@ _HEADER = re.compile(r"^#\s*([A-Za-z0-9_-]+)\s*:\s*(.+)$")
 _PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)(\?)?\s*(?:--\s*(.*))?$")
 _DERIVE = re.compile(r"^#\s*derive\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z-]+)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)\s*$")
 DERIVE_ARGS = {"days": 2, "hops-to": 1, "hops-from": 1, "sorted": 1}
+_NEEDS = re.compile(r"^#\s*needs\s+(leads-to)\s*$")
 
 
 class QueryError(Exception):
@@ -78,6 +82,7 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default=())
     derived: tuple[Derived, ...] = field(default=())
+    needs: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
         return {"name": self.name, "description": self.description,
@@ -87,7 +92,7 @@ class NamedQuery:
 
 def parse_query_text(text: str, *, name: str = "query") -> NamedQuery:
     """A NamedQuery from .rq text with an optional comment header."""
-    description, params, derived = "", [], []
+    description, params, derived, needs = "", [], [], []
     for line in text.splitlines():
         line = line.strip()
         if not line.startswith("#"):
@@ -102,6 +107,10 @@ def parse_query_text(text: str, *, name: str = "query") -> NamedQuery:
                                  f"{', '.join(f'{f} ({n} argument(s))' for f, n in DERIVE_ARGS.items())}")
             derived.append(Derived(column, function, args))
             continue
+        m = _NEEDS.match(line)
+        if m:
+            needs.append(m.group(1))
+            continue
         m = _PARAM.match(line)
         if m:
             pname, ptype, opt, pdesc = m.groups()
@@ -111,13 +120,13 @@ def parse_query_text(text: str, *, name: str = "query") -> NamedQuery:
             params.append(Param(pname, ptype, bool(opt), (pdesc or "").strip()))
             continue
         m = _HEADER.match(line)
-        if m and not description and m.group(1) not in ("param", "derive"):
+        if m and not description and m.group(1) not in ("param", "derive", "needs"):
             description = m.group(2).strip()
     names = {p.name for p in params}
     for d in derived:
         if d.function.startswith("hops") and d.args[0] not in names:
             raise QueryError(f"{name}: derive {d.column}: '{d.args[0]}' is not a parameter of the query")
-    return NamedQuery(name, description, text, tuple(params), tuple(derived))
+    return NamedQuery(name, description, text, tuple(params), tuple(derived), tuple(needs))
 
 
 def query_names() -> list[str]:
@@ -488,6 +497,7 @@ def run_query_text(graph, query: str | NamedQuery, *, params: dict | None = None
     Queries with derived columns go through run_query.
     """
     q = named_query(query) if isinstance(query, str) else query
+    _check_needs(graph, q)
     direct = _oxigraph_target(graph)
     if direct is None or q.derived:
         return [{k: (None if v is None else str(v)) for k, v in row.items()} for row in run_query(graph, q, params=params)]
@@ -501,6 +511,7 @@ def run_query(graph, query: str | NamedQuery, *, params: dict | None = None) -> 
     Columns named by `# derive` header lines are computed from the rows (see the module docstring).
     """
     q = named_query(query) if isinstance(query, str) else query
+    _check_needs(graph, q)
     bound = bind_params(graph, q, params or {})
     rows = run_sparql(graph, q.text, bound)
     for d in q.derived:
@@ -510,6 +521,15 @@ def run_query(graph, query: str | NamedQuery, *, params: dict | None = None) -> 
     rows.name = q.name
     rows.params = {k: v for k, v in (params or {}).items() if v is not None}
     return rows
+
+
+def _check_needs(graph, q: NamedQuery) -> None:
+    if "leads-to" in q.needs:
+        kinds = {str(r["kind"]) for r in run_sparql(graph, named_query("query-leads-to").text)}
+        if "direct" in kinds and "leadsTo" not in kinds:
+            raise QueryError(f"{q.name}: this graph has causal edges but no parley:leadsTo triples, which parley "
+                             "writes beside them and this query follows; rebuild or reload the timeline with this "
+                             "version of parley (an RDF file read with --graph gets them when read)")
 
 
 def _derive(rows: list[dict], d: Derived, bound: dict) -> None:
@@ -644,7 +664,7 @@ class QueryCatalog:
 
 # Queries that feed one command's own model (audit-events.rq, view-claims.rq, ...) rather than answer a
 # question on their own: runnable by name, listed only on request.
-INTERNAL_PREFIXES = ("audit-", "network-", "state-", "timeline-", "view-")
+INTERNAL_PREFIXES = ("audit-", "network-", "query-", "state-", "timeline-", "view-")
 
 
 def query_catalog(*, internal: bool = False) -> QueryCatalog:

@@ -13,14 +13,15 @@ graphs are listed once when the store is opened and passed as `default-graph-uri
 union-default-graph setting).
 
 Loading replaces a timeline's graph atomically: a load that fails half way (a bad triple, an interrupt, an
-endpoint that stops answering) leaves the store as it was.
+endpoint that stops answering) leaves the store as it was; once the new version is complete and the switch to
+it recorded, an interrupted switch is finished instead (see below).
 - Oxigraph (memory, DIR): the triples are made as pyoxigraph terms (`build.oxigraph_triples`) and streamed
   into Oxigraph's bulk loader, `BULK_SLICE` quads per call (one call over everything holds several million
   quads in the loader at once: 1.7 GB at 3.8 M). A graph that does not exist yet is loaded in place, under a
   marker graph `urn:parley:loading:...` naming it: the marker is removed when the load completes, the graph
   with it if the load fails. An existing graph is replaced by loading into a temporary graph
   (`urn:parley:loading:...`) and swapping it in: up to `SWAP_IN_ONE` quads with one SPARQL update (`MOVE`), a
-  single transaction; a larger graph (one transaction would hold all of it in memory) rolls forward: once the
+  single transaction; a larger one, new or old (one transaction would hold it all in memory), rolls forward: once the
   temporary graph is complete a marker records the swap, the old graph is removed and the new one copied in,
   `BULK_SLICE` quads at a time, and the marker goes last. A load killed outright (SIGKILL, power) leaves its
   marker or temporary graph behind; opening the store again, before anything reads, removes a graph whose
@@ -108,7 +109,10 @@ def open_dataset(spec: StoreSpec) -> Dataset:
             store = pyoxigraph.Store(str(path))
         except OSError as e:
             raise StoreError(f"--store oxigraph:{spec.location}: cannot open: {e}") from None
-        recover(store)
+        try:
+            recover(store)
+        except OSError as e:  # a full disk, say, while finishing what a killed load left
+            raise StoreError(f"--store oxigraph:{spec.location}: cannot recover an interrupted load: {e}") from None
         ds = Dataset(store=OxigraphStore(store=store), default_union=True)
     else:
         endpoint = Endpoint.from_spec(spec)
@@ -358,6 +362,12 @@ def _drop(store, graph) -> None:
             store.remove(q)
 
 
+def _more_than(store, graph, n: int) -> bool:
+    import itertools
+
+    return next(itertools.islice(store.quads_for_pattern(None, None, None, graph), n, None), None) is not None
+
+
 def _swap(store, temporary, graph, marker) -> None:
     """Finish a recorded swap: `graph` becomes a copy of `temporary`, in slices (memory stays bounded).
 
@@ -426,7 +436,8 @@ def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tup
         raise
     if progress and count % batch_size:
         progress(count)
-    if existed and count > SWAP_IN_ONE:
+    # One MOVE holds both graphs in one transaction: fine while both are small, else roll forward in slices.
+    if existed and (count > SWAP_IN_ONE or _more_than(store, graph, SWAP_IN_ONE)):
         marker = ox.NamedNode(f"{LOADING}{uuid.uuid4()}")
         try:
             store.add(ox.Quad(into, ox.NamedNode(SWAPS), graph, marker))
@@ -435,7 +446,13 @@ def _replace_in_oxigraph(store, name: str, triples, progress, batch_size) -> tup
             store.remove_graph(marker)
             _drop(store, into)
             raise
-        _swap(store, into, graph, marker)
+        try:
+            _swap(store, into, graph, marker)
+        except BaseException as e:
+            # The new version is complete and recorded: what is left of the switch is finished when the store
+            # is next opened or loaded into; until then this process's view is mid-switch.
+            raise StoreError(f"{name}: interrupted while switching to the new version ({type(e).__name__}); "
+                             "the switch is finished the next time the store is opened") from e
     elif existed:
         try:
             store.update(f"MOVE GRAPH <{into.value}> TO GRAPH <{name}>")

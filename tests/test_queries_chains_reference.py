@@ -17,8 +17,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from parley.graph.build import triples
-from parley.graph.query import run_query
-from parley.graph.store import read_graph
+from parley.graph.query import QueryError, run_query, run_query_text
+from parley.graph.store import StoreSpec, open_dataset, read_graph, replace_graph
 from parley.ontology.namespace import FARO, PARLEY, RELATION_PROPERTIES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -118,15 +118,22 @@ def test_security_before_relief_is_every_security_event_reaching_a_relief(synthe
         assert keys == sorted(keys)  # ORDER BY ?relief_date ?relief_id ?security_date ?security_id
 
 
-def test_security_before_relief_follows_only_the_leadsto_triples(synthetic):
-    """The chain is parley:leadsTo+ (materialised by build): a graph without them has no chained rows left."""
+def test_security_before_relief_refuses_a_graph_without_the_leadsto_triples(synthetic):
+    """The chain is parley:leadsTo+ (materialised by build): a graph with direct edges but none of them would give
+    no rows at all, so the query says why instead."""
     _, plain = synthetic
     bare = Graph()
     for t in plain.triples((None, None, None)):
         if t[1] != PARLEY.leadsTo:
             bare.add(t)
     assert len(bare) < len(plain)
-    assert list(run_query(bare, "security-before-relief")) == []
+    with pytest.raises(QueryError, match="no parley:leadsTo triples"):
+        run_query(bare, "security-before-relief")
+    oxigraph = open_dataset(StoreSpec("memory"))
+    replace_graph(oxigraph, "https://example.org/old/graph", bare.triples((None, None, None)))
+    with pytest.raises(QueryError, match="no parley:leadsTo triples"):
+        run_query_text(oxigraph, "security-before-relief")
+    assert list(run_query(Graph(), "security-before-relief")) == []  # no causal edges at all: nothing to refuse
 
 
 # --- threat-outcomes --------------------------------------------------------------------------------------------

@@ -332,9 +332,43 @@ def test_a_large_graph_is_replaced_in_slices(tmp_path, small_timeline, kind, mon
     replace_graph(ds, name, triples(small_timeline))
     chains = read_timeline([CHAINS])
     expected = _loaded(name, chains)
+    swaps = []
+    swap = store_module._swap
+    monkeypatch.setattr(store_module, "_swap", lambda *args: swaps.append(args[2]) or swap(*args))
     assert replace_graph(ds, name, triples(chains)) == (len(expected), True)
-    assert quads(ds) == expected
+    assert quads(ds) == expected and swaps == [swaps[0]] and swaps[0].value == str(name)
     assert graphs_of(ds) == {str(name)}
+    # a small graph over a large one: the old graph is removed in slices too
+    small = {t for t in triples(chains)}
+    few = list(small)[:20]
+    assert replace_graph(ds, name, iter(few)) == (20, True) and len(swaps) == 2
+    assert len(quads(ds)) == 20
+    assert replace_graph(ds, name, iter(few)) == (20, True) and len(swaps) == 2  # both small: one MOVE
+
+
+def test_a_switch_cut_short_is_finished_when_the_store_is_next_opened(tmp_path, small_timeline, monkeypatch):
+    from parley.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "SWAP_IN_ONE", 100)
+    monkeypatch.setattr(store_module, "BULK_SLICE", 40)
+    folder = tmp_path / "kg"
+    name = graph_iri(small_timeline)
+    ds = open_dataset(StoreSpec("oxigraph", str(folder)))
+    replace_graph(ds, name, triples(small_timeline))
+    swap = store_module._swap
+
+    def cut_short(store, temporary, graph, marker):
+        store.remove_graph(graph)  # part of the work done, then an interrupt
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_module, "_swap", cut_short)
+    with pytest.raises(StoreError, match="finished the next time the store is opened"):
+        replace_graph(ds, name, triples(read_timeline([CHAINS])))
+    ds.close()
+    monkeypatch.setattr(store_module, "_swap", swap)
+    ds = open_dataset(StoreSpec("oxigraph", str(folder)))
+    assert quads(ds) == _loaded(name, read_timeline([CHAINS])) and graphs_of(ds) == {str(name)}
+    ds.close()
 
 
 def _loaded(name, timeline) -> set:
