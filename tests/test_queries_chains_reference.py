@@ -136,6 +136,27 @@ def test_security_before_relief_refuses_a_graph_without_the_leadsto_triples(synt
     assert list(run_query(Graph(), "security-before-relief")) == []  # no causal edges at all: nothing to refuse
 
 
+def test_security_before_relief_gives_a_pledge_of_two_security_types_once_per_promise():
+    """A pledge promising two security types qualifies through either: one row per promise, not one per pair."""
+    from parley.events.read import read_timeline
+
+    small = read_timeline([Path(__file__).parent / "data" / "small.yaml"])
+    ptype = Namespace("https://w3id.org/parley/event-type/")
+    graph = Graph()
+    for t in triples(small):
+        graph.add(t)
+    pledge = next(s for s, o in graph.subject_objects(PARLEY.promises))
+    promised = {str(o) for o in graph.objects(pledge, PARLEY.promises)}
+    graph.add((pledge, PARLEY.promises, ptype["lab-raid"] if ptype["lab-raid"] not in promised
+               else ptype["seizure"]))
+    oxigraph = open_dataset(StoreSpec("memory"))
+    replace_graph(oxigraph, "https://example.org/small/graph", graph.triples((None, None, None)))
+    for g in (graph, oxigraph):
+        rows = [tuple(sorted((k, str(v)) for k, v in r.items())) for r in run_query(g, "security-before-relief")]
+        pledged = [r for r in rows if ("security", str(pledge)) in r]
+        assert len(rows) == len(set(rows)) and len(pledged) == 2
+
+
 # --- threat-outcomes --------------------------------------------------------------------------------------------
 
 THREATS = ("threat", "threat_id", "threat_date", "lever_id", "rate", "carried_out", "delayed", "delayed_to",
