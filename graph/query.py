@@ -381,8 +381,8 @@ def _oxigraph_target(graph):
     """(pyoxigraph store, query options) for an rdflib graph on oxrdflib, else None.
 
     Turning every result term into an rdflib term through oxrdflib costs about 25 µs a term, most of the time
-    of a query over a large graph; reading the store underneath and converting with a cache is several times
-    faster, with the same default graph rdflib would give the query.
+    of a query over a large graph; reading the store underneath and converting each distinct term once is
+    several times faster, with the same default graph rdflib would give the query.
     """
     try:
         from oxrdflib import OxigraphStore
@@ -402,7 +402,11 @@ def _oxigraph_target(graph):
 
 
 _XSD_STRING = str(XSD.string)
+_XSD_DATE = XSD.date  # a URIRef: rdflib terms equal only terms of their own type
 _CACHE_LIMIT = 500_000
+_NEW_STR = str.__new__
+_INVALID_IRI = re.compile(r'[<>" {}|\\^`]').search  # what rdflib's URIRef warns about (Oxigraph refuses them)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 
 
 class _RdflibTerms(dict):
@@ -410,6 +414,12 @@ class _RdflibTerms(dict):
 
     Looked up with `terms[t]`, a plain dict lookup on a hit: the per-term cost of a large result is then one
     hash of the pyoxigraph term, instead of a key tuple built from four of its attributes on every term.
+
+    IRIs, simple literals and xsd:date literals in canonical form (nearly every term parley's queries return)
+    are made without rdflib's constructors, which check and normalise what Oxigraph has already checked:
+    `Literal(text, datatype=XSD.date)` costs ~15 µs, mostly parsing the date twice. They are the same terms,
+    field for field, as the constructors make (tests/test_query_terms.py compares every field); anything else
+    goes through the constructors.
     """
 
     def __init__(self):
@@ -417,18 +427,24 @@ class _RdflibTerms(dict):
 
         super().__init__({None: None})
         self._kinds = ox.NamedNode, ox.Literal, ox.BlankNode
+        self._datatypes: dict = {}
 
     def __missing__(self, t):
         named, literal, blank = self._kinds
         if isinstance(t, named):
-            out = URIRef(t.value)
+            out = _iri(t.value)
         elif isinstance(t, literal):
             if t.language:
                 out = Literal(t.value, lang=t.language)
-            elif t.datatype.value == _XSD_STRING:
-                out = Literal(t.value)  # a simple literal, as rdflib builds it (RDF 1.1: the same term)
             else:
-                out = Literal(t.value, datatype=URIRef(t.datatype.value))
+                datatype = t.datatype.value
+                if datatype == _XSD_STRING:
+                    out = _simple_literal(t.value)  # as rdflib builds it (RDF 1.1: the same term as xsd:string)
+                else:
+                    uri = self._datatypes.get(datatype)
+                    if uri is None:
+                        uri = self._datatypes[datatype] = URIRef(datatype)
+                    out = _typed_literal(t.value, uri)
         elif isinstance(t, blank):
             from rdflib import BNode
 
@@ -438,6 +454,65 @@ class _RdflibTerms(dict):
         if len(self) < _CACHE_LIMIT:
             self[t] = out
         return out
+
+
+def _iri(text: str) -> URIRef:
+    """URIRef(text): the same str subclass instance, without its constructor (which only warns on these characters)."""
+    if _INVALID_IRI(text) or not _SHORTCUTS_HOLD:
+        return URIRef(text)
+    return _NEW_STR(URIRef, text)
+
+
+def _simple_literal(text: str) -> Literal:
+    """Literal(text) for a str: its lexical form and value are the text itself, no language, no datatype."""
+    if not _SHORTCUTS_HOLD:
+        return Literal(text)
+    out = _NEW_STR(Literal, text)
+    out._language = None
+    out._datatype = None
+    out._value = text
+    out._ill_typed = None
+    return out
+
+
+def _typed_literal(lexical: str, datatype: URIRef) -> Literal:
+    """Literal(lexical, datatype=datatype); an xsd:date in canonical form (YYYY-MM-DD, a real day) directly: its
+    value is that date, its normalised lexical form (date.isoformat()) the same text, and it is well typed."""
+    if datatype == _XSD_DATE and _ISO_DAY(lexical) and _SHORTCUTS_HOLD:
+        try:
+            value = dt.date.fromisoformat(lexical)
+        except ValueError:  # 2025-02-30: ill-typed, as rdflib says
+            return Literal(lexical, datatype=datatype)
+        out = _NEW_STR(Literal, lexical)
+        out._language = None
+        out._datatype = datatype
+        out._value = value
+        out._ill_typed = False
+        return out
+    return Literal(lexical, datatype=datatype)
+
+
+def _shortcuts_hold() -> bool:
+    """Whether this rdflib's terms are still what the shortcuts above make (they set rdflib's private fields):
+    checked once on samples, so that another rdflib version falls back to the constructors instead of making
+    different terms."""
+    samples = [(_iri("https://example.org/a"), URIRef("https://example.org/a")),
+               (_simple_literal("a b"), Literal("a b")),
+               (_typed_literal("2025-03-01", _XSD_DATE), Literal("2025-03-01", datatype=_XSD_DATE))]
+    try:
+        for made, built in samples:
+            fields = {name for cls in type(built).__mro__ for name in getattr(cls, "__slots__", ())}
+            if (type(made) is not type(built) or made != built or hash(made) != hash(built)
+                    or made.n3() != built.n3() or getattr(built, "__dict__", {}) != getattr(made, "__dict__", {})
+                    or any(getattr(made, f, None) != getattr(built, f, None) for f in fields)):
+                return False
+    except Exception:  # a missing or renamed field: rdflib changed, use the constructors
+        return False
+    return True
+
+
+_SHORTCUTS_HOLD = True  # the shortcuts run while they are checked, then stay on only if they make the same terms
+_SHORTCUTS_HOLD = _shortcuts_hold()
 
 
 class _LexicalTerms(dict):
@@ -453,7 +528,96 @@ class _LexicalTerms(dict):
         return out
 
 
+class _CellTerms(dict):
+    """SPARQL TSV results cell -> rdflib term, each made once: the same term _RdflibTerms makes of the
+    pyoxigraph term the cell stands for.
+
+    IRIs, simple literals with nothing escaped and xsd:date literals are read off the cell; any other cell is
+    Turtle for its term (what the TSV results format writes), read back into a pyoxigraph term by pyoxigraph's
+    own parser and converted like one. A cell that is not a term Turtle can hold (an RDF 1.2 triple term) raises
+    _UnreadableCell, and the caller reads the solutions themselves instead.
+    """
+
+    def __init__(self):
+        super().__init__({"": None})
+        self._terms = _RdflibTerms()
+
+    def __missing__(self, cell):
+        first = cell[0]
+        if first == "<" and cell[1] != "<":
+            out = _iri(cell[1:-1])
+        elif first == '"' and cell[-1] == '"' and "\\" not in cell:  # every quote inside would be escaped
+            out = _simple_literal(cell[1:-1])
+        elif first == '"' and cell.endswith(_DATE_CELL) and _ISO_DAY(cell[1:-len(_DATE_CELL)]):
+            out = _typed_literal(cell[1:-len(_DATE_CELL)], _XSD_DATE)
+        elif cell.startswith("_:"):
+            from rdflib import BNode
+
+            out = BNode(cell[2:])  # the store's own label, as pyoxigraph's BlankNode.value gives it
+        elif first == "<":
+            raise _UnreadableCell(cell)
+        else:
+            out = self._terms[_turtle_term(cell)]
+        if len(self) < _CACHE_LIMIT:
+            self[cell] = out
+        return out
+
+
+_DATE_CELL = f'"^^<{XSD.date}>'
+
+
+class _UnreadableCell(Exception):
+    """A TSV results cell that is not a term Turtle can hold."""
+
+
+def _turtle_term(cell: str):
+    """The pyoxigraph term a TSV results cell writes in Turtle (a number, a boolean, a literal with a language,
+    a datatype or escapes)."""
+    import pyoxigraph as ox
+
+    try:
+        quads = list(ox.parse(f"<urn:x:s> <urn:x:p> {cell} .", format=ox.RdfFormat.TURTLE))
+    except SyntaxError:
+        raise _UnreadableCell(cell) from None
+    if len(quads) != 1:
+        raise _UnreadableCell(cell)
+    return quads[0].object
+
+
 def _run_on_oxigraph(inner, options: dict, text: str, *, lexical: bool = False) -> QueryResult:
+    import pyoxigraph as ox
+
+    result = _query_oxigraph(inner, options, text)
+    variables = [v.value for v in result.variables]
+    if not lexical and variables:
+        # The solutions as TSV text, one term a cell: pyoxigraph writes it without making a Python object a term,
+        # and each distinct cell becomes an rdflib term once, looked up by the cell's text (the same values repeat
+        # row after row). Faster than reading the solutions' pyoxigraph terms: see bench/README.md, round 4.
+        try:
+            data = result.serialize(format=ox.QueryResultsFormat.TSV).decode()
+        except (SyntaxError, ValueError, OSError) as e:  # evaluation errors surface while writing
+            raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
+        convert = _CellTerms().__getitem__
+        lines = data.split("\n")  # a header, then one line a solution, each ended by a newline
+        try:
+            # One dict a row, none of them garbage: pausing the cyclic collector while they are made saves its
+            # repeated passes over everything else the process holds (a large timeline model, say), which cost
+            # seconds at 65k rows.
+            with collector_paused():
+                rows = [dict(zip(variables, map(convert, line.split("\t")))) for line in lines[1:-1]]
+            return QueryResult(rows, columns=variables)
+        except _UnreadableCell:
+            result = _query_oxigraph(inner, options, text)
+    convert = (_LexicalTerms() if lexical else _RdflibTerms()).__getitem__
+    with collector_paused():
+        try:
+            rows = [dict(zip(variables, map(convert, solution))) for solution in result]
+        except (SyntaxError, ValueError, OSError) as e:  # evaluation errors surface while iterating
+            raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
+    return QueryResult(rows, columns=variables)
+
+
+def _query_oxigraph(inner, options: dict, text: str):
     import pyoxigraph as ox
 
     try:
@@ -462,16 +626,7 @@ def _run_on_oxigraph(inner, options: dict, text: str, *, lexical: bool = False) 
         raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("only SELECT queries give rows")
-    convert = (_LexicalTerms() if lexical else _RdflibTerms()).__getitem__
-    variables = [v.value for v in result.variables]
-    # One dict a row, none of them garbage: pausing the cyclic collector while they are made saves its repeated
-    # passes over everything else the process holds (a large timeline model, say), which cost seconds at 65k rows.
-    with collector_paused():
-        try:
-            rows = [dict(zip(variables, map(convert, solution))) for solution in result]
-        except (SyntaxError, ValueError, OSError) as e:  # evaluation errors surface while iterating
-            raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
-    return QueryResult(rows, columns=variables)
+    return result
 
 
 @contextlib.contextmanager
