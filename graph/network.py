@@ -25,13 +25,15 @@ edges, disputants, sources' attributes, direct causal edges and the attributes f
 definedAt) one allow-listed property at a time (network-property). On Oxigraph the answers are read as TSV,
 several queries at once in two worker threads, the events one type at a time and the claims one relation at
 a time so that this thread builds the network from the first parts while the workers answer the rest (see
-_Reader and _jobs).
+_Reader and _jobs); the type and the relation, the same in every row of a part, are no column of the queries
+(asked whole, they are read with network-property). The structural edges are grouped by subject and put in
+the graph subject by subject, in the order the nodes are sorted, instead of sorting every edge.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from itertools import repeat
+from itertools import compress, repeat
 
 from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import (
@@ -267,21 +269,43 @@ def _columns(columns: list[str], cells: list[str], merge: dict) -> list[list[str
     return [list(column) for column in zip(*rows)]
 
 
-def _parts(reader: _Reader, jobs: list, merge: dict):
+def _parts(reader: _Reader, jobs: list, merge: dict, column: str, whole):
     """The answers of the jobs that ask one query in parts (_Reader.split), each as its columns (_columns),
     one part at a time as it comes; then, if a subject came in several parts (an event of two types), all
-    the rows again as one part, merged."""
+    the rows again as one part, merged.
+
+    The query does not select the parameter a part is asked for (`column`: within a part, every row has the
+    value asked for); it is put back second. When the query is asked whole, `whole(subjects)` gives that
+    column."""
     answers, count, keys = [], 0, set()
     for job in jobs:
         columns, cells = reader.cells(job)
         table = _columns(columns, cells, merge)
-        answers.append(cells)
+        constant = None
+        if isinstance(job, tuple):
+            ((_, value),) = job[1].items()
+            constant = f"<{value}>"  # an IRI (split asks for IRIs only), as a cell
+            table.insert(1, [constant] * len(table[0]))
+        else:
+            table.insert(1, whole(table[0]))
+        answers.append((cells, len(columns), constant))
         count += len(table[0])
         keys.update(table[0])
         yield table
-    if len(keys) < count:
+    if len(keys) < count:  # only parts repeat subjects
         yield None  # what came before is to be dropped
-        yield _columns(columns, [c for cells in answers for c in cells], merge)
+        columns = [columns[0], column, *columns[1:]]
+        yield _columns(columns, [c for answer in answers for c in _widened(*answer)], merge)
+
+
+def _widened(cells: list, width: int, constant: str | None) -> list:
+    """The cells of a part with its constant column put back second in each row (see _parts)."""
+    if constant is None:
+        return cells
+    widened = []
+    for i in range(0, len(cells), width):
+        widened += (cells[i], constant, *cells[i + 1:i + width])
+    return widened
 
 
 def _smallest(cells: set) -> str:
@@ -326,7 +350,11 @@ def _event_nodes(reader: _Reader, jobs: list = ("network-events",)
     nodes: dict[str, dict] = {}
     names: dict[str, str] = {}
     dated: dict[str, str] = {}
-    for table in _parts(reader, list(jobs), merge):
+
+    def types_of(events: list) -> list:  # asked whole: the smallest type of each event, as merging rows does
+        return list(map(reader.single(PARLEY.eventType).__getitem__, events))
+
+    for table in _parts(reader, list(jobs), merge, "type", types_of):
         if table is None:
             nodes, names, dated = {}, {}, {}
             continue
@@ -458,7 +486,8 @@ def network_graph(graph, *, sources: bool = True):
 
 
 def projection_queries(graph, *, sources: bool = True) -> list[str]:
-    """The SPARQL text of each query network_graph asks of this graph, in the order it asks them."""
+    """The SPARQL text of each query network_graph asks of this graph, in the order it asks them (but for the
+    claims' parts, which it asks the largest first)."""
     with _Reader(graph, workers=1) as reader:
         jobs = _jobs(reader, sources=sources)
         return [reader._text(reader._key(job)) for group in jobs.values() for job in group]
@@ -469,7 +498,8 @@ _STRUCTURAL_JOBS = {str(p): relation for p, relation in STRUCTURAL_PREDICATES.it
 
 
 def _jobs(reader: _Reader, *, sources: bool) -> dict[str, list]:
-    """What the projection asks, by what it is for, each started in the order the projection reads it.
+    """What the projection asks, by what it is for, each started in the order the projection reads it (the
+    claims later, by _start_claims).
 
     The events come one type at a time and the claims one relation at a time (_Reader.split): the two
     workers answer the parts while this thread turns the first ones into nodes. Before them go the small
@@ -490,9 +520,22 @@ def _jobs(reader: _Reader, *, sources: bool) -> dict[str, list]:
     jobs["disputants"] = [str(CLAIM_PROPERTIES["disputant"])]
     jobs["sources"] = ["network-citations", *SOURCE_PROPERTIES.values()] if sources else []
     jobs["claims"] = reader.split("network-claims", "relation", list(map(str, PROPERTY_RELATIONS)))
-    for group in ("direct", "sparse", "events", "disputants", "sources", "claims"):
+    # Asked whole, network-events and network-claims leave out the type and the relation: read apart.
+    jobs["columns"] = [str(iri) for iri, query in ((PARLEY.eventType, "events"), (PARLEY.relation, "claims"))
+                       if not isinstance(jobs[query][0], tuple)]
+    for group in ("direct", "sparse", "columns", "events", "disputants", "sources"):
         reader.start(*jobs[group])
     return jobs
+
+
+def _start_claims(reader: _Reader, jobs: dict) -> None:
+    """Start the claims' parts, the largest first (as the event parts): the workers end on small ones, and
+    this thread is not left waiting for a large one after the rest. A claim records its direct causal edge,
+    so the direct edges of each relation, read by then, say how large its part is."""
+    claims = jobs["claims"]
+    if isinstance(claims[0], tuple):
+        claims.sort(key=lambda job: -len(reader.pairs(job[1]["relation"])[0]))
+    reader.start(*claims)
 
 
 def _network(props: _Reader, jobs: dict, sources: bool):
@@ -502,20 +545,15 @@ def _network(props: _Reader, jobs: dict, sources: bool):
                                 "lever": dict(zip(levers, _texts(list(levers)))), "source": {}}
     for cell in of_kind["lever"]:
         of_kind["actor"].pop(cell, None)
-    # The structural edges whose objects are right, in (subject, object, relation) order, before the events
-    # come: their subjects are checked after.
-    candidates = []  # (subject, object, relation, subject cell)
-    subject_cells: dict[str, set] = {}  # relation -> its subjects
+    # The structural edges whose objects are right, before the events come: their subjects are named after.
+    kept: dict[str, tuple[list, list]] = {}  # relation -> (subject cells, object names)
     for predicate, relation in _STRUCTURAL_JOBS.items():
         object_names = of_kind[_STRUCTURAL_ENDS[relation][1][0]]
         subjects, objects = props.pairs(predicate)
         # A literal object is no node (nodes are IRIs, and cells keep the difference): it never matches.
-        kept = [(s, v) for s, o in zip(subjects, objects) if (v := object_names.get(o)) is not None]
-        cells = [s for s, _ in kept]
-        subject_cells[relation] = set(cells)
-        candidates += zip(_texts(cells), (v for _, v in kept), repeat(relation), cells)
-    candidates.sort()
+        kept[relation] = _named(subjects, objects, object_names)
     direct = _direct_edges(props)
+    _start_claims(props, jobs)
 
     nodes, events, dated = _event_nodes(props, jobs["events"])
     name = dict(events)  # node cell -> IRI, the networkx key
@@ -528,41 +566,91 @@ def _network(props: _Reader, jobs: dict, sources: bool):
     name.update(of_kind["lever"])
     of_kind["event"] = events
 
-    def ends(kinds: tuple) -> dict:
-        return of_kind[kinds[0]] if len(kinds) == 1 else {c: n for k in kinds for c, n in of_kind[k].items()}
+    of_kinds: dict[tuple, dict] = {}
 
-    subject_names = {relation: ends(kinds) for relation, (kinds, _) in _STRUCTURAL_ENDS.items()}
-    # Usually every subject of a relation is of a kind it allows (parley:lever's are also outcomes'), so the
-    # subjects are checked a relation at a time, and the candidates one at a time only for the rest.
-    unsure = {relation for relation, cells in subject_cells.items() if not cells <= subject_names[relation].keys()}
-    structural = [c for c in candidates if c[2] not in unsure or c[3] in subject_names[c[2]]]
+    def ends(kinds: tuple) -> dict:  # {cell: name} of the nodes of these kinds
+        if len(kinds) == 1:
+            return of_kind[kinds[0]]
+        if kinds not in of_kinds:
+            of_kinds[kinds] = merged = {}
+            for kind in kinds:
+                merged.update(of_kind[kind])
+        return of_kinds[kinds]
+
+    # {subject: [(object, relation)]} of the structural edges whose subjects are of a kind their relation allows.
+    structural: dict[str, list] = {}
+    for relation, (cells, objects) in kept.items():
+        _group(structural, ends(_STRUCTURAL_ENDS[relation][0]), cells, objects, relation)
     cited: dict[str, list[str]] = {}
     source_table: dict[str, dict] = {}
     if sources:
         source_table, (citing, cited_sources) = _source_citations(props)
         source_name = {cell: _text(cell) for cell in source_table}
-        citing_names = subject_names["source"]
+        _group(structural, ends(_STRUCTURAL_ENDS["source"][0]), citing, list(map(source_name.get, cited_sources)),
+               "source")
         for s, o in zip(citing, cited_sources):
-            u = citing_names.get(s)
-            if u is not None:
-                structural.append((u, source_name[o], "source", s))
             cited.setdefault(s, []).append(source_table[o]["id"])  # a claim's sources go on its causal edge
-        structural.sort()
     by_name = dict(zip(name.values(), nodes.values()))
+    ordered = sorted(by_name)
     if len(by_name) == len(nodes):
-        node_list = [(n, by_name[n]) for n in sorted(by_name)]
+        node_list = [(n, by_name[n]) for n in ordered]
     else:  # two cells of one text (a blank node and a relative IRI of rdflib's): as sorting the pairs does
         node_list = sorted((name[cell], a) for cell, a in nodes.items())
     if sources:
         node_list += sorted((source_name[cell], a) for cell, a in source_table.items())
     # The nodes and structural edges go into the graph before the claims come, the causal edges after them.
-    net = _multidigraph(node_list, [(u, v, relation, {"relation": relation, "causal": False})
-                                    for u, v, relation, _ in structural])
+    net = _multidigraph(node_list, [])
+    _add_structural(net, ordered, structural)
     causal, claimed, incomplete = _claim_edges(props, nodes, dated, cited if sources else None, jobs["claims"])
     _add_edges(net, causal)
     _add_edges(net, _unclaimed_edges(props, nodes, direct, claimed))
     net.graph["incomplete_claims"] = incomplete
     return net
+
+
+def _named(subjects: list, objects: list, names: dict) -> tuple[list, list]:
+    """(subjects, names of the objects) of the pairs whose object is in `names` ({cell: node name})."""
+    found = list(map(names.get, objects))
+    if None not in found:
+        return subjects, found
+    keep = [v is not None for v in found]
+    return list(compress(subjects, keep)), list(compress(found, keep))
+
+
+def _group(edges: dict, subject_names: dict, subjects: list, objects: list, relation: str) -> None:
+    """Add to {subject name: [(object name, relation)]} the pairs whose subject is in `subject_names`."""
+    for u, v in zip(map(subject_names.get, subjects), objects):
+        if u is not None:
+            out = edges.get(u)
+            if out is None:
+                edges[u] = [(v, relation)]
+            else:
+                out.append((v, relation))
+
+
+def _add_structural(net, ordered: list, edges: dict) -> None:
+    """Add the structural edges {subject: [(object, relation)]}, keyed by relation, in (subject, object,
+    relation) order (`ordered`: every subject, sorted), as adding them sorted with add_edges_from does.
+
+    Sorting a few pairs a subject, in the order the subjects are sorted anyway, costs far less than sorting
+    every edge's tuple (several hundred thousand at 100,000 events)."""
+    succ, pred = net._succ, net._pred
+    for u in ordered:
+        out = edges.get(u)
+        if out is None:
+            continue
+        if len(out) > 1:
+            out.sort()
+        successors = succ[u]
+        for v, relation in out:
+            a = {"relation": relation, "causal": False}
+            keys = successors.get(v)
+            if keys is None:
+                successors[v] = pred[v][u] = {relation: a}
+            elif relation in keys:
+                keys[relation].update(a)
+            else:
+                keys[relation] = a
 
 
 def _multidigraph(nodes: list, edges: list):
@@ -631,7 +719,12 @@ def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: di
     numbers: dict[str, float | None] = {}
     level_texts: dict[str, str] = {}
     parts: list[tuple] = []
-    for table in _parts(reader, list(jobs), {"relation": causal_first}):
+
+    def relations_of(claims: list) -> list:  # asked whole: the causal one first, as merging rows does
+        relation = _single(reader.pairs(CLAIM_PROPERTIES["relation"]), causal_first)
+        return list(map(relation.__getitem__, claims))
+
+    for table in _parts(reader, list(jobs), {"relation": causal_first}, "relation", relations_of):
         if table is None:
             parts = []
             continue

@@ -280,3 +280,24 @@ def test_leads_to_is_not_projected(net):
         g.remove(triple)
     _same_network(with_leads_to, network_graph(g))
     _same_network(with_leads_to, net)
+
+
+def test_events_and_claims_asked_whole_on_oxigraph_give_the_same_network(timeline):
+    """Without worker threads the events and claims are asked in one query each, which leaves out the type and
+    the relation (read with network-property instead): the same network as the parts give."""
+    from parley.graph.network import _jobs, _network, _Reader
+
+    g = read_graph(timeline=timeline)
+    ctx = next(iter(g.graphs()))
+    types = "https://w3id.org/parley/event-type/"
+    g.add((URIRef(BASE + "event/e2"), PARLEY.eventType, URIRef(types + "threat"), ctx))
+    g.add((URIRef(BASE + "claim/L1"), PARLEY.relation, FARO.causes, ctx))
+    g.add((URIRef(BASE + "claim/L2"), PARLEY.relation, RDF.type, ctx))
+    for sources in (False, True):
+        with _Reader(g) as reader:  # no workers: nothing is split
+            jobs = _jobs(reader, sources=sources)
+            assert jobs["events"] == ["network-events"] and jobs["claims"] == ["network-claims"]
+            whole = _network(reader, jobs, sources)
+        _same_network(whole, network_graph(g, sources=sources))
+    assert whole.nodes[BASE + "event/e2"]["type"] == "commitment"
+    assert [k for _, _, k in whole.edges(keys=True)].count("L1") == 1
