@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import html
+import operator
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -79,21 +81,20 @@ class _Event:
     id: str
     type: str
     earliest: dt.date
-    latest: dt.date  # the earliest date until a latest one is read
+    latest: dt.date  # the earliest date when no latest one is given
     precision: str = "day"
+    # set by _Data.set_fields for the reliefs, threats and commitments (the only events that use them)
     lever: str | None = None
     rate: float | None = None
     effective: dt.date | None = None
-    until: dt.date | None = None
     promises: str | None = None
-    summary: str = ""
-    actors: set = field(default_factory=set)
-    targets: set = field(default_factory=set)
+    # none until the first is read (a set for an event that has some, not two empty sets an event)
+    actors: frozenset | set = frozenset()
+    targets: frozenset | set = frozenset()
     quantity: dict = field(default_factory=dict)
-    # date order, ties broken by id: the order events/outcomes.py derives lever states in (set by _Data once
-    # every date is read)
+    # date order, ties broken by id: the order events/outcomes.py derives lever states in
     order: tuple = field(default=(), init=False, repr=False)
-    ref: dict | None = field(default=None, init=False, repr=False, compare=False)  # _event_ref, made once
+    ref: dict | None = field(default=None, init=False, repr=False, compare=False)  # event_ref's, made once
     sorted_quantity: dict | None = field(default=None, init=False, repr=False, compare=False)  # _quantity's
 
     @property
@@ -132,12 +133,9 @@ class _Outcome:
     valid_until: dt.date | None
 
 
-# The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked. The queries run
-# in the order of _jobs, their rows are used in it (events before what refers to them), and the claims come
-# last: the audit works out what needs no claim (lever steps, threats, series) while the engine answers them.
+# The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
 _COLUMNS = {
     "events": ("event", "id", "type", "earliest"),
-    "event-details": ("event", "lever", "rate", "effective", "until", "promises", "summary"),
     "event-actors": ("event", "actor", "role"),
     "outcomes": ("event", "lever", "status", "rate", "scope", "from", "until"),
     "quantities": ("event", "kind", "amount"),
@@ -147,37 +145,47 @@ _COLUMNS = {
     "claim-sources": ("claim", "url", "title"),
     "claim-disputants": ("claim", "disputant"),
 }
-_CLAIM_TABLES = ("claims", "claim-sources", "claim-disputants", "claimant", "confidence", "confidence-level",
-                 "evidence")
 # Single-valued properties read as (subject, value) rows with audit-property, one narrow scan each, instead of
 # an OPTIONAL each in audit-events and audit-claims: on Oxigraph a scan costs less than an OPTIONAL (which
-# hashes the whole property), the events and claims arrive sooner, and the report looks up a claim's details
-# only for the claims it shows. A subject with several values keeps the first in the answer.
+# hashes the whole property), the events and claims arrive sooner, and they become dicts in C
+# (`dict(zip(...))`) that the audit looks up only for what it reports: a claim's details for the claims it
+# shows, an event's summary for the events it cites, its lever, rate and promised type for the reliefs,
+# threats and commitments. A subject with several values keeps the first in the answer.
 _PROPERTIES = {
     "latest": SEM_LATEST,
     "precision": PARLEY_NS + "datePrecision",
+    "lever": PARLEY_NS + "lever",
+    "rate": PARLEY_NS + "rate",
+    "effective": PARLEY_NS + "effective",
+    "promises": PARLEY_NS + "promises",
+    "summary": "http://purl.org/dc/terms/description",
     "claimant": PARLEY_NS + "claimedBy",
     "confidence": PARLEY_NS + "confidence",
     "confidence-level": PARLEY_NS + "confidenceLevel",
     "evidence": PARLEY_NS + "evidence",
 }
+# The order the queries run in (two at a time) and their answers are read in: the events and what the model
+# needs with them first, then the event fields the audit looks up, and the claims last: the audit works out
+# what needs no claim (lever steps, threats, series) while the engine answers them.
+_ORDER = ("latest", "precision", "events", "event-actors", "outcomes", "quantities", "levers", "actors",
+          "lever", "rate", "effective", "promises", "summary",
+          "claims", "claim-sources", "claim-disputants", "claimant", "confidence", "confidence-level", "evidence")
+_CLAIM_TABLES = _ORDER[_ORDER.index("claims"):]
 
 
 def _jobs() -> list[tuple]:
-    """(name, NamedQuery, parameters, columns wanted) of every query the audit runs, in _tables' order: those
-    about events first, then those about claims (_CLAIM_TABLES)."""
+    """(name, NamedQuery, parameters, columns wanted) of every query the audit runs, in _ORDER."""
     from rdflib import URIRef
 
     from .query import named_query
 
-    jobs = [(name, named_query(f"audit-{name}"), {}, _COLUMNS[name]) for name in _COLUMNS]
     scan = named_query("audit-property")
-    jobs += [(name, scan, {"property": URIRef(iri)}, ("subject", "value")) for name, iri in _PROPERTIES.items()]
-    return sorted(jobs, key=lambda job: job[0] in _CLAIM_TABLES)  # stable: otherwise in the order above
+    return [(name, named_query(f"audit-{name}"), {}, _COLUMNS[name]) if name in _COLUMNS
+            else (name, scan, {"property": URIRef(_PROPERTIES[name])}, ("subject", "value")) for name in _ORDER]
 
 
 def _tables(graph):
-    """(name, columns) for each query in _COLUMNS and each property in _PROPERTIES, in that order: a list of
+    """(name, columns) for each query in _COLUMNS and each property in _PROPERTIES, in _ORDER: a list of
     cells per column, a cell being a term as SPARQL TSV results write it (<iri>, "literal"^^<datatype>, a bare
     number; "" when unbound).
 
@@ -273,6 +281,7 @@ class _Data:
 
     def __init__(self, graph):
         self._sides: dict[frozenset, frozenset] = {}
+        self._side_ids: dict[frozenset, list[str]] = {}
         self._by_country: dict[str, set] | None = None
         self.actors: dict[str, dict] = {}
         self.levers: dict[str, dict] = {}
@@ -282,21 +291,19 @@ class _Data:
         self._days = _Converted(lambda cell: dt.date.fromisoformat(_text(cell)[:10]))
         self._numbers = _Converted(lambda cell: float(_text(cell)))
         self._words = _Converted(_text)  # statuses, kinds, precisions, levels, roles: a few distinct values
+        self._types = _Converted(_local_type)  # event types (eventType and promises)
         # _PROPERTIES: name -> {subject cell: value cell}. A claim's details are looked up for the claims the
-        # report shows; an event's latest date and precision are set below, with its order.
+        # report shows; an event's latest date and precision are read before the events and set with them.
         self.properties: dict[str, dict[str, str]] = {}
         self._tables = _tables(graph)
-        self._read(len(_COLUMNS) + len(_PROPERTIES) - len(_CLAIM_TABLES))
-        events, days, words = self.events, self._days, self._words
-        latest, precision = self.properties["latest"], self.properties["precision"]
-        for iri, e in events.items():
-            cell = latest.get(iri)
-            if cell is not None:
-                e.latest = days[cell] or e.earliest
-            cell = precision.get(iri)
-            if cell is not None:
-                e.precision = words[cell] or "day"
-            e.order = (e.earliest, e.latest, e.id)
+        self._read(len(_ORDER) - len(_CLAIM_TABLES))
+        self._actor_refs: dict[str, dict] = {}  # actor_ref's dicts, made once per IRI and shared
+        self._lever_refs: dict[str, dict] = {}  # lever_ref's
+
+    def _prepare_outcomes(self) -> None:
+        """Sort each lever's outcomes and work out its steps: done as soon as the outcomes are read, while the
+        engine still answers the queries after them."""
+        events = self.events
         for outs in self.outcomes.values():
             outs.sort(key=lambda o: events[o.event].order)
         self.outcome_of = {o.event: o for outs in self.outcomes.values() for o in outs}
@@ -309,8 +316,8 @@ class _Data:
             kept = [(o, events[o.event]) for o in outs
                     if o.status in _SETTLING and events[o.event].type != "threat"]
             self.settling[lever] = ([e.order for _, e in kept], kept)
-        self._actor_refs: dict[str, dict] = {}  # actor_ref's dicts, made once per IRI and shared
-        self._lever_refs: dict[str, dict] = {}  # lever_ref's
+        self.steps = {lever: _lever_steps(self, outs) for lever, outs in self.outcomes.items()}
+        self.step_days = {lever: [s[0] for s in st] for lever, st in self.steps.items()}
 
     def _read(self, count: int) -> None:
         """Read the next `count` tables of _tables."""
@@ -318,6 +325,9 @@ class _Data:
             name, columns = next(self._tables)
             if name in _PROPERTIES:
                 subjects, values = columns
+                if name == "summary" and '""' in values:  # an empty summary counts as none: skip it
+                    kept = [i for i, v in enumerate(values) if v != '""']
+                    subjects, values = [subjects[i] for i in kept], [values[i] for i in kept]
                 # the first value of each subject: dict() keeps the last of a key, so the rows go in reversed
                 self.properties[name] = dict(zip(reversed(subjects), reversed(values)))
             else:
@@ -336,46 +346,36 @@ class _Data:
         self._tables.close()
 
     def _read_events(self, rows):
-        events, days, literal = self.events, self._days, _literal
-        types = _Converted(_local_type)
+        events, days, words, literal, types = self.events, self._days, self._words, _literal, self._types
+        latest, precision = self.properties["latest"], self.properties["precision"]
         for iri, eid, etype, earliest in rows:
             if iri in events:
                 continue
             first = days[earliest]
-            events[iri] = _Event(iri, literal(eid), types[etype], first, first)
-
-    def _read_event_details(self, rows):
-        events, days, numbers = self.events, self._days, self._numbers
-        promised = _Converted(_local_type)
-        for iri, lever, rate, effective, until, promises, summary in rows:
-            e = events.get(iri)
-            if e is None:
-                continue
-            # one column is bound per row; a property given twice keeps its first value
-            if lever:
-                if e.lever is None:
-                    e.lever = lever
-            elif summary:
-                if not e.summary:
-                    e.summary = _literal(summary)
-            elif rate:
-                if e.rate is None:
-                    e.rate = numbers[rate]
-            elif effective:
-                if e.effective is None:
-                    e.effective = days[effective]
-            elif until:
-                if e.until is None:
-                    e.until = days[until]
-            elif promises and e.promises is None:
-                e.promises = promised[promises]
+            cell = latest.get(iri)
+            last = days[cell] or first if cell is not None else first
+            cell = precision.get(iri)
+            eid = literal(eid)
+            e = events[iri] = _Event(iri, eid, types[etype], first, last,
+                                     words[cell] or "day" if cell is not None else "day")
+            e.order = (first, last, eid)
+        # every event in date order, sorted now, while the engine answers the next queries
+        self.ordered = sorted(events.values(), key=operator.attrgetter("order"))
 
     def _read_event_actors(self, rows):
         events, words = self.events, self._words
         for event, actor, role in rows:
             e = events.get(event)
             if e is not None:
-                (e.actors if words[role] == "actor" else e.targets).add(actor)
+                if words[role] == "actor":
+                    if e.actors:
+                        e.actors.add(actor)
+                    else:
+                        e.actors = {actor}
+                elif e.targets:
+                    e.targets.add(actor)
+                else:
+                    e.targets = {actor}
 
     def _read_quantities(self, rows):
         events, words, numbers = self.events, self._words, self._numbers
@@ -416,6 +416,7 @@ class _Data:
             seen.add(event)
             self.outcomes[lever].append(_Outcome(event, lever, words[status], numbers[rate], words[scope],
                                                  days[valid_from], days[valid_until]))
+        self._prepare_outcomes()
 
     def _read_levers(self, rows):
         for lever, lid, name, imposed_by, target in rows:
@@ -433,14 +434,47 @@ class _Data:
                 aid = _text(aid)
                 self.actors[actor] = {"id": aid, "name": _text(name) or aid, "country": _text(country)}
 
+    def event_ref(self, e: _Event) -> dict:
+        """The event as the report names it. Made once per event and shared by every place that cites it (the
+        report is read, never edited in place), which saves a dict per mention on large graphs."""
+        ref = e.ref
+        if ref is None:
+            cell = self.properties["summary"].get(e.iri)
+            ref = e.ref = {"id": e.id, "type": e.type, "date": e.date_text, "earliest": e.earliest.isoformat(),
+                           "summary": _literal(cell) if cell else ""}
+        return ref
+
+    def set_fields(self, events, *, lever: bool = False, rate: bool = False, promises: bool = False) -> None:
+        """Set the lever (`lever`), rate and effective date (`rate`) or promised type (`promises`) of `events`
+        from their properties: the first value of each, as read."""
+        props, days, numbers = self.properties, self._days, self._numbers
+        levers, rates, effective, promised = props["lever"], props["rate"], props["effective"], props["promises"]
+        types = self._types
+        for e in events:
+            iri = e.iri
+            if lever:
+                e.lever = levers.get(iri)
+            if rate:
+                e.rate = numbers[rates.get(iri, "")]
+                e.effective = days[effective.get(iri, "")]
+            if promises:
+                e.promises = types[promised.get(iri, "")]
+
     def actor_id(self, iri: str | None) -> str | None:
         if iri is None:
             return None
         a = self.actors.get(iri)
         return a["id"] if a else _text(iri).rsplit("/", 1)[-1]
 
+    def actor_ids(self, actors) -> list[str]:
+        """The actors' ids, sorted."""
+        ids = [self.actor_id(a) for a in actors]
+        if len(ids) > 1:
+            ids.sort()
+        return ids
+
     def actor_ref(self, iri: str | None) -> dict | None:
-        """The actor as the report names it; one dict per actor, shared like _event_ref's."""
+        """The actor as the report names it; one dict per actor, shared like event_ref's."""
         if iri is None:
             return None
         ref = self._actor_refs.get(iri)
@@ -451,7 +485,7 @@ class _Data:
         return ref
 
     def lever_ref(self, iri: str | None) -> dict | None:
-        """The lever as the report names it; one dict per lever, shared like _event_ref's."""
+        """The lever as the report names it; one dict per lever, shared like event_ref's."""
         if iri is None:
             return None
         ref = self._lever_refs.get(iri)
@@ -475,6 +509,13 @@ class _Data:
             side = self._sides[key] = key.union(*(self._by_country[c] for c in countries))
         return side
 
+    def side_ids(self, side: frozenset) -> list[str]:
+        """The side's actor ids, sorted; one list per side, shared by the reliefs that target it."""
+        ids = self._side_ids.get(side)
+        if ids is None:
+            ids = self._side_ids[side] = sorted(self.actor_id(a) for a in side)
+        return ids
+
     def relief_side(self, e: _Event) -> frozenset:
         targets = set(e.targets)
         if e.lever and e.lever in self.levers:
@@ -484,18 +525,8 @@ class _Data:
 
 # -- the report -----------------------------------------------------------------------------------------------
 
-def _event_ref(e: _Event) -> dict:
-    """The event as the report names it. Made once per event and shared by every place that cites it (the
-    report is read, never edited in place), which saves a dict per mention on large graphs."""
-    ref = e.ref
-    if ref is None:
-        ref = e.ref = {"id": e.id, "type": e.type, "date": e.date_text, "earliest": e.earliest.isoformat(),
-                       "summary": e.summary}
-    return ref
-
-
 def _quantity(e: _Event) -> dict:
-    """The event's figures by kind, sorted; one dict per event, shared like _event_ref's."""
+    """The event's figures by kind, sorted; one dict per event, shared like event_ref's."""
     q = e.sorted_quantity
     if q is None:
         q = e.sorted_quantity = dict(sorted(e.quantity.items()))
@@ -503,12 +534,17 @@ def _quantity(e: _Event) -> dict:
 
 
 def _claim_dict(data: _Data, c: _Claim) -> dict:
-    """The claim as the report shows it; made once per claim and shared, like _event_ref (copy to add keys)."""
+    """The claim as the report shows it; made once per claim and shared, like event_ref's (copy to add keys)."""
     d = c.as_dict
     if d is None:
-        sources: dict[str, str | None] = {}  # url -> title, the first of each url
-        for url, title in c.sources:
-            sources.setdefault(_literal(url), _literal(title))
+        if len(c.sources) == 1:
+            url, title = c.sources[0]
+            listed = [{"url": _literal(url), "title": _literal(title)}]
+        else:
+            sources: dict[str, str | None] = {}  # url -> title, the first of each url
+            for url, title in c.sources:
+                sources.setdefault(_literal(url), _literal(title))
+            listed = [{"url": u, "title": t} for u, t in sorted(sources.items())]
         iri, props = c.iri, data.properties
         d = c.as_dict = {
             "id": c.id, "cause": data.events[c.cause].id, "effect": data.events[c.effect].id,
@@ -516,8 +552,8 @@ def _claim_dict(data: _Data, c: _Claim) -> dict:
             "confidence": data._numbers[props["confidence"].get(iri, "")],
             "confidence_level": data._words[props["confidence-level"].get(iri, "")],
             "evidence": _literal(props["evidence"].get(iri, "")),
-            "sources": [{"url": u, "title": t} for u, t in sorted(sources.items())],
-            "disputed_by": [data.actor_ref(a) for a in c.disputants],
+            "sources": listed,
+            "disputed_by": [data.actor_ref(a) for a in c.disputants] if c.disputants else [],
         }
     return d
 
@@ -954,21 +990,29 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
     from .query import collector_paused
 
     with collector_paused():
-        return _audit(graph, window_days=window_days, max_chain=max_chain, max_candidates=max_candidates)
+        report = _audit(graph, window_days=window_days, max_chain=max_chain, max_candidates=max_candidates)
+        # The report's hundreds of thousands of dicts and lists live on: the collector's first passes after the
+        # pause would walk them all (about 0.3 s at 100k events, and again a generation up) to find no garbage.
+        # Freezing and unfreezing moves every tracked object straight to the oldest generation instead, without
+        # a pass. Not done when a caller has frozen objects itself (gc.freeze before a fork): unfreezing would
+        # undo that.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+    return report
 
 
 def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> AuditReport:
     data = _Data(graph)
     try:
         ev = data.events
-        steps = {lever: _lever_steps(data, outs) for lever, outs in data.outcomes.items()}
-        step_days = {lever: [s[0] for s in st] for lever, st in steps.items()}
-        ordered = sorted(ev.values(), key=lambda e: e.order)
+        steps, step_days, ordered = data.steps, data.step_days, data.ordered
         security_types, relief_types = set(GROUPS["security"]), set(GROUPS["relief"])
 
         # Security actions of each side, sorted by earliest date, for the window look-ups (bisect, not a scan).
         side_cache: dict[str, frozenset] = {}
         reliefs = [e for e in ordered if e.type in relief_types]
+        data.set_fields(reliefs, lever=True)
         for r in reliefs:
             side_cache[r.iri] = data.relief_side(r)
         # Every targeted side: of the relief events, and of every lever with a target.
@@ -981,41 +1025,54 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         for side in sides:
             for a in side:
                 actor_sides[a].append(side)
+        security: list[tuple[_Event, set]] = []  # the security actions in order, with their sides
         for e in ordered:
             if e.type in security_types:
-                for side in {s for a in e.actors for s in actor_sides.get(a, ())}:
+                x_sides = {s for a in e.actors for s in actor_sides.get(a, ())}
+                security.append((e, x_sides))
+                for side in x_sides:
                     side_security.setdefault(side, []).append(e)
         for r in reliefs:
             side_reliefs.setdefault(side_cache[r.iri], []).append(r)
         security_dates = {side: [e.earliest for e in items] for side, items in side_security.items()}
 
-        # What needs no claim comes first, while the engine answers the claim queries on the other core.
-        threat_items = [_threat(data, t, steps.get(t.lever, []), step_days.get(t.lever, [])) for t in ordered
-                        if t.type == "threat"]
+        # What needs no claim comes first, while the engine answers the claim queries on the other core: the
+        # threats, the series, each relief's lever states and the security actions in the window before it,
+        # each security action's next relief.
+        threats = [e for e in ordered if e.type == "threat"]
+        data.set_fields(threats, lever=True, rate=True)
+        threat_items = [_threat(data, t, steps.get(t.lever, []), step_days.get(t.lever, [])) for t in threats]
         series = _series(data, ordered, steps, set().union(*sides) if sides else set(), reliefs)
+        relief_starts = [_relief_start(data, r, side_cache[r.iri], steps, step_days, side_security, security_dates,
+                                       window_days) for r in reliefs]
+        security_starts = _security_starts(data, security, sides, side_reliefs, window_days)
+        commitments = [e for e in ordered if e.type == "commitment"]
+        data.set_fields(commitments, promises=True)
         data.read_claims()
     finally:
         data.close()
 
     incoming: dict[str, list[_Claim]] = defaultdict(list)
     delivered_by: dict[str, list[_Claim]] = defaultdict(list)
-    for c in sorted(data.claims.values(), key=lambda c: c.id):
+    for c in sorted(data.claims.values(), key=_claim_id):
         if c.relation != "prevents":
             incoming[c.effect].append(c)
         if c.relation == "delivered-by":
             delivered_by[c.cause].append(c)
 
-    pledges = {e.iri: e for e in ordered if e.type == "commitment" and e.promises in security_types}
+    pledges = {e.iri: e for e in commitments if e.promises in security_types}
     pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, [])) for iri, p in pledges.items()}
     granted_on: dict[str, list[str]] = defaultdict(list)
     linked_to: dict[str, list[dict]] = defaultdict(list)
 
     relief_items = []
-    side_names: dict[frozenset, list[str]] = {}  # each side's sorted actor ids, shared by its reliefs
     lags_linked, lags_temporal = [], []
     disputed_list, seen_disputed = [], set()
-    for r in reliefs:
+    event_ref = data.event_ref
+    listed: dict[tuple, dict] = {}  # (claim IRI, in a link): the claim as a relief lists it, made once, shared
+    for r, (item, in_window) in zip(reliefs, relief_starts):
         side = side_cache[r.iri]
+        r_earliest = r.earliest
         chains = _chains_into(r.iri, incoming, max_chain)
         links = []
         linked_claims: dict[str, _Claim] = {}  # the claims on the links' chains
@@ -1031,30 +1088,38 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 continue
             if side and side.isdisjoint(x.actors):
                 continue
+            sourced, disputed, chain_dicts = True, False, []
             for c in chain:
                 linked_claims[c.iri] = c
-            link = {"kind": kind, "event": _event_ref(x), "lag_days": (r.earliest - x.earliest).days,
-                    "sourced": all(c.sources for c in chain), "disputed": any(c.disputants for c in chain),
-                    "chain": [_claim_dict(data, c) for c in chain]}
+                if not c.sources:
+                    sourced = False
+                if c.disputants:
+                    disputed = True
+                chain_dicts.append(c.as_dict or _claim_dict(data, c))
+            lag = (r_earliest - x.earliest).days
+            link = {"kind": kind, "event": x.ref or event_ref(x), "lag_days": lag, "sourced": sourced,
+                    "disputed": disputed, "chain": chain_dicts}
             if x.quantity:
                 link["quantity"] = _quantity(x)
             if kind == "pledge":
                 link["delivery"] = pledge_info[x_iri]
                 granted_on[x_iri].append(r.id)
-            if kind == "security":
-                linked_to[x_iri].append({"relief": r.id, "lag_days": link["lag_days"],
-                                         "claims": [c.id for c in chain]})
+            elif kind == "security":
+                linked_to[x_iri].append({"relief": r.id, "lag_days": lag, "claims": [c.id for c in chain]})
             links.append(link)
-            lags_linked.append(link["lag_days"])
-        links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
-        direct = incoming.get(r.iri, [])
-        linking = {c.iri: c for c in direct}
+            lags_linked.append(lag)
+        if len(links) > 1:
+            links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
+        linking = {c.iri: c for c in incoming.get(r.iri, ())}
         linking.update(linked_claims)
-        claims_in_links = linked_claims
         claims = []
-        for c in sorted(linking.values(), key=lambda c: (ev[c.cause].order, c.id)):
-            d = dict(_claim_dict(data, c))
-            d["in_link"] = c.iri in claims_in_links
+        # by cause, then id (most reliefs have one claim: no sort)
+        for c in (sorted(linking.values(), key=lambda c: (ev[c.cause].order, c.id)) if len(linking) > 1
+                  else linking.values()):
+            in_link = c.iri in linked_claims
+            d = listed.get((c.iri, in_link))
+            if d is None:
+                d = listed[c.iri, in_link] = dict(c.as_dict or _claim_dict(data, c), in_link=in_link)
             claims.append(d)
             if c.disputants and c.iri not in seen_disputed:
                 seen_disputed.add(c.iri)
@@ -1062,65 +1127,31 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 disputed_list.append({"claim": c.id, "cause": ev[c.cause].id, "effect": ev[c.effect].id,
                                       "relation": c.relation, "claimed_by": data.actor_ref(claimant),
                                       "disputed_by": [data.actor_ref(a) for a in c.disputants]})
-        # temporal-only candidates: the side's security actions in [date - window, date], not linked
+        # temporal-only candidates: the side's security actions in the window before it, not linked
         candidates = []
-        if side in side_security:
-            dates = security_dates[side]
-            lo = bisect.bisect_left(dates, r.earliest - dt.timedelta(days=window_days))
-            hi = bisect.bisect_right(dates, r.earliest)
-            for x in reversed(side_security[side][lo:hi]):
-                if x.iri not in chains:
-                    candidates.append({"event": _event_ref(x), "lag_days": (r.earliest - x.earliest).days})
-        lags_temporal.extend(c["lag_days"] for c in candidates)
-        verdict, reason = _verdict(claims, links, candidates, window_days)
-        outcome = data.outcome_of.get(r.iri)
-        starts = outcome.valid_from if outcome else r.earliest
-        lever_steps, lever_days = steps.get(r.lever, []), step_days.get(r.lever, [])
-        side_ids = side_names.get(side)
-        if side_ids is None:
-            side_ids = side_names[side] = sorted(data.actor_id(a) for a in side)
-        relief_items.append({
-            "event": _event_ref(r), "lever": data.lever_ref(r.lever), "targeted_side": side_ids,
-            "before": _state(_previous_outcome(data, r),
-                             _collected_on(lever_steps, lever_days, starts - dt.timedelta(days=1))),
-            "after": _state(outcome, _collected_on(lever_steps, lever_days, starts)),
-            "verdict": verdict, "reason": reason, "links": links, "claims": claims,
-            "candidates": candidates[:max_candidates], "candidate_count": len(candidates),
-        })
+        for x, candidate in in_window:
+            if x.iri not in chains:
+                candidates.append(candidate)
+                lags_temporal.append(candidate["lag_days"])
+        item["verdict"], item["reason"] = _verdict(claims, links, candidates, window_days)
+        item["links"], item["claims"] = links, claims
+        item["candidates"], item["candidate_count"] = candidates[:max_candidates], len(candidates)
+        relief_items.append(item)
 
     # security actions: rewarded when linked, or followed by relief on their side within the window
-    relief_dates = {side: [r.earliest for r in items] for side, items in side_reliefs.items()}
-    # ... or when they deliver a pledge on which relief was granted (rewarded in advance)
+    # (security_starts), or when they deliver a pledge on which relief was granted (rewarded in advance)
     delivers: dict[str, list[dict]] = defaultdict(list)
     for iri, info in pledge_info.items():
         if granted_on.get(iri):
             for d in info["deliveries"]:
                 delivers[d["event"]["id"]].append({"pledge": info["event"]["id"], "reliefs": granted_on[iri]})
     security_items = []
-    for x in ordered:
-        if x.type not in security_types:
-            continue
-        x_sides = {s for a in x.actors for s in actor_sides.get(a, ())}
-        if sides and not x_sides:
-            continue
-        followed = None
-        for side in x_sides:
-            if side not in side_reliefs:
-                continue
-            items = side_reliefs[side]
-            i = bisect.bisect_left(relief_dates[side], x.earliest)
-            if i < len(items) and (items[i].earliest - x.earliest).days <= window_days:
-                cand = {"relief": items[i].id, "lag_days": (items[i].earliest - x.earliest).days}
-                if followed is None or (cand["lag_days"], cand["relief"]) < (followed["lag_days"], followed["relief"]):
-                    followed = cand
+    for x, item, followed in security_starts:
         linked = linked_to.get(x.iri, [])
         delivered = delivers.get(x.id, [])
-        security_items.append({
-            "event": _event_ref(x), "actors": sorted(data.actor_id(a) for a in x.actors),
-            "quantity": _quantity(x),
-            "status": "rewarded" if linked or followed or delivered else "unrewarded",
-            "linked_reliefs": linked, "delivers": delivered, "followed_by": followed,
-        })
+        item["status"] = "rewarded" if linked or followed or delivered else "unrewarded"
+        item["linked_reliefs"], item["delivers"], item["followed_by"] = linked, delivered, followed
+        security_items.append(item)
 
     pledge_items = []
     for iri, p in pledges.items():
@@ -1148,6 +1179,58 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                        summary, series)
 
 
+_claim_id = operator.attrgetter("id")
+
+
+def _relief_start(data: _Data, r: _Event, side: frozenset, steps: dict, step_days: dict, side_security: dict,
+                  security_dates: dict, window_days: int) -> tuple[dict, list[tuple[_Event, dict]]]:
+    """What a relief's report entry holds that needs no claim: the entry with its event, lever, targeted side
+    and lever states before and after (the audit adds the rest), and the side's security actions in the
+    window before it (window_days before its date up to and including that date), nearest first, each with
+    its entry as a temporal-only candidate (event and lag), which it is unless a claim links it."""
+    outcome = data.outcome_of.get(r.iri)
+    starts = outcome.valid_from if outcome else r.earliest
+    lever_steps, lever_days = steps.get(r.lever, ()), step_days.get(r.lever, ())
+    side_ids = data.side_ids(side)
+    item = {"event": data.event_ref(r), "lever": data.lever_ref(r.lever), "targeted_side": side_ids,
+            "before": _state(_previous_outcome(data, r),
+                             _collected_on(lever_steps, lever_days, starts - dt.timedelta(days=1))),
+            "after": _state(outcome, _collected_on(lever_steps, lever_days, starts))}
+    in_window = []
+    if side in side_security:
+        dates, r_earliest = security_dates[side], r.earliest
+        lo = bisect.bisect_left(dates, r_earliest - dt.timedelta(days=window_days))
+        hi = bisect.bisect_right(dates, r_earliest)
+        for x in reversed(side_security[side][lo:hi]):
+            in_window.append((x, {"event": data.event_ref(x), "lag_days": (r_earliest - x.earliest).days}))
+    return item, in_window
+
+
+def _security_starts(data: _Data, security: list[tuple[_Event, set]], sides: set, side_reliefs: dict,
+                     window_days: int) -> list[tuple[_Event, dict, dict | None]]:
+    """What a security action's report entry holds that needs no claim, for those of a targeted side (all of
+    them when no side is targeted): (event, the entry with its event, actors and figures, the first relief of
+    its side within the window after it or None)."""
+    relief_dates = {side: [r.earliest for r in items] for side, items in side_reliefs.items()}
+    out = []
+    for x, x_sides in security:
+        if sides and not x_sides:
+            continue
+        followed = None
+        for side in x_sides:
+            if side not in side_reliefs:
+                continue
+            items = side_reliefs[side]
+            i = bisect.bisect_left(relief_dates[side], x.earliest)
+            if i < len(items) and (items[i].earliest - x.earliest).days <= window_days:
+                cand = {"relief": items[i].id, "lag_days": (items[i].earliest - x.earliest).days}
+                if followed is None or (cand["lag_days"], cand["relief"]) < (followed["lag_days"], followed["relief"]):
+                    followed = cand
+        out.append((x, {"event": data.event_ref(x), "actors": data.actor_ids(x.actors),
+                        "quantity": _quantity(x)}, followed))
+    return out
+
+
 def _chains_into(target: str, incoming: dict, max_chain: int) -> dict[str, list[_Claim]]:
     """Every event with a chain of claims into `target`: event -> the shortest chain (claims, cause first)."""
     chains: dict[str, list[_Claim]] = {target: []}
@@ -1167,22 +1250,22 @@ def _chains_into(target: str, incoming: dict, max_chain: int) -> dict[str, list[
 
 
 def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], window: int) -> tuple[str, str]:
-    disputed = [c for c in claims if c["disputed_by"]]
-    if disputed:
-        c = disputed[0]
-        return "disputed", (f"claim {c['id']} ({c['cause']} {c['relation']} {c['effect']}) is claimed by "
-                            f"{_who(c['claimed_by'])} and disputed by "
-                            f"{', '.join(_who(a) for a in c['disputed_by'])}")
-    good = [k for k in links if k["sourced"]]
-    evidence = [k for k in good if k["kind"] in ("security", "figures")]
-    if evidence:
-        k = evidence[0]
-        what = "security action" if k["kind"] == "security" else "security figures"
-        return "evidenced", (f"sourced claims link the {what} {k['event']['id']} ({k['event']['date']}) to it, "
-                             f"{k['lag_days']} days before")
-    pledged = [k for k in good if k["kind"] == "pledge"]
-    if pledged:
-        k = pledged[0]
+    for c in claims:
+        if c["disputed_by"]:
+            return "disputed", (f"claim {c['id']} ({c['cause']} {c['relation']} {c['effect']}) is claimed by "
+                                f"{_who(c['claimed_by'])} and disputed by "
+                                f"{', '.join(_who(a) for a in c['disputed_by'])}")
+    pledged = None  # the first sourced link to a pledge, if no sourced link is evidence
+    for k in links:
+        if k["sourced"]:
+            if k["kind"] in ("security", "figures"):
+                what = "security action" if k["kind"] == "security" else "security figures"
+                return "evidenced", (f"sourced claims link the {what} {k['event']['id']} ({k['event']['date']}) to "
+                                     f"it, {k['lag_days']} days before")
+            if pledged is None and k["kind"] == "pledge":
+                pledged = k
+    if pledged is not None:
+        k = pledged
         return "pledge", (f"granted on the pledge {k['event']['id']} ({k['event']['date']}), which is "
                           f"{_delivery_text(k['delivery'])}")
     if candidates:
@@ -1199,7 +1282,7 @@ def _pledge(data: _Data, p: _Event, claims: list[_Claim]) -> dict:
     deliveries, delivered = [], {}
     for c in sorted(claims, key=lambda c: (data.events[c.effect].order, c.id)):
         d = data.events[c.effect]
-        deliveries.append({"event": _event_ref(d), "lag_days": (d.earliest - p.earliest).days,
+        deliveries.append({"event": data.event_ref(d), "lag_days": (d.earliest - p.earliest).days,
                            "quantity": _quantity(d), "claim": c.id})
         for kind in p.quantity:
             if kind in d.quantity:
@@ -1210,7 +1293,7 @@ def _pledge(data: _Data, p: _Event, claims: list[_Claim]) -> dict:
         status = "partly delivered"
     else:
         status = "delivered"
-    return {"event": _event_ref(p), "actors": sorted(data.actor_id(a) for a in p.actors), "promises": p.promises,
+    return {"event": data.event_ref(p), "actors": data.actor_ids(p.actors), "promises": p.promises,
             "promised": _quantity(p), "status": status, "deliveries": deliveries,
             "delivered": dict(sorted(delivered.items())),
             "share": {k: delivered[k] / a for k, a in sorted(p.quantity.items()) if k in delivered and a}}
@@ -1315,16 +1398,16 @@ def _threat(data: _Data, t: _Event, steps: list[tuple], days: list[dt.date]) -> 
                 continue
             if o.status == "withdrawn":
                 withdrawn = o.valid_from
-                settled.append({"event": _event_ref(e), "effect": f"withdrawn from {o.valid_from}"})
+                settled.append({"event": data.event_ref(e), "effect": f"withdrawn from {o.valid_from}"})
                 break  # nothing after a withdrawal settles it
             elif o.status in ("paused", "exempted"):
                 delayed, delayed_from = o.valid_until, o.valid_from
-                settled.append({"event": _event_ref(e), "effect": f"{o.status} from {o.valid_from}"
+                settled.append({"event": data.event_ref(e), "effect": f"{o.status} from {o.valid_from}"
                                 + (f" until {o.valid_until}" if o.valid_until else "")})
         if carried:
             e = data.events[carried[1]]
             if not settled or settled[-1]["event"]["id"] != e.id:
-                settled.append({"event": _event_ref(e), "effect": carried[2]})
+                settled.append({"event": data.event_ref(e), "effect": carried[2]})
             else:
                 settled[-1]["effect"] += f"; {carried[2]}"
             status, on = "carried-out", carried[0].isoformat()
@@ -1332,9 +1415,9 @@ def _threat(data: _Data, t: _Event, steps: list[tuple], days: list[dt.date]) -> 
             status, on = "withdrawn", withdrawn.isoformat()
         elif settled:
             status, on = "delayed", delayed.isoformat() if delayed else None
-    return {"event": _event_ref(t), "lever": data.lever_ref(t.lever), "rate": rate,
+    return {"event": data.event_ref(t), "lever": data.lever_ref(t.lever), "rate": rate,
             "effective": t.effective.isoformat() if t.effective else None,
-            "targets": sorted(data.actor_id(a) for a in t.targets), "status": status, "on": on,
+            "targets": data.actor_ids(t.targets), "status": status, "on": on,
             "rate_carried_out": carried_rate,
             "open_ended_since": delayed_from.isoformat() if status == "delayed" and on is None else None,
             "settled_by": settled}

@@ -302,6 +302,25 @@ def test_same_report_on_a_store_on_disk_and_on_an_endpoint(tmp_path, server, rep
     assert audit(read_graph(store=f"sparql:{server}")).to_dict() == report.to_dict()
 
 
+def test_collector_left_enabled_and_a_callers_frozen_objects_frozen(graph):
+    """audit() pauses the collector and then moves its objects to the oldest generation (gc.freeze, then
+    gc.unfreeze): the collector must be enabled again, nothing left frozen, and objects a caller froze itself
+    (before a fork) must stay frozen."""
+    import gc
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    audit(graph)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        audit(graph)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 # -- the bundled timeline: the issue's examples ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
