@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import html
 import operator
 import statistics
@@ -225,7 +224,7 @@ def _tables(graph):
             for (name, q, _, wanted), future in pending:
                 try:
                     data = future.result()
-                except (SyntaxError, ValueError, OSError) as e:
+                except (SyntaxError, ValueError, OSError, RuntimeError) as e:
                     raise AuditError(f"{q.name}: the query failed: {str(e).strip() or type(e).__name__}") from None
                 head, _, body = data.decode("utf-8").partition("\n")
                 del data
@@ -325,8 +324,9 @@ class _Data:
             name, columns = next(self._tables)
             if name in _PROPERTIES:
                 subjects, values = columns
-                if name == "summary" and '""' in values:  # an empty summary counts as none: skip it
-                    kept = [i for i, v in enumerate(values) if v != '""']
+                if name == "summary" and any(v.startswith('""') for v in values):
+                    # an empty summary ("", or ""@en) counts as none: skip it
+                    kept = [i for i, v in enumerate(values) if not v.startswith('""')]
                     subjects, values = [subjects[i] for i in kept], [values[i] for i in kept]
                 # the first value of each subject: dict() keeps the last of a key, so the rows go in reversed
                 self.properties[name] = dict(zip(reversed(subjects), reversed(values)))
@@ -991,14 +991,8 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
 
     with collector_paused():
         report = _audit(graph, window_days=window_days, max_chain=max_chain, max_candidates=max_candidates)
-        # The report's hundreds of thousands of dicts and lists live on: the collector's first passes after the
-        # pause would walk them all (about 0.3 s at 100k events, and again a generation up) to find no garbage.
-        # Freezing and unfreezing moves every tracked object straight to the oldest generation instead, without
-        # a pass. Not done when a caller has frozen objects itself (gc.freeze before a fork): unfreezing would
-        # undo that.
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
+    # Not gc.freeze()/unfreeze() to skip the collector's first passes over the report (about 0.3 s at 100k events):
+    # it would also age every young object of the caller's, whose garbage cycles then wait for a full collection.
     return report
 
 

@@ -144,7 +144,7 @@ class _Reader:
         inner, options = self._direct
         try:
             return inner.query(text, **options).serialize(format=ox.QueryResultsFormat.TSV)
-        except (SyntaxError, ValueError, OSError) as e:
+        except (SyntaxError, ValueError, OSError, RuntimeError) as e:
             raise QueryError(f"the query failed: {str(e).strip() or type(e).__name__}") from None
 
     def split(self, name: str, param: str, values) -> list:

@@ -217,3 +217,27 @@ def test_without_the_shortcuts_the_rows_are_the_same(store, text, monkeypatch):
     for f, s in zip(fast, slow):
         for v in ("s", "o"):
             assert_same(f[v], s[v])
+
+
+def test_an_iri_with_a_raw_newline_is_read_whole():
+    """A lenient load can let in an IRI with a raw newline, which the TSV writer does not escape: the row must
+    not be split in two (the solutions are read instead)."""
+    s = ox.Store()
+    s.load(b'<urn:x:s> <urn:x:p> <urn:x:a\n<urn:x:b> .\n<urn:x:s> <urn:x:q> <urn:x:c\td> .\n',
+           format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    for text in ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o"):
+        result = s.query(text, **UNION)
+        variables = [v.value for v in result.variables]
+        want = [{v: constructed(sol[v]) for v in variables} for sol in result]
+        got = _run_on_oxigraph(s, UNION, text)
+        assert len(got) == len(want) == 2
+        for g, w in zip(got, want):
+            for v in variables:
+                assert_same(g[v], w[v])
+
+
+def test_an_error_the_engine_raises_as_runtime_error_is_a_query_error(store):
+    from parley.graph.query import QueryError
+
+    with pytest.raises(QueryError, match="service"):
+        _run_on_oxigraph(store, UNION, "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }")
