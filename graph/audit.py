@@ -44,7 +44,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..events.model import GROUPS, group_of
-from .tsv import text as _text
+from .tsv import solution_cells, split as split_cells, text as _text
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
 VERDICT_LABELS = {
@@ -219,9 +219,9 @@ def _tables(graph):
         return inner.query(text, **options).serialize(format=ox.QueryResultsFormat.TSV)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = [(job, pool.submit(answer, text)) for job, text in zip(jobs, texts)]
+        pending = [(job, text, pool.submit(answer, text)) for job, text in zip(jobs, texts)]
         try:
-            for (name, q, _, wanted), future in pending:
+            for (name, q, _, wanted), text, future in pending:
                 try:
                     data = future.result()
                 except (SyntaxError, ValueError, OSError, RuntimeError) as e:
@@ -229,11 +229,11 @@ def _tables(graph):
                 head, _, body = data.decode("utf-8").partition("\n")
                 del data
                 variables = [v[1:] for v in head.split("\t")]
-                # Tabs and line breaks inside a literal are escaped (\t, \n), so these split only between cells.
-                cells = body.replace("\n", "\t").split("\t")
-                del body
-                cells.pop()  # after the last line break (or the whole of an empty body)
                 width = len(variables)
+                cells = split_cells(body, width)
+                del body
+                if cells is None:  # an IRI with a raw line break or tab: read the solutions themselves
+                    cells = solution_cells(inner.query(text, **options))
                 at = [variables.index(c) if c in variables else None for c in wanted]
                 if None in at:  # a column the query does not project: unbound in every row
                     n = len(cells) // width
@@ -243,7 +243,7 @@ def _tables(graph):
                 del cells
                 yield name, columns
         finally:
-            for _, future in pending:
+            for *_, future in pending:
                 future.cancel()
 
 

@@ -39,7 +39,7 @@ from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import (
     ACTOR_CLASSES, LEVER_CLASSES, PARLEY, PROPERTY_RELATIONS, PROV, RELATION_PROPERTIES, SEM, TYPE,
 )
-from .tsv import cell as _cell, text as _text, texts as _texts
+from .tsv import cell as _cell, solution_cells as _solution_cells, split as _split, text as _text, texts as _texts
 
 NODE_KINDS = ("event", "actor", "lever", "source")
 # Structural predicates and the relation name of the edge each becomes.
@@ -180,9 +180,10 @@ class _Reader:
         the first answers, the workers split the ones it will read next."""
         head, _, body = self._tsv(text).decode("utf-8").partition("\n")
         columns = [c[1:] for c in head.split("\t")]
-        # Tabs and line breaks inside a literal are escaped (\t, \n), so these split only between cells.
-        cells = body.replace("\n", "\t").split("\t")
-        cells.pop()  # after the last line break (or the whole of an empty body)
+        cells = _split(body, len(columns))
+        if cells is None:  # an IRI with a raw line break or tab: read the solutions themselves
+            inner, options = self._direct
+            cells = _solution_cells(inner.query(text, **options))
         return columns, cells
 
     def pairs(self, iri) -> tuple[list[str], list[str]]:

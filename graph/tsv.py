@@ -62,3 +62,31 @@ def texts(cells: list[str]) -> list[str | None]:
     if first == '"' and last == '"' and joined.count('"\t"') == n and "\\" not in joined:
         return joined[1:-1].split('"\t"')
     return [text(cell) for cell in cells]
+
+
+def split(body: str, width: int) -> list[str] | None:
+    """The cells of a TSV results body (the text after the header line), row after row; None when the text does
+    not split into rows of `width` cells: an IRI that a lenient load let in with a raw line break or tab, which
+    the TSV writer leaves as it is. (Tabs and line breaks inside a literal are escaped, so the split is sound
+    otherwise.)"""
+    cells = body.replace("\n", "\t").split("\t")
+    cells.pop()  # after the last line break (or the whole of an empty body)
+    return cells if len(cells) == body.count("\n") * width else None
+
+
+def solution_cells(solutions) -> list[str]:
+    """The cells of pyoxigraph query solutions, row after row, written as `cell` writes rdflib terms: for the
+    answers `split` cannot read."""
+    import pyoxigraph as ox
+
+    def one(term) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, ox.NamedNode):
+            return f"<{term.value}>"
+        if isinstance(term, ox.BlankNode):
+            return f"_:{term.value}"
+        text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
+        return '"' + text.replace("\r", "\\r") + '"'
+
+    return [one(term) for solution in solutions for term in solution]

@@ -393,3 +393,28 @@ def test_an_empty_summary_with_a_language_does_not_hide_the_summary():
     g.add((URIRef(event), DCTERMS.description, Literal("")))
     got = {r["event"]["id"]: r["event"]["summary"] for r in audit(g).reliefs}
     assert got == want
+
+
+def test_an_iri_with_a_raw_line_break_gives_the_same_report():
+    """A lenient load can let in an IRI with a raw line break or tab, which Oxigraph's TSV results leave as they
+    are: the audit reads those answers from the solutions, and reports what rdflib's own store gives."""
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    g = read_graph(timeline=read_bundled())
+    ctx = next(iter(g.graphs())).identifier
+    odd = "https://example.org/odd/event/seizure\nraw"
+    data = (f'<{odd}> <https://w3id.org/parley/ontology#eventType> <https://w3id.org/parley/event-type/seizure> <{ctx}> .\n'
+            f'<{odd}> <http://purl.org/dc/terms/identifier> "odd-seizure" <{ctx}> .\n'
+            f'<{odd}> <http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp> '
+            f'"2025-03-01"^^<http://www.w3.org/2001/XMLSchema#date> <{ctx}> .\n'
+            f'<{odd}> <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> '
+            f'<https://w3id.org/parley/timeline/us-mexico-2025/actor/sedena> <{ctx}> .\n'
+            f'<{odd}> <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> <urn:x:odd\tactor> <{ctx}> .\n')
+    g.store._inner.load(data.encode(), format=ox.RdfFormat.N_QUADS, lenient=True)
+    memory = Dataset(default_union=True)
+    for s, p, o, c in g.quads((None, None, None, None)):
+        memory.graph(c).add((s, p, o))
+    report = audit(g).to_dict()
+    assert "odd-seizure" in json.dumps(report)
+    assert report == audit(memory).to_dict()

@@ -301,3 +301,20 @@ def test_events_and_claims_asked_whole_on_oxigraph_give_the_same_network(timelin
         _same_network(whole, network_graph(g, sources=sources))
     assert whole.nodes[BASE + "event/e2"]["type"] == "commitment"
     assert [k for _, _, k in whole.edges(keys=True)].count("L1") == 1
+
+
+def test_an_iri_with_a_raw_line_break_gives_the_same_network(timeline):
+    """A lenient load can let in an IRI with a raw line break or tab, which Oxigraph's TSV results leave as they
+    are: the projection reads those answers from the solutions instead of splitting them wrongly."""
+    import pyoxigraph as ox
+
+    g = read_graph(timeline=timeline)
+    ctx = next(iter(g.graphs())).identifier
+    odd = "https://example.org/chain/event/odd\nname"
+    data = (f'<{odd}> <{PARLEY.eventType}> <https://w3id.org/parley/event-type/threat> <{ctx}> .\n'
+            f'<{odd}> <http://purl.org/dc/terms/identifier> "odd" <{ctx}> .\n'
+            f'<{odd}> <{SEM.hasActor}> <https://example.org/chain/actor/odd\tone> <{ctx}> .\n')
+    g.store._inner.load(data.encode(), format=ox.RdfFormat.N_QUADS, lenient=True)
+    net = network_graph(g)
+    assert net.nodes[odd]["id"] == "odd"
+    _same_network(net, network_graph(_memory_copy(g)))
