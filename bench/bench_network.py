@@ -5,15 +5,18 @@
     .venv/bin/python bench/bench_network.py --nquads synth-100000-seed0.nq   # a cached dump of the same store
 
 Measures, as medians of the runs: the projection (network.network_graph) without sources (what the analyses
-use) and with them (what export uses); centrality, lags and consistency on the projected network; and the
-target, projection + centrality + lags end to end. Baselines measured in the same run:
+use; also the CPU time of all its threads) and with them (what export uses); centrality, lags and consistency
+on the projected network; and the target, projection + centrality + lags end to end. Baselines measured in the same run:
 - scan: `SELECT ?e ?t { ?e parley:eventType ?t }` answered by pyoxigraph, its solutions iterated (one
   solution an event: how fast this machine and store read rows at all);
 - engine: the queries the projection runs, answered by pyoxigraph one after the other and written as TSV,
   without making any Python value (what the projection costs at best through SPARQL on this store, before it
   runs them in two threads and builds the network);
 - nx-betweenness: networkx's betweenness_centrality on the whole causal graph, sampled with the same k
-  (what analysis.betweenness, computed part by part, replaces).
+  (what analysis.betweenness, computed part by part, replaces);
+- cores: how many cores two busy processes get at once before each run (CPU seconds they burn over the wall
+  seconds they run). A shared VM may give fewer than `nproc` for minutes at a time, and the projection runs
+  in three threads: its wall time is worth comparing only between runs that had the same.
 The store is the synthetic timeline (seed 0) loaded into the in-memory Oxigraph store; `--nquads FILE`
 bulk-loads an N-Quads dump of such a store instead (the timeline is then not synthesised).
 Prints a markdown table for bench/README.md.
@@ -59,6 +62,22 @@ def scan(dataset) -> None:
         pass
 
 
+def _spin(seconds: float) -> float:
+    t, c = time.perf_counter(), time.process_time()
+    while time.perf_counter() - t < seconds:
+        pass
+    return time.process_time() - c
+
+
+def cores(seconds: float = 1.0) -> float:
+    """The cores two busy processes get at once: the CPU seconds they burn over the wall seconds they run."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        pool.submit(_spin, 0).result()  # the workers started
+        return sum(pool.map(_spin, [seconds] * 2)) / seconds
+
+
 def _digraph(net):
     import networkx as nx
 
@@ -101,12 +120,16 @@ def main() -> None:
 
     net = None
     texts = projection_queries(dataset, sources=False)  # the events come one type at a time: ask which first
+    available = []
     for run in range(args.runs):
-        print(f"run {run + 1}", file=sys.stderr)
+        available.append(cores())
+        print(f"run {run + 1} ({available[-1]:.1f} cores)", file=sys.stderr)
         record("scan (baseline)", timed(lambda: scan(dataset))[0])
         record("engine (baseline)", timed(lambda: engine_only(dataset, texts))[0])
+        cpu = time.process_time()
         t, net = timed(lambda: network_graph(dataset, sources=False))
         record("projection", t)
+        record("projection, CPU of all its threads", time.process_time() - cpu)
         record("projection with sources", timed(lambda: network_graph(dataset))[0])
         record("centrality", timed(lambda: analysis.centrality(net, kind="event"))[0])
         record("betweenness, part by part (within centrality)",
@@ -125,7 +148,8 @@ def main() -> None:
           f"{time.strftime('%Y-%m-%d %H:%M', start[0])}-{time.strftime('%H:%M UTC', time.gmtime())}, "
           f"load average {start[1]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; "
           f"{events} events, {net.number_of_nodes()} nodes, "
-          f"{net.number_of_edges()} edges in the projection; medians of {args.runs} runs.\n")
+          f"{net.number_of_edges()} edges in the projection; medians of {args.runs} runs; cores available "
+          f"before each run: {', '.join(f'{c:.1f}' for c in available)}.\n")
     print("| step | seconds | ratio to scan | ratio to engine |")
     print("|---|---:|---:|---:|")
     for name, seconds in medians.items():

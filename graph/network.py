@@ -26,8 +26,10 @@ definedAt) one allow-listed property at a time (network-property). On Oxigraph t
 several queries at once in two worker threads, the events one type at a time and the claims one relation at
 a time so that this thread builds the network from the first parts while the workers answer the rest (see
 _Reader and _jobs); the type and the relation, the same in every row of a part, are no column of the queries
-(asked whole, they are read with network-property). The structural edges are grouped by subject and put in
-the graph subject by subject, in the order the nodes are sorted, instead of sorting every edge.
+(asked whole, they are read with network-property). The structural edges are grouped by subject as they come,
+while the workers answer the events; once the events are read, the edges of subjects that are no nodes of a
+kind their relation allows are left out, and the rest put in the graph subject by subject, in the order the
+nodes are sorted, instead of sorting every edge.
 """
 
 from __future__ import annotations
@@ -546,13 +548,18 @@ def _network(props: _Reader, jobs: dict, sources: bool):
                                 "lever": dict(zip(levers, _texts(list(levers)))), "source": {}}
     for cell in of_kind["lever"]:
         of_kind["actor"].pop(cell, None)
-    # The structural edges whose objects are right, before the events come: their subjects are named after.
-    kept: dict[str, tuple[list, list]] = {}  # relation -> (subject cells, object names)
+    # The structural edges whose objects are right, grouped by subject cell before the events come (this thread
+    # would wait for the first parts otherwise); which subjects are nodes of a kind their relation allows, and
+    # their names, are known once the events are read.
+    structural: dict[str, list] = {}  # subject cell -> [(object name, relation)]
+    structural_subjects: dict[str, list] = {}  # relation -> subject cells
     for predicate, relation in _STRUCTURAL_JOBS.items():
         object_names = of_kind[_STRUCTURAL_ENDS[relation][1][0]]
         subjects, objects = props.pairs(predicate)
         # A literal object is no node (nodes are IRIs, and cells keep the difference): it never matches.
-        kept[relation] = _named(subjects, objects, object_names)
+        subjects, names = _named(subjects, objects, object_names)
+        structural_subjects[relation] = subjects
+        _group(structural, subjects, names, relation)
     direct = _direct_edges(props)
     _start_claims(props, jobs)
 
@@ -565,30 +572,14 @@ def _network(props: _Reader, jobs: dict, sources: bool):
     nodes.update(levers)
     name.update(of_kind["actor"])
     name.update(of_kind["lever"])
-    of_kind["event"] = events
 
-    of_kinds: dict[tuple, dict] = {}
-
-    def ends(kinds: tuple) -> dict:  # {cell: name} of the nodes of these kinds
-        if len(kinds) == 1:
-            return of_kind[kinds[0]]
-        if kinds not in of_kinds:
-            of_kinds[kinds] = merged = {}
-            for kind in kinds:
-                merged.update(of_kind[kind])
-        return of_kinds[kinds]
-
-    # {subject: [(object, relation)]} of the structural edges whose subjects are of a kind their relation allows.
-    structural: dict[str, list] = {}
-    for relation, (cells, objects) in kept.items():
-        _group(structural, ends(_STRUCTURAL_ENDS[relation][0]), cells, objects, relation)
     cited: dict[str, list[str]] = {}
     source_table: dict[str, dict] = {}
     if sources:
         source_table, (citing, cited_sources) = _source_citations(props)
         source_name = {cell: _text(cell) for cell in source_table}
-        _group(structural, ends(_STRUCTURAL_ENDS["source"][0]), citing, list(map(source_name.get, cited_sources)),
-               "source")
+        _group(structural, citing, list(map(source_name.get, cited_sources)), "source")
+        structural_subjects["source"] = citing
         for s, o in zip(citing, cited_sources):
             cited.setdefault(s, []).append(source_table[o]["id"])  # a claim's sources go on its causal edge
     by_name = dict(zip(name.values(), nodes.values()))
@@ -601,7 +592,15 @@ def _network(props: _Reader, jobs: dict, sources: bool):
         node_list += sorted((source_name[cell], a) for cell, a in source_table.items())
     # The nodes and structural edges go into the graph before the claims come, the causal edges after them.
     net = _multidigraph(node_list, [])
-    _add_structural(net, ordered, structural)
+    _drop_structural(structural, structural_subjects, nodes, (*actors, *levers))
+    if len(by_name) == len(nodes):  # keyed by the nodes' own name strings: found by identity below
+        named = dict(zip(map(name.get, structural), structural.values()))  # (no node: None, never looked up)
+    else:  # two cells of one text: their edges go together
+        named = {}
+        for cell, out in structural.items():
+            if cell in name:
+                named.setdefault(name[cell], []).extend(out)
+    _add_structural(net, ordered, named)
     causal, claimed, incomplete = _claim_edges(props, nodes, dated, cited if sources else None, jobs["claims"])
     _add_edges(net, causal)
     _add_edges(net, _unclaimed_edges(props, nodes, direct, claimed))
@@ -618,15 +617,35 @@ def _named(subjects: list, objects: list, names: dict) -> tuple[list, list]:
     return list(compress(subjects, keep)), list(compress(found, keep))
 
 
-def _group(edges: dict, subject_names: dict, subjects: list, objects: list, relation: str) -> None:
-    """Add to {subject name: [(object name, relation)]} the pairs whose subject is in `subject_names`."""
-    for u, v in zip(map(subject_names.get, subjects), objects):
-        if u is not None:
-            out = edges.get(u)
-            if out is None:
-                edges[u] = [(v, relation)]
-            else:
-                out.append((v, relation))
+def _group(edges: dict, subjects: list, objects: list, relation: str) -> None:
+    """Add the pairs to {subject: [(object, relation)]}."""
+    get = edges.get
+    for u, edge in zip(subjects, zip(objects, repeat(relation))):
+        out = get(u)
+        if out is None:
+            edges[u] = [edge]
+        else:
+            out.append(edge)
+
+
+def _drop_structural(edges: dict, subjects: dict, nodes: dict, others) -> None:
+    """Drop from {subject cell: [(object name, relation)]} the edges of nodes (`nodes`: {cell: attributes}) of a
+    kind their relation does not allow. `subjects`: {relation: its subject cells}; `others`: the cells of the
+    nodes that are not events.
+
+    Only the subjects that are not events, or are subjects of a relation events may not have (imposed-by),
+    are looked at: a few, against every event's edges kept as they are. The subjects that are no nodes (the
+    outcomes' levers, the claims' sources) are left: the edges are put in the graph node by node, and these
+    are never looked up."""
+    allowed = {kind: {r for r, (subject_kinds, _) in _STRUCTURAL_ENDS.items() if kind in subject_kinds}
+               for kind in NODE_KINDS}
+    odd = {u for relation, cells in subjects.items() if relation not in allowed["event"] for u in cells}
+    for u in {u for u in others if u in edges} | (odd & nodes.keys()):
+        out = [edge for edge in edges[u] if edge[1] in allowed[nodes[u]["kind"]]]
+        if out:
+            edges[u] = out
+        else:
+            del edges[u]
 
 
 def _add_structural(net, ordered: list, edges: dict) -> None:
@@ -636,8 +655,7 @@ def _add_structural(net, ordered: list, edges: dict) -> None:
     Sorting a few pairs a subject, in the order the subjects are sorted anyway, costs far less than sorting
     every edge's tuple (several hundred thousand at 100,000 events)."""
     succ, pred = net._succ, net._pred
-    for u in ordered:
-        out = edges.get(u)
+    for u, out in zip(ordered, map(edges.get, ordered)):
         if out is None:
             continue
         if len(out) > 1:

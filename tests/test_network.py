@@ -232,6 +232,32 @@ def test_same_network_from_oxigraph_and_from_another_store(timeline):
     assert net.nodes[str(actor)]["label"] == "Alpha"
 
 
+def test_structural_edges_join_only_the_kinds_of_node_their_relation_allows(timeline):
+    """A hand-edited graph: structural statements from the wrong kind of node or from no node are no edges; an
+    event tied to one actor by two relations, or by a statement given in two graphs, has one edge a relation."""
+    g = read_graph(timeline=timeline)
+    ctx = next(iter(g.graphs()))
+    other = URIRef("urn:x:other-graph")
+    a, gb, duty = URIRef(BASE + "actor/a"), URIRef(BASE + "actor/gb"), URIRef(BASE + "lever/duty")
+    e1, e4 = URIRef(BASE + "event/e1"), URIRef(BASE + "event/e4")
+    g.add((e1, PARLEY.imposedBy, a, ctx))  # an event imposed by: no edge
+    g.add((duty, SEM.hasActor, a, ctx))  # a lever's actor: no edge
+    g.add((duty, PARLEY.target, a, ctx))  # a lever's target: an edge
+    g.add((a, PARLEY.target, gb, ctx))  # an actor's target: no edge
+    g.add((URIRef(BASE + "outcome/o1"), PARLEY.lever, duty, ctx))  # no node: no edge
+    g.add((e4, PARLEY.target, gb, ctx))  # e4's actor is gb: one pair, two relations
+    g.add((e4, PARLEY.target, gb, other))  # the same statements in another graph
+    g.add((e1, SEM.hasActor, a, other))
+    net = network_graph(g)
+    _same_network(net, network_graph(_memory_copy(g)))
+    assert list(net[str(e4)][str(gb)]) == ["actor", "target"]
+    assert list(net[str(e1)][str(a)]) == ["actor"]
+    assert list(net[str(duty)][str(a)]) == ["target"]
+    assert not net.has_edge(str(a), str(gb))
+    assert BASE + "outcome/o1" not in net
+    assert [u for u in net.predecessors(str(a))] == sorted(net.predecessors(str(a)))
+
+
 def test_multidigraph_is_what_networkx_builds():
     import networkx as nx
 
