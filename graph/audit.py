@@ -42,9 +42,10 @@ import operator
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..events.model import GROUPS, group_of
-from .tsv import solution_cells, split as split_cells, text as _text
+from .tsv import solution_cells, split as split_cells, text as _text, texts
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
 VERDICT_LABELS = {
@@ -74,27 +75,33 @@ class AuditError(Exception):
 
 # -- what the graph holds -------------------------------------------------------------------------------------
 
-@dataclass(slots=True)
 class _Event:
-    iri: str
-    id: str
-    type: str
-    earliest: dt.date
-    latest: dt.date  # the earliest date when no latest one is given
-    precision: str = "day"
-    # set by _Data.set_fields for the reliefs, threats and commitments (the only events that use them)
-    lever: str | None = None
-    rate: float | None = None
-    effective: dt.date | None = None
-    promises: str | None = None
-    # none until the first is read (a set for an event that has some, not two empty sets an event)
-    actors: frozenset | set = frozenset()
-    targets: frozenset | set = frozenset()
-    quantity: dict = field(default_factory=dict)
-    # date order, ties broken by id: the order events/outcomes.py derives lever states in
-    order: tuple = field(default=(), init=False, repr=False)
-    ref: dict | None = field(default=None, init=False, repr=False, compare=False)  # event_ref's, made once
-    sorted_quantity: dict | None = field(default=None, init=False, repr=False, compare=False)  # _quantity's
+    """An event as the audit reads it. A plain class with slots: a large graph makes one per event, and this
+    __init__ sets what every event has in one call (no default factories)."""
+
+    __slots__ = ("iri", "id", "type", "earliest", "latest", "precision", "rank", "lever", "rate", "effective",
+                 "promises", "actors", "targets", "quantity", "ref", "sorted_quantity")
+
+    def __init__(self, iri: str, id: str, type: str, earliest: dt.date, latest: dt.date, precision: str = "day"):
+        self.iri = iri
+        self.id = id
+        self.type = type
+        self.earliest = earliest
+        self.latest = latest  # the earliest date when no latest one is given
+        self.precision = precision
+        # the event's place in date order, ties broken by id (the order events/outcomes.py derives lever states
+        # in); events equal in all three share a rank. Set once every event is read (_Data._order_events).
+        self.rank = 0
+        # set by _Data.set_fields for the reliefs, threats and commitments (the only events that use them)
+        self.lever = self.rate = self.effective = self.promises = None
+        # actor and target IRIs: a tuple, empty until the first is read (cheaper than a set an event)
+        self.actors = self.targets = ()
+        self.quantity = _NO_QUANTITY  # kind -> amount; a dict of its own once the first is read
+        self.ref = None  # event_ref's dict, made once
+        self.sorted_quantity = None  # _quantity's
+
+    def __repr__(self) -> str:
+        return f"_Event({self.iri!r}, {self.id!r}, {self.type!r}, {self.date_text!r})"
 
     @property
     def group(self) -> str:
@@ -109,16 +116,29 @@ class _Event:
         return self.earliest.isoformat()
 
 
-@dataclass(slots=True)
+_NO_QUANTITY = MappingProxyType({})  # an event's quantities until one is read: shared, and read-only
+
+
 class _Claim:
-    iri: str
-    id: str
-    cause: str
-    effect: str
-    relation: str
-    sources: list = field(default_factory=list)  # (url, title) cells, as read
-    disputants: list = field(default_factory=list)
-    as_dict: dict | None = field(default=None, repr=False, compare=False)  # _claim_dict, made once
+    """A causal claim as the audit reads it (slots, as _Event)."""
+
+    __slots__ = ("iri", "id", "cause", "effect", "relation", "sources", "disputants", "as_dict", "listed_linked",
+                 "listed_other")
+
+    def __init__(self, iri: str, id: str, cause: str, effect: str, relation: str):
+        self.iri = iri
+        self.id = id
+        self.cause = cause
+        self.effect = effect
+        self.relation = relation
+        self.sources = ()  # (url, title) cells, as read: a list once the first is read
+        self.disputants = ()  # actor IRIs: a list once the first is read
+        self.as_dict = None  # _claim_dict's, made once
+        # the claim as a relief lists it (with in_link), in a link's chain or not: made once each
+        self.listed_linked = self.listed_other = None
+
+    def __repr__(self) -> str:
+        return f"_Claim({self.iri!r}, {self.id!r}, {self.relation!r})"
 
 
 @dataclass(slots=True)
@@ -130,12 +150,12 @@ class _Outcome:
     scope: str | None
     valid_from: dt.date
     valid_until: dt.date | None
+    rank: int = 0  # its event's
+    states: dict | None = field(default=None, repr=False, compare=False)  # _state's dicts, by collected rate
 
 
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
 _COLUMNS = {
-    "events": ("event", "id", "type", "earliest"),
-    "event-actors": ("event", "actor", "role"),
     "outcomes": ("event", "lever", "status", "rate", "scope", "from", "until"),
     "quantities": ("event", "kind", "amount"),
     "levers": ("lever", "id", "name", "imposedBy", "target"),
@@ -145,12 +165,17 @@ _COLUMNS = {
     "claim-disputants": ("claim", "disputant"),
 }
 # Single-valued properties read as (subject, value) rows with audit-property, one narrow scan each, instead of
-# an OPTIONAL each in audit-events and audit-claims: on Oxigraph a scan costs less than an OPTIONAL (which
-# hashes the whole property), the events and claims arrive sooner, and they become dicts in C
+# a join or an OPTIONAL each in a wider query: on Oxigraph a scan costs less than an OPTIONAL (which hashes the
+# whole property), and the scans run side by side on the two workers. An event is a subject with a type, an
+# identifier and an earliest date (three scans the two workers answer in about the time the three-way join
+# audit-events.rq takes on one, so the audit starts on the events sooner). They become dicts in C
 # (`dict(zip(...))`) that the audit looks up only for what it reports: a claim's details for the claims it
 # shows, an event's summary for the events it cites, its lever, rate and promised type for the reliefs,
 # threats and commitments. A subject with several values keeps the first in the answer.
 _PROPERTIES = {
+    "event-type": PARLEY_NS + "eventType",
+    "identifier": "http://purl.org/dc/terms/identifier",
+    "earliest": "http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp",
     "latest": SEM_LATEST,
     "precision": PARLEY_NS + "datePrecision",
     "lever": PARLEY_NS + "lever",
@@ -163,13 +188,25 @@ _PROPERTIES = {
     "confidence-level": PARLEY_NS + "confidenceLevel",
     "evidence": PARLEY_NS + "evidence",
 }
-# The order the queries run in (two at a time) and their answers are read in: the events and what the model
-# needs with them first, then the event fields the audit looks up, and the claims last: the audit works out
-# what needs no claim (lever steps, threats, series) while the engine answers them.
-_ORDER = ("latest", "precision", "events", "event-actors", "outcomes", "quantities", "levers", "actors",
-          "lever", "rate", "effective", "promises", "summary",
+# Properties with several values a subject, also read with audit-property: who acted in each event, and whom
+# it targeted (levers have parley:target too: the rows whose subject is not an event are skipped, which is
+# cheaper than joining every row with the event's type in the query). Two scans, not a UNION with a role
+# column: less for the engine to write and for the audit to read.
+_SCANS = {
+    "event-actor": "http://semanticweb.cs.vu.nl/2009/11/sem/hasActor",
+    "event-target": PARLEY_NS + "target",
+}
+# The order the answers are read in: the events and what the model needs with them first, then the event
+# fields the audit looks up, and the claims last: the audit works out what needs no claim (lever steps,
+# threats, series) while the engine answers them.
+_ORDER = ("event-type", "identifier", "earliest", "latest", "precision", "event-actor", "event-target", "outcomes",
+          "quantities", "levers", "actors", "lever", "rate", "effective", "promises", "summary",
           "claims", "claim-sources", "claim-disputants", "claimant", "confidence", "confidence-level", "evidence")
 _CLAIM_TABLES = _ORDER[_ORDER.index("claims"):]
+# The order the queries are asked in (two at a time): the same, but the identifiers (the longest of the three
+# event scans, events' and claims' and others') first, so that the other worker answers the types and the
+# earliest dates meanwhile.
+_ASKED = ("identifier", *(name for name in _ORDER if name != "identifier"))
 
 
 def _jobs() -> list[tuple]:
@@ -180,20 +217,22 @@ def _jobs() -> list[tuple]:
 
     scan = named_query("audit-property")
     return [(name, named_query(f"audit-{name}"), {}, _COLUMNS[name]) if name in _COLUMNS
-            else (name, scan, {"property": URIRef(_PROPERTIES[name])}, ("subject", "value")) for name in _ORDER]
+            else (name, scan, {"property": URIRef(_PROPERTIES.get(name) or _SCANS[name])}, ("subject", "value"))
+            for name in _ORDER]
 
 
 def _tables(graph):
-    """(name, columns) for each query in _COLUMNS and each property in _PROPERTIES, in _ORDER: a list of
-    cells per column, a cell being a term as SPARQL TSV results write it (<iri>, "literal"^^<datatype>, a bare
-    number; "" when unbound).
+    """(name, columns) for each query in _COLUMNS and each property in _PROPERTIES and _SCANS, in _ORDER: a
+    list of cells per column, a cell being a term as SPARQL TSV results write it (<iri>, "literal"^^<datatype>,
+    a bare number; "" when unbound).
 
     The model keys nodes by their cells and reads text (_text) only from the cells it shows or computes with.
-    On Oxigraph the queries run on pyoxigraph directly in two worker threads, which also write the answers as
-    TSV: pyoxigraph lets go of the GIL meanwhile and makes no Python object a term (iterating the solutions
-    costs a Python object a row and a term, the GIL taken for each), so the engine answers the next queries
-    on the other core while this thread splits answers into rows and the caller builds its model from them.
-    Other stores answer through run_query, and their terms are written as cells the same way.
+    On Oxigraph the queries run on pyoxigraph directly in two worker threads (asked in _ASKED's order), which
+    also write the answers as TSV: pyoxigraph lets go of the GIL meanwhile and makes no Python object a term
+    (iterating the solutions costs a Python object a row and a term, the GIL taken for each), so the engine
+    answers the next queries on the other core while this thread splits answers into rows and the caller
+    builds its model from them. Other stores answer through run_query, and their terms are written as cells
+    the same way.
     """
     from .tsv import cell as _cell
     from .query import QueryError, _oxigraph_target, bind_params, run_query, with_values
@@ -206,7 +245,7 @@ def _tables(graph):
                 rows = run_query(graph, q, params=params)
                 yield name, [[_cell(r.get(c)) for r in rows] for c in wanted]
             return
-        texts = [with_values(q.text, bind_params(graph, q, params)) for _, q, params, _ in jobs]
+        texts = {name: with_values(q.text, bind_params(graph, q, params)) for name, q, params, _ in jobs}
     except QueryError as e:
         raise AuditError(str(e)) from None
     from concurrent.futures import ThreadPoolExecutor
@@ -219,11 +258,11 @@ def _tables(graph):
         return inner.query(text, **options).serialize(format=ox.QueryResultsFormat.TSV)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = [(job, text, pool.submit(answer, text)) for job, text in zip(jobs, texts)]
+        futures = {name: pool.submit(answer, texts[name]) for name in _ASKED}
         try:
-            for (name, q, _, wanted), text, future in pending:
+            for name, q, _, wanted in jobs:
                 try:
-                    data = future.result()
+                    data = futures[name].result()
                 except (SyntaxError, ValueError, OSError, RuntimeError) as e:
                     raise AuditError(f"{q.name}: the query failed: {str(e).strip() or type(e).__name__}") from None
                 head, _, body = data.decode("utf-8").partition("\n")
@@ -233,7 +272,7 @@ def _tables(graph):
                 cells = split_cells(body, width)
                 del body
                 if cells is None:  # an IRI with a raw line break or tab: read the solutions themselves
-                    cells = solution_cells(inner.query(text, **options))
+                    cells = solution_cells(inner.query(texts[name], **options))
                 at = [variables.index(c) if c in variables else None for c in wanted]
                 if None in at:  # a column the query does not project: unbound in every row
                     n = len(cells) // width
@@ -243,7 +282,7 @@ def _tables(graph):
                 del cells
                 yield name, columns
         finally:
-            for *_, future in pending:
+            for future in futures.values():
                 future.cancel()
 
 
@@ -287,35 +326,39 @@ class _Data:
         self.events: dict[str, _Event] = {}
         self.claims: dict[str, _Claim] = {}
         self.outcomes: dict[str, list[_Outcome]] = defaultdict(list)  # lever -> outcomes in event order
+        self.outcome_of: dict[str, _Outcome] = {}  # event -> the outcome it left (the first read)
         self._days = _Converted(lambda cell: dt.date.fromisoformat(_text(cell)[:10]))
         self._numbers = _Converted(lambda cell: float(_text(cell)))
-        self._words = _Converted(_text)  # statuses, kinds, precisions, levels, roles: a few distinct values
+        self._words = _Converted(_text)  # statuses, kinds, precisions, levels: a few distinct values
         self._types = _Converted(_local_type)  # event types (eventType and promises)
+        self.iso = _Converted(dt.date.isoformat)  # date -> its ISO text (a few thousand distinct days)
+        self.iso[None] = None
         # _PROPERTIES: name -> {subject cell: value cell}. A claim's details are looked up for the claims the
-        # report shows; an event's latest date and precision are read before the events and set with them.
+        # report shows; an event's type, identifier and earliest date make the events (_make_events), its
+        # latest date and precision are set just after (_order_events), and those five are then dropped.
         self.properties: dict[str, dict[str, str]] = {}
         self._tables = _tables(graph)
         self._read(len(_ORDER) - len(_CLAIM_TABLES))
         self._actor_refs: dict[str, dict] = {}  # actor_ref's dicts, made once per IRI and shared
         self._lever_refs: dict[str, dict] = {}  # lever_ref's
+        self._actor_ids: dict[tuple, list[str]] = {}  # actor_ids's lists, by actors as read
 
     def _prepare_outcomes(self) -> None:
         """Sort each lever's outcomes and work out its steps: done as soon as the outcomes are read, while the
         engine still answers the queries after them."""
-        events = self.events
+        events, rank = self.events, operator.attrgetter("rank")
         for outs in self.outcomes.values():
-            outs.sort(key=lambda o: events[o.event].order)
-        self.outcome_of = {o.event: o for outs in self.outcomes.values() for o in outs}
-        self.outcome_orders = {lever: [events[o.event].order for o in outs] for lever, outs in self.outcomes.items()}
+            outs.sort(key=rank)
+        self.outcome_ranks = {lever: [o.rank for o in outs] for lever, outs in self.outcomes.items()}
         # What can settle a threat short of carrying it out: each lever's outcomes that withdrew, paused or
-        # exempted it, of events other than threats, in event order, with their orders (a lever carries many
+        # exempted it, of events other than threats, in event order, with their ranks (a lever carries many
         # threats and other outcomes; later threats never settle one)
         self.settling: dict[str, tuple[list, list]] = {}
         for lever, outs in self.outcomes.items():
             kept = [(o, events[o.event]) for o in outs
                     if o.status in _SETTLING and events[o.event].type != "threat"]
-            self.settling[lever] = ([e.order for _, e in kept], kept)
-        self.steps = {lever: _lever_steps(self, outs) for lever, outs in self.outcomes.items()}
+            self.settling[lever] = ([o.rank for o, _ in kept], kept)
+        self.steps = {lever: _lever_steps(outs) for lever, outs in self.outcomes.items()}
         self.step_days = {lever: [s[0] for s in st] for lever, st in self.steps.items()}
 
     def _read(self, count: int) -> None:
@@ -328,15 +371,23 @@ class _Data:
                     # an empty summary ("", or ""@en) counts as none: skip it
                     kept = [i for i, v in enumerate(values) if not v.startswith('""')]
                     subjects, values = [subjects[i] for i in kept], [values[i] for i in kept]
+                if name == "identifier":  # as text: shown as they are
+                    values = texts(values)
                 # the first value of each subject: dict() keeps the last of a key, so the rows go in reversed
                 self.properties[name] = dict(zip(reversed(subjects), reversed(values)))
+                if name == "earliest":
+                    self._make_events()
+                elif name == "precision":
+                    self._order_events()
             else:
-                getattr(self, "_read_" + name.replace("-", "_"))(zip(*columns))
+                getattr(self, "_read_" + name.replace("-", "_"))(*columns)
 
     def read_claims(self) -> None:
         """Read the claims, with their sources, disputants and details."""
         self._read(len(_CLAIM_TABLES))
         self.close()
+        props = self.properties
+        self.claim_details = (props["claimant"], props["confidence"], props["confidence-level"], props["evidence"])
         for c in self.claims.values():
             if len(c.disputants) > 1:
                 c.disputants.sort(key=self.actor_id)
@@ -345,81 +396,126 @@ class _Data:
         """Stop the queries still running (the reading is over)."""
         self._tables.close()
 
-    def _read_events(self, rows):
-        events, days, words, literal, types = self.events, self._days, self._words, _literal, self._types
-        latest, precision = self.properties["latest"], self.properties["precision"]
-        for iri, eid, etype, earliest in rows:
-            if iri in events:
+    def _make_events(self) -> None:
+        """The events (subjects with a type, an identifier and an earliest date), their dates exact to the day
+        until _order_events reads the latest dates and precisions."""
+        events, days, types, event = self.events, self._days, self._types, _Event
+        ids, earliest = self.properties.pop("identifier"), self.properties["earliest"]
+        for iri, etype in self.properties.pop("event-type").items():
+            eid = ids.get(iri)
+            if eid is None:
                 continue
-            first = days[earliest]
-            cell = latest.get(iri)
-            last = days[cell] or first if cell is not None else first
-            cell = precision.get(iri)
-            eid = literal(eid)
-            e = events[iri] = _Event(iri, eid, types[etype], first, last,
-                                     words[cell] or "day" if cell is not None else "day")
-            e.order = (first, last, eid)
-        # every event in date order, sorted now, while the engine answers the next queries
-        self.ordered = sorted(events.values(), key=operator.attrgetter("order"))
+            cell = earliest.get(iri)
+            if cell is None:
+                continue
+            first = days[cell]
+            events[iri] = event(iri, eid, types[etype], first, first)
 
-    def _read_event_actors(self, rows):
-        events, words = self.events, self._words
-        for event, actor, role in rows:
-            e = events.get(event)
+    def _order_events(self) -> None:
+        """Set the latest dates and precisions that are not the defaults, then put every event in date order."""
+        events, days, words = self.events, self._days, self._words
+        earliest, latest = self.properties.pop("earliest"), self.properties.pop("latest")
+        # the few latest dates other than the earliest (a set difference of two item views, made in C)
+        for iri, cell in latest.items() - earliest.items():
+            e = events.get(iri)
             if e is not None:
-                if words[role] == "actor":
-                    if e.actors:
-                        e.actors.add(actor)
-                    else:
-                        e.actors = {actor}
-                elif e.targets:
-                    e.targets.add(actor)
-                else:
-                    e.targets = {actor}
+                e.latest = days[cell] or e.earliest
+        for iri, cell in self.properties.pop("precision").items():
+            if cell != '"day"':
+                e = events.get(iri)
+                if e is not None:
+                    e.precision = words[cell] or "day"
+        # every event in date order (three stable sorts, cheaper than a tuple key each), sorted now, while the
+        # engine answers the next queries; then ranked, so that later comparisons are of ints, not tuples
+        ordered = sorted(events.values(), key=operator.attrgetter("id"))
+        ordered.sort(key=operator.attrgetter("latest"))
+        ordered.sort(key=operator.attrgetter("earliest"))
+        rank, day, last, eid = -1, None, None, None
+        for e in ordered:
+            if e.id != eid or e.earliest != day or e.latest != last:
+                rank, day, last, eid = rank + 1, e.earliest, e.latest, e.id
+            e.rank = rank
+        self.ordered = ordered
 
-    def _read_quantities(self, rows):
+    def _read_event_actor(self, events_, actors):
+        events = self.events
+        for iri, actor in zip(events_, actors):
+            e = events.get(iri)
+            if e is not None:
+                had = e.actors
+                if not had:
+                    e.actors = (actor,)
+                elif actor not in had:
+                    e.actors = (*had, actor)
+
+    def _read_event_target(self, events_, targets):
+        events = self.events
+        for iri, target in zip(events_, targets):
+            e = events.get(iri)
+            if e is not None:
+                had = e.targets
+                if not had:
+                    e.targets = (target,)
+                elif target not in had:
+                    e.targets = (*had, target)
+
+    def _read_quantities(self, events_, kinds, amounts):
         events, words, numbers = self.events, self._words, self._numbers
-        for event, kind, amount in rows:
-            e = events.get(event)
+        for iri, kind, amount in zip(events_, kinds, amounts):
+            e = events.get(iri)
             if e is not None:
-                e.quantity[words[kind]] = numbers[amount]
+                if e.quantity:
+                    e.quantity[words[kind]] = numbers[amount]
+                else:
+                    e.quantity = {words[kind]: numbers[amount]}
 
-    def _read_claims(self, rows):
-        events, claims, literal = self.events, self.claims, _literal
-        relations = _Converted(lambda cell: RELATION_NAMES.get(_text(cell))
-                               or _text(cell).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
-        for iri, cid, cause, effect, relation in rows:
+    def _read_claims(self, iris, ids, causes, effects, relations):
+        events, claims = self.events, self.claims
+        names = _Converted(lambda cell: RELATION_NAMES.get(_text(cell))
+                           or _text(cell).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+        claim = _Claim
+        for iri, cid, cause, effect, relation in zip(iris, texts(ids), causes, effects, relations):
             if iri in claims or cause not in events or effect not in events:
                 continue
-            claims[iri] = _Claim(iri, literal(cid) or _text(iri).rsplit("/", 1)[-1], cause, effect,
-                                 relations[relation])
+            claims[iri] = claim(iri, cid or _text(iri).rsplit("/", 1)[-1], cause, effect, names[relation])
 
-    def _read_claim_sources(self, rows):
+    def _read_claim_sources(self, iris, urls, titles):
         claims = self.claims
-        for iri, url, title in rows:
+        for iri, url, title in zip(iris, urls, titles):
             c = claims.get(iri)
             if c is not None:
-                c.sources.append((url, title))
+                if c.sources:
+                    c.sources.append((url, title))
+                else:
+                    c.sources = [(url, title)]
 
-    def _read_claim_disputants(self, rows):
+    def _read_claim_disputants(self, iris, disputants):
         claims = self.claims
-        for iri, disputant in rows:
+        for iri, disputant in zip(iris, disputants):
             c = claims.get(iri)
-            if c is not None and disputant not in c.disputants:
-                c.disputants.append(disputant)
+            if c is not None:
+                if not c.disputants:
+                    c.disputants = [disputant]
+                elif disputant not in c.disputants:
+                    c.disputants.append(disputant)
 
-    def _read_outcomes(self, rows):
-        events, days, numbers, words, seen = self.events, self._days, self._numbers, self._words, set()
-        for event, lever, status, rate, scope, valid_from, valid_until in rows:
-            if event in seen or event not in events:
+    def _read_outcomes(self, events_, levers, statuses, rates, scopes, valid_froms, valid_untils):
+        events, days, numbers, words = self.events, self._days, self._numbers, self._words
+        outcome_of, outcomes, outcome = self.outcome_of, self.outcomes, _Outcome
+        for iri, lever, status, rate, scope, valid_from, valid_until in zip(events_, levers, statuses, rates, scopes,
+                                                                            valid_froms, valid_untils):
+            if iri in outcome_of:
                 continue
-            seen.add(event)
-            self.outcomes[lever].append(_Outcome(event, lever, words[status], numbers[rate], words[scope],
-                                                 days[valid_from], days[valid_until]))
+            e = events.get(iri)
+            if e is None:
+                continue
+            o = outcome_of[iri] = outcome(iri, lever, words[status], numbers[rate], words[scope], days[valid_from],
+                                          days[valid_until], e.rank)
+            outcomes[lever].append(o)
         self._prepare_outcomes()
 
-    def _read_levers(self, rows):
-        for lever, lid, name, imposed_by, target in rows:
+    def _read_levers(self, *columns):
+        for lever, lid, name, imposed_by, target in zip(*columns):
             lv = self.levers.get(lever)
             if lv is None:
                 lid = _text(lid)
@@ -428,8 +524,8 @@ class _Data:
             if target:
                 lv["targets"].add(target)
 
-    def _read_actors(self, rows):
-        for actor, aid, name, country in rows:
+    def _read_actors(self, *columns):
+        for actor, aid, name, country in zip(*columns):
             if actor not in self.actors:
                 aid = _text(aid)
                 self.actors[actor] = {"id": aid, "name": _text(name) or aid, "country": _text(country)}
@@ -440,8 +536,10 @@ class _Data:
         ref = e.ref
         if ref is None:
             cell = self.properties["summary"].get(e.iri)
-            ref = e.ref = {"id": e.id, "type": e.type, "date": e.date_text, "earliest": e.earliest.isoformat(),
-                           "summary": _literal(cell) if cell else ""}
+            day = self.iso[e.earliest]
+            ref = e.ref = {"id": e.id, "type": e.type,
+                           "date": day if e.precision == "day" and e.latest == e.earliest else e.date_text,
+                           "earliest": day, "summary": _literal(cell) if cell else ""}
         return ref
 
     def set_fields(self, events, *, lever: bool = False, rate: bool = False, promises: bool = False) -> None:
@@ -466,11 +564,13 @@ class _Data:
         a = self.actors.get(iri)
         return a["id"] if a else _text(iri).rsplit("/", 1)[-1]
 
-    def actor_ids(self, actors) -> list[str]:
-        """The actors' ids, sorted."""
-        ids = [self.actor_id(a) for a in actors]
-        if len(ids) > 1:
-            ids.sort()
+    def actor_ids(self, actors: tuple) -> list[str]:
+        """The actors' ids, sorted: one list per tuple of actors (as read), shared like event_ref's."""
+        ids = self._actor_ids.get(actors)
+        if ids is None:
+            ids = self._actor_ids[actors] = [self.actor_id(a) for a in actors]
+            if len(ids) > 1:
+                ids.sort()
         return ids
 
     def actor_ref(self, iri: str | None) -> dict | None:
@@ -495,7 +595,7 @@ class _Data:
                                      else {"id": _text(iri).rsplit("/", 1)[-1], "name": _text(iri)})
         return ref
 
-    def side_of(self, actors: set) -> frozenset:
+    def side_of(self, actors) -> frozenset:
         """The actors plus every actor sharing a country with one of them."""
         key = frozenset(actors)
         side = self._sides.get(key)
@@ -523,6 +623,7 @@ class _Data:
         return self.side_of(targets)
 
 
+
 # -- the report -----------------------------------------------------------------------------------------------
 
 def _quantity(e: _Event) -> dict:
@@ -537,21 +638,24 @@ def _claim_dict(data: _Data, c: _Claim) -> dict:
     """The claim as the report shows it; made once per claim and shared, like event_ref's (copy to add keys)."""
     d = c.as_dict
     if d is None:
-        if len(c.sources) == 1:
-            url, title = c.sources[0]
+        sources = c.sources
+        if len(sources) == 1:
+            url, title = sources[0]
             listed = [{"url": _literal(url), "title": _literal(title)}]
         else:
-            sources: dict[str, str | None] = {}  # url -> title, the first of each url
-            for url, title in c.sources:
-                sources.setdefault(_literal(url), _literal(title))
-            listed = [{"url": u, "title": t} for u, t in sorted(sources.items())]
-        iri, props = c.iri, data.properties
+            first: dict[str, str | None] = {}  # url -> title, the first of each url
+            for url, title in sources:
+                first.setdefault(_literal(url), _literal(title))
+            listed = [{"url": u, "title": t} for u, t in sorted(first.items())]
+        iri, events = c.iri, data.events
+        claimants, confidences, levels, evidence = data.claim_details
+        claimant = claimants.get(iri)
         d = c.as_dict = {
-            "id": c.id, "cause": data.events[c.cause].id, "effect": data.events[c.effect].id,
-            "relation": c.relation, "claimed_by": data.actor_ref(props["claimant"].get(iri)),
-            "confidence": data._numbers[props["confidence"].get(iri, "")],
-            "confidence_level": data._words[props["confidence-level"].get(iri, "")],
-            "evidence": _literal(props["evidence"].get(iri, "")),
+            "id": c.id, "cause": events[c.cause].id, "effect": events[c.effect].id, "relation": c.relation,
+            "claimed_by": data._actor_refs.get(claimant) or data.actor_ref(claimant),
+            "confidence": data._numbers[confidences.get(iri, "")],
+            "confidence_level": data._words[levels.get(iri, "")],
+            "evidence": _literal(evidence.get(iri, "")),
             "sources": listed,
             "disputed_by": [data.actor_ref(a) for a in c.disputants] if c.disputants else [],
         }
@@ -999,19 +1103,32 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
 def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> AuditReport:
     data = _Data(graph)
     try:
-        ev = data.events
-        steps, step_days, ordered = data.steps, data.step_days, data.ordered
-        security_types, relief_types = set(GROUPS["security"]), set(GROUPS["relief"])
+        ev, steps, ordered = data.events, data.steps, data.ordered
+        security_types, relief_types = frozenset(GROUPS["security"]), frozenset(GROUPS["relief"])
+
+        # the events the audit reports on, by group, in date order (one pass)
+        reliefs, security_events, threats, commitments, figures = [], [], [], [], []
+        statistic = "statistic"
+        for e in ordered:
+            t = e.type
+            if t in relief_types:
+                reliefs.append(e)
+            elif t in security_types:
+                security_events.append(e)
+                if e.quantity:
+                    figures.append(e)
+            elif t == "threat":
+                threats.append(e)
+            elif t == "commitment":
+                commitments.append(e)
+            elif t == statistic and e.quantity:
+                figures.append(e)
 
         # Security actions of each side, sorted by earliest date, for the window look-ups (bisect, not a scan).
-        side_cache: dict[str, frozenset] = {}
-        reliefs = [e for e in ordered if e.type in relief_types]
         data.set_fields(reliefs, lever=True)
-        for r in reliefs:
-            side_cache[r.iri] = data.relief_side(r)
+        relief_sides = [data.relief_side(r) for r in reliefs]
         # Every targeted side: of the relief events, and of every lever with a target.
-        sides = set(side_cache.values()) | {data.side_of(lv["targets"]) for lv in data.levers.values()
-                                            if lv["targets"]}
+        sides = set(relief_sides) | {data.side_of(lv["targets"]) for lv in data.levers.values() if lv["targets"]}
         sides.discard(frozenset())
         side_security: dict[frozenset, list[_Event]] = {}
         side_reliefs: dict[frozenset, list[_Event]] = {}
@@ -1019,28 +1136,27 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         for side in sides:
             for a in side:
                 actor_sides[a].append(side)
+        sides_of: dict[tuple, set] = {}  # the sides of an event's actors, by its actors as read
         security: list[tuple[_Event, set]] = []  # the security actions in order, with their sides
-        for e in ordered:
-            if e.type in security_types:
-                x_sides = {s for a in e.actors for s in actor_sides.get(a, ())}
-                security.append((e, x_sides))
-                for side in x_sides:
-                    side_security.setdefault(side, []).append(e)
-        for r in reliefs:
-            side_reliefs.setdefault(side_cache[r.iri], []).append(r)
+        for e in security_events:
+            x_sides = sides_of.get(e.actors)
+            if x_sides is None:
+                x_sides = sides_of[e.actors] = {s for a in e.actors for s in actor_sides.get(a, ())}
+            security.append((e, x_sides))
+            for side in x_sides:
+                side_security.setdefault(side, []).append(e)
+        for r, side in zip(reliefs, relief_sides):
+            side_reliefs.setdefault(side, []).append(r)
         security_dates = {side: [e.earliest for e in items] for side, items in side_security.items()}
 
         # What needs no claim comes first, while the engine answers the claim queries on the other core: the
         # threats, the series, each relief's lever states and the security actions in the window before it,
         # each security action's next relief.
-        threats = [e for e in ordered if e.type == "threat"]
         data.set_fields(threats, lever=True, rate=True)
-        threat_items = [_threat(data, t, steps.get(t.lever, []), step_days.get(t.lever, [])) for t in threats]
-        series = _series(data, ordered, steps, set().union(*sides) if sides else set(), reliefs)
-        relief_starts = [_relief_start(data, r, side_cache[r.iri], steps, step_days, side_security, security_dates,
-                                       window_days) for r in reliefs]
+        threat_items = _threats(data, threats)
+        series = _series(data, figures, steps, set().union(*sides) if sides else set(), reliefs)
+        relief_starts = _relief_starts(data, reliefs, relief_sides, side_security, security_dates, window_days)
         security_starts = _security_starts(data, security, sides, side_reliefs, window_days)
-        commitments = [e for e in ordered if e.type == "commitment"]
         data.set_fields(commitments, promises=True)
         data.read_claims()
     finally:
@@ -1049,32 +1165,35 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
     incoming: dict[str, list[_Claim]] = defaultdict(list)
     delivered_by: dict[str, list[_Claim]] = defaultdict(list)
     for c in sorted(data.claims.values(), key=_claim_id):
-        if c.relation != "prevents":
+        relation = c.relation
+        if relation != "prevents":
             incoming[c.effect].append(c)
-        if c.relation == "delivered-by":
-            delivered_by[c.cause].append(c)
+            if relation == "delivered-by":
+                delivered_by[c.cause].append(c)
 
     pledges = {e.iri: e for e in commitments if e.promises in security_types}
-    pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, [])) for iri, p in pledges.items()}
+    pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, ())) for iri, p in pledges.items()}
     granted_on: dict[str, list[str]] = defaultdict(list)
     linked_to: dict[str, list[dict]] = defaultdict(list)
 
     relief_items = []
     lags_linked, lags_temporal = [], []
-    disputed_list, seen_disputed = [], set()
-    event_ref = data.event_ref
-    listed: dict[tuple, dict] = {}  # (claim IRI, in a link): the claim as a relief lists it, made once, shared
-    for r, (item, in_window) in zip(reliefs, relief_starts):
-        side = side_cache[r.iri]
-        r_earliest = r.earliest
-        chains = _chains_into(r.iri, incoming, max_chain)
+    disputed_list, seen_disputed, pledge_reasons = [], set(), {}
+    event_ref, claimants = data.event_ref, data.properties["claimant"]
+    for r, side, (item, in_window) in zip(reliefs, relief_sides, relief_starts):
+        r_iri, r_earliest = r.iri, r.earliest
+        direct = incoming.get(r_iri, ())
+        chains = _chains_into(r_iri, incoming, max_chain) if direct else _NO_CHAINS
         links = []
         linked_claims: dict[str, _Claim] = {}  # the claims on the links' chains
-        for x_iri, chain in chains.items():
+        for x_iri in chains:
+            if x_iri == r_iri:
+                continue
             x = ev[x_iri]
-            if x.type in security_types:
+            t = x.type
+            if t in security_types:
                 kind = "security"
-            elif x.type == "statistic" and x.quantity:
+            elif t == "statistic" and x.quantity:
                 kind = "figures"
             elif x_iri in pledges:
                 kind = "pledge"
@@ -1082,6 +1201,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 continue
             if side and side.isdisjoint(x.actors):
                 continue
+            chain = _chain(chains, x_iri)
             sourced, disputed, chain_dicts = True, False, []
             for c in chain:
                 linked_claims[c.iri] = c
@@ -1094,7 +1214,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             link = {"kind": kind, "event": x.ref or event_ref(x), "lag_days": lag, "sourced": sourced,
                     "disputed": disputed, "chain": chain_dicts}
             if x.quantity:
-                link["quantity"] = _quantity(x)
+                link["quantity"] = x.sorted_quantity or _quantity(x)
             if kind == "pledge":
                 link["delivery"] = pledge_info[x_iri]
                 granted_on[x_iri].append(r.id)
@@ -1104,30 +1224,37 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             lags_linked.append(lag)
         if len(links) > 1:
             links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
-        linking = {c.iri: c for c in incoming.get(r.iri, ())}
-        linking.update(linked_claims)
+        if linked_claims:
+            linking = {c.iri: c for c in direct}
+            linking.update(linked_claims)
+            linking = linking.values()
+        else:
+            linking = direct
         claims = []
-        # by cause, then id (most reliefs have one claim: no sort)
-        for c in (sorted(linking.values(), key=lambda c: (ev[c.cause].order, c.id)) if len(linking) > 1
-                  else linking.values()):
+        if len(linking) > 1:  # by cause, then id (most reliefs have one claim: no sort)
+            linking = sorted(linking, key=lambda c: (ev[c.cause].rank, c.id))
+        for c in linking:
             in_link = c.iri in linked_claims
-            d = listed.get((c.iri, in_link))
+            d = c.listed_linked if in_link else c.listed_other
             if d is None:
-                d = listed[c.iri, in_link] = dict(c.as_dict or _claim_dict(data, c), in_link=in_link)
+                d = dict(c.as_dict or _claim_dict(data, c), in_link=in_link)
+                if in_link:
+                    c.listed_linked = d
+                else:
+                    c.listed_other = d
             claims.append(d)
             if c.disputants and c.iri not in seen_disputed:
                 seen_disputed.add(c.iri)
-                claimant = data.properties["claimant"].get(c.iri)
                 disputed_list.append({"claim": c.id, "cause": ev[c.cause].id, "effect": ev[c.effect].id,
-                                      "relation": c.relation, "claimed_by": data.actor_ref(claimant),
+                                      "relation": c.relation, "claimed_by": data.actor_ref(claimants.get(c.iri)),
                                       "disputed_by": [data.actor_ref(a) for a in c.disputants]})
         # temporal-only candidates: the side's security actions in the window before it, not linked
-        candidates = []
-        for x, candidate in in_window:
-            if x.iri not in chains:
-                candidates.append(candidate)
-                lags_temporal.append(candidate["lag_days"])
-        item["verdict"], item["reason"] = _verdict(claims, links, candidates, window_days)
+        if len(chains) > 1:
+            candidates = [candidate for x, candidate in in_window if x.iri not in chains]
+        else:
+            candidates = [candidate for _, candidate in in_window]
+        lags_temporal.extend([candidate["lag_days"] for candidate in candidates])
+        item["verdict"], item["reason"] = _verdict(claims, links, candidates, window_days, pledge_reasons)
         item["links"], item["claims"] = links, claims
         item["candidates"], item["candidate_count"] = candidates[:max_candidates], len(candidates)
         relief_items.append(item)
@@ -1140,10 +1267,15 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             for d in info["deliveries"]:
                 delivers[d["event"]["id"]].append({"pledge": info["event"]["id"], "reliefs": granted_on[iri]})
     security_items = []
+    rewarded = 0
     for x, item, followed in security_starts:
         linked = linked_to.get(x.iri, [])
         delivered = delivers.get(x.id, [])
-        item["status"] = "rewarded" if linked or followed or delivered else "unrewarded"
+        if linked or followed or delivered:
+            item["status"] = "rewarded"
+            rewarded += 1
+        else:
+            item["status"] = "unrewarded"
         item["linked_reliefs"], item["delivers"], item["followed_by"] = linked, delivered, followed
         security_items.append(item)
 
@@ -1153,9 +1285,12 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         info["granted"] = granted_on.get(iri, [])
         pledge_items.append(info)
 
-    counts = {v: sum(1 for r in relief_items if r["verdict"] == v) for v in VERDICTS}
+    verdicts = [r["verdict"] for r in relief_items]
+    counts = {v: verdicts.count(v) for v in VERDICTS}
     n = len(relief_items)
     delivery_lags = [d["lag_days"] for p in pledge_items for d in p["deliveries"]]
+    pledge_statuses = [p["status"] for p in pledge_items]
+    threat_statuses = [t["status"] for t in threat_items]
     summary = {
         "reliefs": n,
         "verdicts": {v: {"count": counts[v], "share": counts[v] / n if n else None} for v in VERDICTS},
@@ -1163,41 +1298,55 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                  "delivery": _lag_stats(delivery_lags)},
         "unexplained": [r["event"]["id"] for r in relief_items if r["verdict"] == "unexplained"],
         "disputed": disputed_list,
-        "security": {"rewarded": sum(1 for a in security_items if a["status"] == "rewarded"),
-                     "unrewarded": sum(1 for a in security_items if a["status"] == "unrewarded")},
-        "pledges": {s: sum(1 for p in pledge_items if p["status"] == s)
-                    for s in ("delivered", "partly delivered", "not yet delivered")},
-        "threats": {s: sum(1 for t in threat_items if t["status"] == s) for s in THREAT_STATUSES},
+        "security": {"rewarded": rewarded, "unrewarded": len(security_items) - rewarded},
+        "pledges": {s: pledge_statuses.count(s) for s in ("delivered", "partly delivered", "not yet delivered")},
+        "threats": {s: threat_statuses.count(s) for s in THREAT_STATUSES},
     }
     return AuditReport(window_days, max_chain, relief_items, security_items, pledge_items, threat_items,
                        summary, series)
 
 
 _claim_id = operator.attrgetter("id")
+_NO_CHAINS: dict = {}  # _chains_into's answer for a relief no claim names as its effect (never changed)
+_DAY = dt.timedelta(days=1)
 
 
-def _relief_start(data: _Data, r: _Event, side: frozenset, steps: dict, step_days: dict, side_security: dict,
-                  security_dates: dict, window_days: int) -> tuple[dict, list[tuple[_Event, dict]]]:
-    """What a relief's report entry holds that needs no claim: the entry with its event, lever, targeted side
-    and lever states before and after (the audit adds the rest), and the side's security actions in the
+def _relief_starts(data: _Data, reliefs: list[_Event], sides: list[frozenset], side_security: dict,
+                   security_dates: dict, window_days: int) -> list[tuple[dict, list[tuple[_Event, dict]]]]:
+    """What each relief's report entry holds that needs no claim: the entry with its event, lever, targeted
+    side and lever states before and after (the audit adds the rest), and the side's security actions in the
     window before it (window_days before its date up to and including that date), nearest first, each with
     its entry as a temporal-only candidate (event and lag), which it is unless a claim links it."""
-    outcome = data.outcome_of.get(r.iri)
-    starts = outcome.valid_from if outcome else r.earliest
-    lever_steps, lever_days = steps.get(r.lever, ()), step_days.get(r.lever, ())
-    side_ids = data.side_ids(side)
-    item = {"event": data.event_ref(r), "lever": data.lever_ref(r.lever), "targeted_side": side_ids,
-            "before": _state(_previous_outcome(data, r),
-                             _collected_on(lever_steps, lever_days, starts - dt.timedelta(days=1))),
-            "after": _state(outcome, _collected_on(lever_steps, lever_days, starts))}
-    in_window = []
-    if side in side_security:
-        dates, r_earliest = security_dates[side], r.earliest
-        lo = bisect.bisect_left(dates, r_earliest - dt.timedelta(days=window_days))
-        hi = bisect.bisect_right(dates, r_earliest)
-        for x in reversed(side_security[side][lo:hi]):
-            in_window.append((x, {"event": data.event_ref(x), "lag_days": (r_earliest - x.earliest).days}))
-    return item, in_window
+    steps, step_days, outcome_of, outcomes, ranks = (data.steps, data.step_days, data.outcome_of, data.outcomes,
+                                                     data.outcome_ranks)
+    event_ref, lever_ref, side_ids = data.event_ref, data.lever_ref, data.side_ids
+    window, bisect_left, bisect_right = dt.timedelta(days=window_days), bisect.bisect_left, bisect.bisect_right
+    out = []
+    for r, side in zip(reliefs, sides):
+        outcome = outcome_of.get(r.iri)
+        starts = outcome.valid_from if outcome else r.earliest
+        lever = r.lever
+        if lever:
+            lever_steps, lever_days = steps.get(lever, ()), step_days.get(lever, ())
+            # the lever's state set by the last event before the relief (in event order)
+            i = bisect_left(ranks.get(lever, ()), r.rank)
+            previous = outcomes[lever][i - 1] if i else None
+        else:
+            lever_steps = lever_days = ()
+            previous = None
+        item = {"event": r.ref or event_ref(r), "lever": lever_ref(lever), "targeted_side": side_ids(side),
+                "before": _state(data, previous, _collected_on(lever_steps, lever_days, starts - _DAY)),
+                "after": _state(data, outcome, _collected_on(lever_steps, lever_days, starts))}
+        in_window = []
+        if side in side_security:
+            dates, r_earliest = security_dates[side], r.earliest
+            lo = bisect_left(dates, r_earliest - window)
+            hi = bisect_right(dates, r_earliest)
+            if hi > lo:
+                for x in reversed(side_security[side][lo:hi]):
+                    in_window.append((x, {"event": x.ref or event_ref(x), "lag_days": (r_earliest - x.earliest).days}))
+        out.append((item, in_window))
+    return out
 
 
 def _security_starts(data: _Data, security: list[tuple[_Event, set]], sides: set, side_reliefs: dict,
@@ -1206,44 +1355,63 @@ def _security_starts(data: _Data, security: list[tuple[_Event, set]], sides: set
     them when no side is targeted): (event, the entry with its event, actors and figures, the first relief of
     its side within the window after it or None)."""
     relief_dates = {side: [r.earliest for r in items] for side, items in side_reliefs.items()}
+    event_ref, actor_ids, bisect_left = data.event_ref, data.actor_ids, bisect.bisect_left
     out = []
     for x, x_sides in security:
         if sides and not x_sides:
             continue
         followed = None
+        x_earliest = x.earliest
         for side in x_sides:
-            if side not in side_reliefs:
+            items = side_reliefs.get(side)
+            if items is None:
                 continue
-            items = side_reliefs[side]
-            i = bisect.bisect_left(relief_dates[side], x.earliest)
-            if i < len(items) and (items[i].earliest - x.earliest).days <= window_days:
-                cand = {"relief": items[i].id, "lag_days": (items[i].earliest - x.earliest).days}
-                if followed is None or (cand["lag_days"], cand["relief"]) < (followed["lag_days"], followed["relief"]):
-                    followed = cand
-        out.append((x, {"event": data.event_ref(x), "actors": data.actor_ids(x.actors),
-                        "quantity": _quantity(x)}, followed))
+            i = bisect_left(relief_dates[side], x_earliest)
+            if i < len(items):
+                lag = (items[i].earliest - x_earliest).days
+                if lag <= window_days and (followed is None or (lag, items[i].id) < (followed["lag_days"],
+                                                                                      followed["relief"])):
+                    followed = {"relief": items[i].id, "lag_days": lag}
+        out.append((x, {"event": x.ref or event_ref(x), "actors": actor_ids(x.actors),
+                        "quantity": x.sorted_quantity or _quantity(x)}, followed))
     return out
 
 
-def _chains_into(target: str, incoming: dict, max_chain: int) -> dict[str, list[_Claim]]:
-    """Every event with a chain of claims into `target`: event -> the shortest chain (claims, cause first)."""
-    chains: dict[str, list[_Claim]] = {target: []}
+def _chains_into(target: str, incoming: dict, max_chain: int) -> dict[str, _Claim | None]:
+    """Every event with a chain of claims into `target` (and `target`, mapped to None), breadth first: event ->
+    the first claim of its shortest chain, whose effect is the next event on it (_chain follows them). Only
+    the chains that become links are made into lists."""
+    via: dict[str, _Claim | None] = {target: None}
     frontier = [target]
     for _ in range(max_chain):
         nxt = []
         for node in frontier:
             for c in incoming.get(node, ()):
-                if c.cause not in chains:
-                    chains[c.cause] = [c, *chains[node]]
-                    nxt.append(c.cause)
-        frontier = nxt
-        if not frontier:
+                cause = c.cause
+                if cause not in via:
+                    via[cause] = c
+                    nxt.append(cause)
+        if not nxt:
             break
-    del chains[target]
-    return chains
+        frontier = nxt
+    return via
 
 
-def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], window: int) -> tuple[str, str]:
+def _chain(via: dict, event: str) -> list[_Claim]:
+    """The claims of the chain from `event` in _chains_into's answer, cause first."""
+    c = via[event]
+    chain = [c]
+    while True:
+        c = via[c.effect]
+        if c is None:
+            return chain
+        chain.append(c)
+
+
+def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], window: int,
+             pledge_reasons: dict) -> tuple[str, str]:
+    """The verdict and its reason. `pledge_reasons`: the reason for a relief granted on a pledge, by id() of the
+    pledge's delivery dict (made once per pledge: several reliefs may be granted on one)."""
     for c in claims:
         if c["disputed_by"]:
             return "disputed", (f"claim {c['id']} ({c['cause']} {c['relation']} {c['effect']}) is claimed by "
@@ -1260,8 +1428,12 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
                 pledged = k
     if pledged is not None:
         k = pledged
-        return "pledge", (f"granted on the pledge {k['event']['id']} ({k['event']['date']}), which is "
-                          f"{_delivery_text(k['delivery'])}")
+        reason = pledge_reasons.get(id(k["delivery"]))
+        if reason is None:
+            reason = pledge_reasons[id(k["delivery"])] = (
+                f"granted on the pledge {k['event']['id']} ({k['event']['date']}), which is "
+                f"{_delivery_text(k['delivery'])}")
+        return "pledge", reason
     if candidates:
         return "temporal-only", (f"no claim links a security action to it, but {len(candidates)} security "
                                  f"action(s) of the targeted side fall in the {window} days before it")
@@ -1272,25 +1444,30 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
     return "unexplained", f"no claim links security to it and no security action falls in the {window} days before it"
 
 
-def _pledge(data: _Data, p: _Event, claims: list[_Claim]) -> dict:
+def _pledge(data: _Data, p: _Event, claims) -> dict:
     deliveries, delivered = [], {}
-    for c in sorted(claims, key=lambda c: (data.events[c.effect].order, c.id)):
-        d = data.events[c.effect]
-        deliveries.append({"event": data.event_ref(d), "lag_days": (d.earliest - p.earliest).days,
-                           "quantity": _quantity(d), "claim": c.id})
-        for kind in p.quantity:
-            if kind in d.quantity:
-                delivered[kind] = delivered.get(kind, 0) + d.quantity[kind]
+    events = data.events
+    if len(claims) > 1:
+        claims = sorted(claims, key=lambda c: (events[c.effect].rank, c.id))
+    promised = p.quantity
+    for c in claims:
+        d = events[c.effect]
+        deliveries.append({"event": d.ref or data.event_ref(d), "lag_days": (d.earliest - p.earliest).days,
+                           "quantity": d.sorted_quantity or _quantity(d), "claim": c.id})
+        if promised:
+            for kind in promised:
+                if kind in d.quantity:
+                    delivered[kind] = delivered.get(kind, 0) + d.quantity[kind]
     if not deliveries:
         status = "not yet delivered"
-    elif any(delivered.get(k, 0) < amount for k, amount in p.quantity.items() if k in delivered):
+    elif any(delivered.get(k, 0) < amount for k, amount in promised.items() if k in delivered):
         status = "partly delivered"
     else:
         status = "delivered"
-    return {"event": data.event_ref(p), "actors": data.actor_ids(p.actors), "promises": p.promises,
-            "promised": _quantity(p), "status": status, "deliveries": deliveries,
-            "delivered": dict(sorted(delivered.items())),
-            "share": {k: delivered[k] / a for k, a in sorted(p.quantity.items()) if k in delivered and a}}
+    return {"event": p.ref or data.event_ref(p), "actors": data.actor_ids(p.actors), "promises": p.promises,
+            "promised": p.sorted_quantity or _quantity(p), "status": status, "deliveries": deliveries,
+            "delivered": dict(sorted(delivered.items())) if len(delivered) > 1 else dict(delivered),
+            "share": {k: delivered[k] / a for k, a in sorted(promised.items()) if k in delivered and a}}
 
 
 def _collected(o: _Outcome | None) -> float:
@@ -1300,7 +1477,7 @@ def _collected(o: _Outcome | None) -> float:
     return o.rate
 
 
-def _lever_steps(data: _Data, outs: list[_Outcome]) -> list[tuple]:
+def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
     """The collected rate of one lever as steps (day, rate from that day, event IRI, what happened).
 
     Each outcome that held for at least a day starts a step. When a pause or exemption ends before the next
@@ -1317,21 +1494,27 @@ def _lever_steps(data: _Data, outs: list[_Outcome]) -> list[tuple]:
         else:
             last = o
     held = sorted((o for o in outs if o.valid_until is None or o.valid_until > o.valid_from),
-                  key=lambda o: (o.valid_from, data.events[o.event].order))
+                  key=lambda o: (o.valid_from, o.rank))
     steps: list[tuple] = []
-
-    def put(day: dt.date, value: float, event: str, note: tuple):
-        if steps and steps[-1][0] == day:
-            steps[-1] = (day, value, event, note)
-        elif not steps or steps[-1][1] != value:
-            steps.append((day, value, event, note))
-
+    # a step on the day of the last one replaces it; a step at the last one's rate is not one
+    last_day = last_value = None
     for i, o in enumerate(held):
-        put(o.valid_from, _collected(o), o.event, (o, None))
-        nxt = held[i + 1].valid_from if i + 1 < len(held) else None
-        if o.valid_until and (nxt is None or nxt > o.valid_until):
+        day, value = o.valid_from, _collected(o)
+        if day == last_day:
+            steps[-1] = (day, value, o.event, (o, None))
+            last_value = value
+        elif value != last_value or not steps:
+            steps.append((day, value, o.event, (o, None)))
+            last_day, last_value = day, value
+        until = o.valid_until
+        if until and (i + 1 == len(held) or held[i + 1].valid_from > until):
             resumed = resumes.get(o.event, 0.0)
-            put(o.valid_until, resumed, o.event, (o, resumed))
+            if until == last_day:
+                steps[-1] = (until, resumed, o.event, (o, resumed))
+                last_value = resumed
+            elif resumed != last_value:
+                steps.append((until, resumed, o.event, (o, resumed)))
+                last_day, last_value = until, resumed
     return steps
 
 
@@ -1349,101 +1532,130 @@ def _collected_on(steps: list[tuple], days: list[dt.date], day: dt.date) -> floa
     return steps[i - 1][1] if i else 0.0
 
 
-def _state(o: _Outcome | None, collected: float) -> dict | None:
+def _state(data: _Data, o: _Outcome | None, collected: float) -> dict | None:
+    """The lever state an outcome set, with the rate collected; one dict per outcome and collected rate,
+    shared like event_ref's (a relief's state after is often the next relief's state before)."""
     if o is None:
         return None
-    return {"status": o.status, "rate": o.rate, "scope": o.scope, "from": o.valid_from.isoformat(),
-            "until": o.valid_until.isoformat() if o.valid_until else None, "collected": collected}
+    states = o.states
+    if states is None:
+        states = o.states = {}
+    st = states.get(collected)
+    if st is None:
+        iso = data.iso
+        st = states[collected] = {"status": o.status, "rate": o.rate, "scope": o.scope, "from": iso[o.valid_from],
+                                  "until": iso[o.valid_until], "collected": collected}
+    return st
 
 
-def _previous_outcome(data: _Data, e: _Event) -> _Outcome | None:
-    """The lever's state set by the last event before `e` (in event order)."""
-    if not e.lever:
-        return None
-    outs = data.outcomes.get(e.lever, [])
-    i = bisect.bisect_left(data.outcome_orders.get(e.lever, []), e.order)
-    return outs[i - 1] if i else None
-
-
-def _threat(data: _Data, t: _Event, steps: list[tuple], days: list[dt.date]) -> dict:
-    """Carried out, delayed, withdrawn or pending, with the events that settled it.
+def _threats(data: _Data, threats: list[_Event]) -> list[dict]:
+    """Each threat carried out, delayed, withdrawn or pending, with the events that settled it.
 
     Carried out: the first day on or after the threat on which the lever's collected rate rises above what it
     was the day before the threat (at the threatened rate or another: both are reported), so an imposition
-    overtaken by a pause before it took effect does not count, and a pause that lapses does. Before that, later events on the lever that
-    paused or exempted it delay it (to their end), and one that withdrew it withdraws it; later threats on the
-    same lever do not settle it.
+    overtaken by a pause before it took effect does not count, and a pause that lapses does. Before that, later
+    events on the lever that paused or exempted it delay it (to their end), and one that withdrew it withdraws
+    it; later threats on the same lever do not settle it.
+
+    What settled a threat (an event and its effect) is one dict per settling outcome or step, shared by the
+    threats it settled, like event_ref's.
     """
-    own = data.outcome_of.get(t.iri)
-    rate = t.rate if t.rate is not None else (own.rate if own else None)
-    status, on, settled, carried, carried_rate = "pending", None, [], None, None
-    withdrawn = delayed = delayed_from = None
-    if t.lever and steps:
-        base = _collected_on(steps, days, t.earliest - dt.timedelta(days=1))
-        # steps are in day order and outcomes in event order: start at the threat instead of scanning from the
-        # first (a lever can carry many threats)
-        for day, value, event, note in steps[bisect.bisect_left(days, t.earliest):]:
-            if value > base:
-                carried, carried_rate = (day, event, _step_text(note)), value
-                break
-        orders, kept = data.settling.get(t.lever, ((), ()))
-        for o, e in kept[bisect.bisect_right(orders, t.order):]:
-            if carried and o.valid_from >= carried[0]:
-                continue
-            if o.status == "withdrawn":
-                withdrawn = o.valid_from
-                settled.append({"event": data.event_ref(e), "effect": f"withdrawn from {o.valid_from}"})
-                break  # nothing after a withdrawal settles it
-            elif o.status in ("paused", "exempted"):
+    all_steps, all_days, outcome_of, settling = data.steps, data.step_days, data.outcome_of, data.settling
+    event_ref, lever_ref, actor_ids, iso, events = data.event_ref, data.lever_ref, data.actor_ids, data.iso, data.events
+    bisect_left, bisect_right = bisect.bisect_left, bisect.bisect_right
+    settled_by: dict[int, dict] = {}  # id(outcome) or id(step note) -> what it did, as a threat lists it
+    out = []
+    for t in threats:
+        own = outcome_of.get(t.iri)
+        rate = t.rate if t.rate is not None else (own.rate if own else None)
+        status, on, settled, carried, carried_rate = "pending", None, [], None, None
+        withdrawn = delayed = delayed_from = None
+        lever = t.lever
+        steps = all_steps.get(lever) if lever else None
+        if steps:
+            days = all_days[lever]
+            i = bisect_right(days, t.earliest - _DAY)
+            base = steps[i - 1][1] if i else 0.0
+            # steps are in day order and outcomes in event order: start at the threat instead of scanning from
+            # the first (a lever can carry many threats)
+            for i in range(bisect_left(days, t.earliest), len(steps)):
+                step = steps[i]
+                if step[1] > base:
+                    carried, carried_rate = step, step[1]
+                    break
+            ranks, kept = settling.get(lever, ((), ()))
+            for i in range(bisect_right(ranks, t.rank), len(kept)):
+                o, e = kept[i]
+                if carried and o.valid_from >= carried[0]:
+                    continue
+                entry = settled_by.get(id(o))
+                if entry is None:
+                    if o.status == "withdrawn":
+                        effect = f"withdrawn from {o.valid_from}"
+                    else:
+                        effect = f"{o.status} from {o.valid_from}" + (f" until {o.valid_until}" if o.valid_until
+                                                                        else "")
+                    entry = settled_by[id(o)] = {"event": e.ref or event_ref(e), "effect": effect}
+                settled.append(entry)
+                if o.status == "withdrawn":
+                    withdrawn = o.valid_from
+                    break  # nothing after a withdrawal settles it
                 delayed, delayed_from = o.valid_until, o.valid_from
-                settled.append({"event": data.event_ref(e), "effect": f"{o.status} from {o.valid_from}"
-                                + (f" until {o.valid_until}" if o.valid_until else "")})
-        if carried:
-            e = data.events[carried[1]]
-            if not settled or settled[-1]["event"]["id"] != e.id:
-                settled.append({"event": data.event_ref(e), "effect": carried[2]})
-            else:
-                settled[-1]["effect"] += f"; {carried[2]}"
-            status, on = "carried-out", carried[0].isoformat()
-        elif withdrawn:
-            status, on = "withdrawn", withdrawn.isoformat()
-        elif settled:
-            status, on = "delayed", delayed.isoformat() if delayed else None
-    return {"event": data.event_ref(t), "lever": data.lever_ref(t.lever), "rate": rate,
-            "effective": t.effective.isoformat() if t.effective else None,
-            "targets": data.actor_ids(t.targets), "status": status, "on": on,
-            "rate_carried_out": carried_rate,
-            "open_ended_since": delayed_from.isoformat() if status == "delayed" and on is None else None,
-            "settled_by": settled}
+            if carried:
+                day, _, event, note = carried
+                entry = settled_by.get(id(note))
+                if entry is None:
+                    e = events[event]
+                    entry = settled_by[id(note)] = {"event": e.ref or event_ref(e), "effect": _step_text(note)}
+                if not settled or settled[-1]["event"]["id"] != entry["event"]["id"]:
+                    settled.append(entry)
+                else:  # the same event settled it and carried it out: one entry saying both
+                    settled[-1] = {"event": settled[-1]["event"],
+                                   "effect": f"{settled[-1]['effect']}; {entry['effect']}"}
+                status, on = "carried-out", iso[day]
+            elif withdrawn:
+                status, on = "withdrawn", iso[withdrawn]
+            elif settled:
+                status, on = "delayed", iso[delayed]
+        out.append({"event": t.ref or event_ref(t), "lever": lever_ref(lever), "rate": rate,
+                    "effective": iso[t.effective], "targets": actor_ids(t.targets), "status": status, "on": on,
+                    "rate_carried_out": carried_rate,
+                    "open_ended_since": iso[delayed_from] if status == "delayed" and on is None else None,
+                    "settled_by": settled})
+    return out
 
 
-def _series(data: _Data, ordered: list[_Event], steps: dict, side_actors: set, reliefs: list[_Event]) -> dict:
+def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: set, reliefs: list[_Event]) -> dict:
     """The collected rate per lever (steps: [day, rate, event id]), and cumulative security figures per kind.
 
     Figures: a statistic's quantities are totals to date (they replace the running figure); a security
-    action's add to it. Only the targeted sides' events count (every event's when no lever has a target).
+    action's add to it (`figure_events`: the security actions and statistics with figures, in date order). Only
+    the targeted sides' events count (every event's when no lever has a target).
     """
+    iso, events, lever_ref = data.iso, data.events, data.lever_ref
     levers = []
-    for lever, st in sorted(steps.items(), key=lambda kv: data.lever_ref(kv[0])["id"]):
+    for lever, st in sorted(steps.items(), key=lambda kv: lever_ref(kv[0])["id"]):
         if not any(o.rate is not None for o in data.outcomes[lever]):
             continue
-        levers.append({"lever": data.lever_ref(lever)["id"], "name": data.lever_ref(lever)["name"],
-                       "points": [[d.isoformat(), v, data.events[e].id] for d, v, e, _ in st]})
+        ref = lever_ref(lever)
+        levers.append({"lever": ref["id"], "name": ref["name"],
+                       "points": [[iso[d], v, events[e].id] for d, v, e, _ in st]})
     figures: dict[str, list] = {}
     running: dict[str, float] = {}
-    for e in ordered:
-        if not e.quantity or (e.type not in GROUPS["security"] and e.type != "statistic"):
+    for e in figure_events:
+        if side_actors and side_actors.isdisjoint(e.actors):
             continue
-        if side_actors and not (e.actors & side_actors):
-            continue
-        for kind, amount in sorted(e.quantity.items()):
-            running[kind] = amount if e.type == "statistic" else running.get(kind, 0.0) + amount
-            pts = figures.setdefault(kind, [])
-            if pts and pts[-1][0] == e.earliest.isoformat():
-                pts[-1][1:] = [running[kind], e.id]
+        day, statistic = iso[e.earliest], e.type == "statistic"
+        for kind, amount in (sorted(e.quantity.items()) if len(e.quantity) > 1 else e.quantity.items()):
+            total = running[kind] = amount if statistic else running.get(kind, 0.0) + amount
+            pts = figures.get(kind)
+            if pts is None:
+                figures[kind] = [[day, total, e.id]]
+            elif pts[-1][0] == day:
+                pts[-1][1:] = [total, e.id]
             else:
-                pts.append([e.earliest.isoformat(), running[kind], e.id])
+                pts.append([day, total, e.id])
     return {"levers": levers,
             "figures": [{"kind": k, "points": v} for k, v in sorted(figures.items())],
-            "reliefs": [{"id": r.id, "date": r.earliest.isoformat(), "lever": data.lever_ref(r.lever)["id"]
+            "reliefs": [{"id": r.id, "date": iso[r.earliest], "lever": lever_ref(r.lever)["id"]
                          if r.lever else None} for r in reliefs]}
