@@ -21,8 +21,10 @@ Prints a Markdown section for bench/README.md. What it measures:
 
 --nquads PATTERN loads `PATTERN.format(n=N)` (an N-Quads dump of `read_graph(timeline=synthetic_timeline(N,
 seed=1))`'s store) with pyoxigraph's bulk loader instead of synthesising and loading the timeline, when that
-file exists: the same triples in a fraction of the time. Figures are medians of --runs runs (synthetic: at most
-3). The machine is shared: compare ratios, not seconds.
+file exists: the same triples in a fraction of the time. Figures are medians of --runs runs. Before each
+synthetic run the bench measures the cores the machine gives (bench/cores.py): a shared VM may give one core
+for minutes at a time, and the audit runs in three threads, so compare runs that had the same. The machine is
+shared: compare ratios, not seconds.
 """
 
 from __future__ import annotations
@@ -112,8 +114,11 @@ def synthetic(n: int, runs: int, nquads: str | None) -> dict:
     t = time.perf_counter()
     graph, how = synthetic_graph(n, nquads)
     load = time.perf_counter() - t
-    engine_times, audit_times, cpu_times, main_times, report = [], [], [], [], None
+    from cores import cores
+
+    engine_times, audit_times, cpu_times, main_times, available, report = [], [], [], [], [], None
     for _ in range(runs):
+        available.append(cores())
         engine_times.append(engine(graph))
         report = None  # the previous report is freed before the clock starts, not inside the timing
         t, c, m = time.perf_counter(), time.process_time(), time.thread_time()
@@ -123,7 +128,8 @@ def synthetic(n: int, runs: int, nquads: str | None) -> dict:
         main_times.append(time.thread_time() - m)
     return {"load": load, "how": how, "engine": statistics.median(engine_times),
             "audit": statistics.median(audit_times), "audit_all": audit_times,
-            "cpu": statistics.median(cpu_times), "main": statistics.median(main_times), "summary": report.summary}
+            "cpu": statistics.median(cpu_times), "main": statistics.median(main_times), "summary": report.summary,
+            "cores": available}
 
 
 def main() -> None:
@@ -146,12 +152,12 @@ def main() -> None:
         base = rows[0][1]
         for label, secs in rows:
             print(f"| {label} | {secs:.2f} | {secs - base:.2f} |", flush=True)
-    runs = min(args.runs, 3)
+    runs = args.runs
     print(f"\nSynthetic timelines (bench/synth.py, seed 1) on the in-memory store; engine and `audit(graph)` "
           f"alternating, median of {runs} runs:\n")
     print("| events | load s | engine s | audit s | audit ÷ engine | runs s | audit CPU s (all threads / main) "
-          "| reliefs | verdicts (disputed/evidenced/pledge/temporal/unexplained) |")
-    print("|---:|---:|---:|---:|---:|---|---:|---:|---|")
+          "| cores before each run | reliefs | verdicts (disputed/evidenced/pledge/temporal/unexplained) |")
+    print("|---:|---:|---:|---:|---:|---|---:|---|---:|---|")
     results = {}
     for n in sizes:
         r = synthetic(n, runs, args.nquads)
@@ -161,7 +167,8 @@ def main() -> None:
                                                        "unexplained"))
         print(f"| {n:,} | {r['load']:.1f} ({r['how']}) | {r['engine']:.2f} | {r['audit']:.2f} | "
               f"{r['audit'] / r['engine']:.2f} | {', '.join(f'{x:.2f}' for x in r['audit_all'])} | "
-              f"{r['cpu']:.2f} / {r['main']:.2f} | {r['summary']['reliefs']:,} | {counts} |", flush=True)
+              f"{r['cpu']:.2f} / {r['main']:.2f} | {', '.join(f'{c:.1f}' for c in r['cores'])} | "
+              f"{r['summary']['reliefs']:,} | {counts} |", flush=True)
     if len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
         print(f"\nRatio {hi:,}/{lo:,} events: {results[hi] / results[lo]:.1f} "

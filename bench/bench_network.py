@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from cores import cores  # noqa: E402
 from synth import synthetic_timeline  # noqa: E402
 
 from parley.graph import analysis  # noqa: E402
@@ -60,22 +61,6 @@ def scan(dataset) -> None:
     for _ in store.query("SELECT ?e ?t { ?e <https://w3id.org/parley/ontology#eventType> ?t }",
                          use_default_graph_as_union=True):
         pass
-
-
-def _spin(seconds: float) -> float:
-    t, c = time.perf_counter(), time.process_time()
-    while time.perf_counter() - t < seconds:
-        pass
-    return time.process_time() - c
-
-
-def cores(seconds: float = 1.0) -> float:
-    """The cores two busy processes get at once: the CPU seconds they burn over the wall seconds they run."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(2) as pool:
-        pool.submit(_spin, 0).result()  # the workers started
-        return sum(pool.map(_spin, [seconds] * 2)) / seconds
 
 
 def _digraph(net):
