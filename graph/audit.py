@@ -167,8 +167,8 @@ _COLUMNS = {
 # Single-valued properties read as (subject, value) rows with audit-property, one narrow scan each, instead of
 # a join or an OPTIONAL each in a wider query: on Oxigraph a scan costs less than an OPTIONAL (which hashes the
 # whole property), and the scans run side by side on the two workers. An event is a subject with a type, an
-# identifier and an earliest date (three scans the two workers answer in about the time the three-way join
-# audit-events.rq takes on one, so the audit starts on the events sooner). They become dicts in C
+# identifier and an earliest date (three scans the two workers answer in about the time a three-way join
+# takes on one, so the audit starts on the events sooner). They become dicts in C
 # (`dict(zip(...))`) that the audit looks up only for what it reports: a claim's details for the claims it
 # shows, an event's summary for the events it cites, its lever, rate and promised type for the reliefs,
 # threats and commitments. A subject with several values keeps the first in the answer.
@@ -296,12 +296,16 @@ def _literal(cell: str) -> str | None:
 class _Converted(dict):
     """cell -> convert(cell), each distinct cell converted once (dates, numbers, types: few distinct values)."""
 
-    def __init__(self, convert):
+    def __init__(self, convert, what: str = ""):
         super().__init__({"": None})
         self._convert = convert
+        self._what = what  # what a value that does not convert should have been, for the error
 
     def __missing__(self, cell):
-        out = self[cell] = self._convert(cell)
+        try:
+            out = self[cell] = self._convert(cell)
+        except ValueError:  # a hand-edited graph: an error that says which value, not a traceback
+            raise AuditError(f"the graph has {_text(cell)!r} where {self._what or 'a value'} belongs") from None
         return out
 
 
@@ -327,8 +331,8 @@ class _Data:
         self.claims: dict[str, _Claim] = {}
         self.outcomes: dict[str, list[_Outcome]] = defaultdict(list)  # lever -> outcomes in event order
         self.outcome_of: dict[str, _Outcome] = {}  # event -> the outcome it left (the first read)
-        self._days = _Converted(lambda cell: dt.date.fromisoformat(_text(cell)[:10]))
-        self._numbers = _Converted(lambda cell: float(_text(cell)))
+        self._days = _Converted(lambda cell: dt.date.fromisoformat(_text(cell)[:10]), "a date (YYYY-MM-DD)")
+        self._numbers = _Converted(lambda cell: float(_text(cell)), "a number")
         self._words = _Converted(_text)  # statuses, kinds, precisions, levels: a few distinct values
         self._types = _Converted(_local_type)  # event types (eventType and promises)
         self.iso = _Converted(dt.date.isoformat)  # date -> its ISO text (a few thousand distinct days)
@@ -401,7 +405,8 @@ class _Data:
         until _order_events reads the latest dates and precisions."""
         events, days, types, event = self.events, self._days, self._types, _Event
         ids, earliest = self.properties.pop("identifier"), self.properties["earliest"]
-        for iri, etype in self.properties.pop("event-type").items():
+        # in the order the scan gave them (the table's keys run backwards, see _read)
+        for iri, etype in reversed(self.properties.pop("event-type").items()):
             eid = ids.get(iri)
             if eid is None:
                 continue
@@ -425,9 +430,12 @@ class _Data:
                 e = events.get(iri)
                 if e is not None:
                     e.precision = words[cell] or "day"
-        # every event in date order (three stable sorts, cheaper than a tuple key each), sorted now, while the
-        # engine answers the next queries; then ranked, so that later comparisons are of ints, not tuples
-        ordered = sorted(events.values(), key=operator.attrgetter("id"))
+        # every event in date order (stable sorts, cheaper than a tuple key each), sorted now, while the engine
+        # answers the next queries; then ranked, so that later comparisons are of ints, not tuples. Events equal
+        # in date and id (two timelines may share ids) go in the order of their IRIs (as cells, `<iri>`),
+        # whatever order a store gives them in.
+        ordered = sorted(events.values(), key=operator.attrgetter("iri"))
+        ordered.sort(key=operator.attrgetter("id"))
         ordered.sort(key=operator.attrgetter("latest"))
         ordered.sort(key=operator.attrgetter("earliest"))
         rank, day, last, eid = -1, None, None, None
@@ -623,7 +631,6 @@ class _Data:
         return self.side_of(targets)
 
 
-
 # -- the report -----------------------------------------------------------------------------------------------
 
 def _quantity(e: _Event) -> dict:
@@ -686,9 +693,10 @@ def _quantity_text(q: dict) -> str:
 class AuditReport:
     """The audit of one graph. Every section is plain data (lists of dicts), as to_dict() returns it.
 
-    Read-only: an event, claim, lever or actor mentioned in several places is one shared dict (built once,
-    which is what keeps a 100k-event audit fast), so changing it in one entry changes it everywhere; copy
-    (copy.deepcopy) before editing.
+    Read-only: what appears in several places is one shared object, built once, which is what keeps a
+    100k-event audit fast: an event, claim, lever or actor; a lever state (one relief's `after` is the next
+    one's `before`); a list of actor ids (an event's actors, a threat's targets); a threat's settling events.
+    Changing it in one entry changes it everywhere: copy (copy.deepcopy) before editing.
     """
 
     window_days: int

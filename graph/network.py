@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import compress, repeat
+from operator import itemgetter
 
 from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import (
@@ -586,10 +587,10 @@ def _network(props: _Reader, jobs: dict, sources: bool):
     ordered = sorted(by_name)
     if len(by_name) == len(nodes):
         node_list = [(n, by_name[n]) for n in ordered]
-    else:  # two cells of one text (a blank node and a relative IRI of rdflib's): as sorting the pairs does
-        node_list = sorted((name[cell], a) for cell, a in nodes.items())
+    else:  # two cells of one text (a blank node and a relative IRI of rdflib's): one node, attributes merged
+        node_list = sorted(((name[cell], a) for cell, a in nodes.items()), key=itemgetter(0))
     if sources:
-        node_list += sorted((source_name[cell], a) for cell, a in source_table.items())
+        node_list += sorted(((source_name[cell], a) for cell, a in source_table.items()), key=itemgetter(0))
     # The nodes and structural edges go into the graph before the claims come, the causal edges after them.
     net = _multidigraph(node_list, [])
     _drop_structural(structural, structural_subjects, nodes, (*actors, *levers))
@@ -719,7 +720,6 @@ def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: di
     """(causal edges in claim IRI order, the (cause, relation, effect) cells the claims record, incomplete
     claims). `complete`: {cell: IRI} of the events with a type and a date; `jobs`: network-claims, or its
     parts (_Reader.split)."""
-    from operator import itemgetter
 
     def causal_first(cells):  # a claim with several relations is an edge of its causal one, if any
         return min(cells, key=lambda c: (c not in _RELATIONS, *_cell_order(c)))

@@ -826,7 +826,7 @@ class QueryCatalog:
         return "\n".join(lines) + "\n"
 
 
-# Queries that feed one command's own model (audit-events.rq, view-claims.rq, ...) rather than answer a
+# Queries that feed one command's own model (audit-claims.rq, view-claims.rq, ...) rather than answer a
 # question on their own: runnable by name, listed only on request.
 INTERNAL_PREFIXES = ("audit-", "network-", "query-", "state-", "timeline-", "view-")
 

@@ -418,3 +418,52 @@ def test_an_iri_with_a_raw_line_break_gives_the_same_report():
     report = audit(g).to_dict()
     assert "odd-seizure" in json.dumps(report)
     assert report == audit(memory).to_dict()
+
+
+def _with_copy_of_statistic(name, amount):
+    """audit.yaml's graph with a second statistic of the same id and date as stats-1 (two timelines may share
+    ids), at event/`name`, reporting `amount` labs; and the same quads in rdflib's own store."""
+    from rdflib import Dataset, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    g = read_graph(timeline=read_timeline([AUDIT]))
+    ctx = next(iter(g.graphs()))
+    base, quantity_of = "https://example.org/audit/", URIRef("https://w3id.org/parley/ontology#quantity")
+    stats, copy = URIRef(base + "event/stats-1"), URIRef(base + "event/" + name)
+    for p, o in list(g.predicate_objects(stats)):
+        if p != quantity_of:
+            g.add((copy, p, o, ctx))
+    labs = next(q for q in g.objects(stats, quantity_of) if "labs" in {str(o) for o in g.objects(q, None)})
+    copied = URIRef(base + "quantity/copy")
+    g.add((copy, quantity_of, copied, ctx))
+    for p, o in list(g.predicate_objects(labs)):
+        g.add((copied, p, Literal(amount, datatype=XSD.decimal) if str(p).endswith("amount") else o, ctx))
+    memory = Dataset(default_union=True)
+    for s, p, o, c in g.quads((None, None, None, None)):
+        memory.graph(c).add((s, p, o))
+    return g, memory
+
+
+@pytest.mark.parametrize("name, total", [("stats-0", 40), ("stats-1b", 999)])
+def test_events_equal_in_date_and_id_go_in_iri_order_on_every_store(name, total):
+    """Two statistics of one id and day: the later IRI's figure is the total of that day, whatever order the
+    store answers in, so the report is the same on Oxigraph and on rdflib's own store."""
+    g, memory = _with_copy_of_statistic(name, 999)
+    report = audit(g)
+    labs = {s["kind"]: [p[:2] for p in s["points"]] for s in report.series["figures"]}["labs"]
+    assert labs == [["2025-02-10", 3], ["2025-02-20", total]]
+    assert audit(memory).to_dict() == report.to_dict()
+
+
+def test_a_value_that_is_no_date_is_an_error_not_a_traceback(tmp_path):
+    from rdflib import Literal, URIRef
+
+    g = read_graph(timeline=read_timeline([AUDIT]))
+    begin = URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp")
+    g.set((URIRef("https://example.org/audit/event/raid-1"), begin, Literal("sometime")))
+    with pytest.raises(AuditError, match="'sometime' where a date"):
+        audit(g)
+    path = tmp_path / "bad.trig"
+    path.write_text(g.serialize(format="trig"), encoding="utf-8")
+    result = run("--graph", path)
+    assert result.exit_code == 2 and "'sometime' where a date" in result.stderr and "Traceback" not in result.output

@@ -344,3 +344,23 @@ def test_an_iri_with_a_raw_line_break_gives_the_same_network(timeline):
     net = network_graph(g)
     assert net.nodes[odd]["id"] == "odd"
     _same_network(net, network_graph(_memory_copy(g)))
+
+
+def test_a_blank_node_and_an_iri_of_one_text_are_one_node(timeline):
+    """rdflib's own store may hold a blank node and a relative IRI written alike: they become one node, their
+    attributes and edges merged, instead of an error."""
+    from rdflib import BNode
+    from rdflib.namespace import DCTERMS
+
+    g = _memory_copy(read_graph(timeline=timeline))
+    ctx = g.graph(URIRef("urn:x:g"))
+    e1, a = URIRef(BASE + "event/e1"), URIRef(BASE + "actor/a")
+    for node, summary in ((URIRef("dup"), "one"), (BNode("dup"), "another")):
+        for p, o in g.predicate_objects(e1):
+            if p != DCTERMS.description:
+                ctx.add((node, p, o))
+        ctx.add((node, DCTERMS.description, Literal(summary)))
+    ctx.add((BNode("dup"), PARLEY.target, a))
+    net = network_graph(g)
+    assert net.nodes["dup"]["kind"] == "event" and net.nodes["dup"]["summary"] in {"one", "another"}
+    assert set(net["dup"][str(a)]) == {"actor", "target"}

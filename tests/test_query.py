@@ -374,7 +374,7 @@ def test_queries_lists_the_named_questions_and_all_adds_the_commands_own_reads()
     assert names == {"actor-events", "causes-of", "chain", "disputed-claims", "effects-of", "lever-state",
                      "security-before-relief", "threat-outcomes", "unsourced"}
     everything = CliRunner().invoke(main, ["queries", "--all"])
-    assert "audit-events" in everything.output and "view-claims" in everything.output
+    assert "audit-claims" in everything.output and "view-claims" in everything.output
 
 
 def test_rows_from_oxigraph_are_the_terms_rdflib_would_give():
