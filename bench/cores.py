@@ -17,9 +17,13 @@ def _spin(seconds: float) -> float:
 
 
 def cores(seconds: float = 1.0) -> float:
-    """The cores two busy processes get at once: the CPU seconds they burn over the wall seconds they run."""
+    """The cores two busy processes get at once: the CPU seconds they burn over the wall seconds they run.
+
+    The two are fresh interpreters (spawned, not forked): a fork of a benchmark holding a large store would
+    leave it copy-on-write page faults that slow the run timed next."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(2) as pool:
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         pool.submit(_spin, 0).result()  # the workers started
         return sum(pool.map(_spin, [seconds] * 2)) / seconds
