@@ -231,11 +231,11 @@ def _tables(graph):
 
     The model keys nodes by their cells and reads text (_text) only from the cells it shows or computes with.
     On Oxigraph the queries run on pyoxigraph directly in two worker threads (asked in _ASKED's order), which
-    also write the answers as TSV: pyoxigraph lets go of the GIL meanwhile and makes no Python object a term
-    (iterating the solutions costs a Python object a row and a term, the GIL taken for each), so the engine
-    answers the next queries on the other core while this thread splits answers into rows and the caller
-    builds its model from them. Other stores answer through run_query, and their terms are written as cells
-    the same way.
+    also write the answers as TSV and split them into cells: pyoxigraph lets go of the GIL meanwhile and makes
+    no Python object a term (iterating the solutions costs a Python object a row and a term, the GIL taken for
+    each), so the engine answers the next queries on the other core while the caller builds its model from
+    the answers read. Other stores answer through run_query, and their terms are written as cells the same
+    way.
     """
     from .tsv import cell as _cell
     from .query import QueryError, _oxigraph_target, bind_params, run_query, with_values
@@ -257,25 +257,27 @@ def _tables(graph):
 
     inner, options = direct
 
-    def answer(text: str) -> bytes:
-        return inner.query(text, **options).serialize(format=ox.QueryResultsFormat.TSV)
+    def answer(text: str) -> tuple[list[str], list[str]]:
+        """(variables, cells) of a query, split here in the worker: this thread waits for the first answers
+        meanwhile, and reads the later ones as they come."""
+        head, _, body = inner.query(text, **options).serialize(format=ox.QueryResultsFormat.TSV).decode(
+            "utf-8").partition("\n")
+        variables = [v[1:] for v in head.split("\t")]
+        cells = split_cells(body, len(variables))
+        del body
+        if cells is None:  # an IRI with a raw line break or tab: read the solutions themselves
+            cells = solution_cells(inner.query(text, **options))
+        return variables, cells
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(answer, texts[name]) for name in _ASKED}
         try:
             for name, q, _, wanted in jobs:
                 try:
-                    data = futures[name].result()
+                    variables, cells = futures.pop(name).result()
                 except (SyntaxError, ValueError, OSError, RuntimeError) as e:
                     raise AuditError(f"{q.name}: the query failed: {str(e).strip() or type(e).__name__}") from None
-                head, _, body = data.decode("utf-8").partition("\n")
-                del data
-                variables = [v[1:] for v in head.split("\t")]
                 width = len(variables)
-                cells = split_cells(body, width)
-                del body
-                if cells is None:  # an IRI with a raw line break or tab: read the solutions themselves
-                    cells = solution_cells(inner.query(texts[name], **options))
                 at = [variables.index(c) if c in variables else None for c in wanted]
                 if None in at:  # a column the query does not project: unbound in every row
                     n = len(cells) // width
@@ -346,7 +348,11 @@ class _Data:
         # identifiers once the claims are read).
         self.properties: dict[str, dict[str, str]] = {}
         self._tables = _tables(graph)
-        self._read(len(_ORDER) - len(_CLAIM_TABLES))
+        try:
+            self._read(len(_ORDER) - len(_CLAIM_TABLES))
+        except BaseException:  # the caller gets no _Data to close: stop the queries still running here
+            self.close()
+            raise
         self._actor_refs: dict[str, dict] = {}  # actor_ref's dicts, made once per IRI and shared
         self._lever_refs: dict[str, dict] = {}  # lever_ref's
         self._actor_ids: dict[tuple, list[str]] = {}  # actor_ids's lists, by actors as read

@@ -649,8 +649,8 @@ def collector_paused(*, long_lived: bool = False):
     oldest generation on the way out, where the collector would have moved it after walking it twice more
     (a first young pass over a large audit report costs about 0.2 s). The caller's young objects are
     collected on the way in, as the block's allocations would have had them collected, so that only the
-    block's own objects skip those passes. Not when the caller keeps objects frozen (gc.freeze): unfreezing
-    would let go of them.
+    block's own objects skip those passes. Not when objects are frozen already (gc.freeze: by the caller, or
+    by CPython 3.12 itself at start-up): unfreezing would let go of them.
     """
     enabled = gc.isenabled()
     promote = long_lived and enabled and gc.get_freeze_count() == 0

@@ -467,3 +467,51 @@ def test_a_value_that_is_no_date_is_an_error_not_a_traceback(tmp_path):
     path.write_text(g.serialize(format="trig"), encoding="utf-8")
     result = run("--graph", path)
     assert result.exit_code == 2 and "'sometime' where a date" in result.stderr and "Traceback" not in result.output
+
+
+def test_bundled_dates_known_as_ranges_are_shown_as_ranges(bundled):
+    """Latest dates other than the earliest reach the report (the audit reads only those)."""
+    reliefs = {r["event"]["id"]: r["event"]["date"] for r in bundled.reliefs}
+    security = {s["event"]["id"]: s["event"]["date"] for s in bundled.security}
+    assert reliefs["fincen-extension"] == "2025-06-26..2025-07-21"
+    assert security["transfer-29-2025-02-27"] == "2025-02-27..2025-02-28"
+    assert reliefs["eo-14198-pause"] == "2025-02-03"
+
+
+def _memory_copy(g):
+    from rdflib import Dataset
+
+    memory = Dataset(default_union=True)
+    for s, p, o, c in g.quads((None, None, None, None)):
+        memory.graph(c).add((s, p, o))
+    return memory
+
+
+def test_a_claim_is_named_by_its_identifier_not_its_iri():
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    g = read_graph(timeline=read_timeline([AUDIT]))
+    claim = URIRef("https://example.org/audit/claim/raid-1.causes.extend-duty")
+    g.set((claim, DCTERMS.identifier, Literal("raid-claim")))
+    report = audit(g)
+    named = {c["id"] for r in report.reliefs for c in r["claims"]}
+    assert "raid-claim" in named and "raid-1.causes.extend-duty" not in named
+    assert audit(_memory_copy(g)).to_dict() == report.to_dict()
+
+
+def test_a_stated_precision_wins_over_day_on_every_store():
+    """An event given two precisions, "day" and "month" (a hand-edited graph), is dated to the month, on
+    Oxigraph and on rdflib's own store alike."""
+    from rdflib import Literal, URIRef
+
+    g = read_graph(timeline=read_timeline([AUDIT]))
+    precision = URIRef("https://w3id.org/parley/ontology#datePrecision")
+    raid = URIRef("https://example.org/audit/event/raid-1")
+    ctx = next(iter(g.graphs()))
+    assert {str(o) for o in g.objects(raid, precision)} == {"day"}
+    g.add((raid, precision, Literal("month"), ctx))
+    report = audit(g)
+    [entry] = [s for s in report.security if s["event"]["id"] == "raid-1"]
+    assert entry["event"]["date"] == entry["event"]["earliest"][:7]
+    assert audit(_memory_copy(g)).to_dict() == report.to_dict()
