@@ -24,8 +24,8 @@ events (by parley:eventType), claims, actors and levers (by class), each with it
 edges, disputants, sources' attributes, direct causal edges and the attributes few nodes have (promises,
 definedAt) one allow-listed property at a time (network-property). On Oxigraph the answers are read as TSV,
 several queries at once in two worker threads, the events one type at a time and the claims one relation at
-a time so that this thread builds the network from the first parts while the workers answer the rest (see
-_Reader and _jobs); the type and the relation, the same in every row of a part, are no column of the queries
+a time so that this thread builds the network from the parts as they come while the workers answer the rest
+(see _Reader and _jobs); the type and the relation, the same in every row of a part, are no column of the queries
 (asked whole, they are read with network-property). The structural edges are grouped by subject as they come,
 while the workers answer the events; once the events are read, the edges of subjects that are no nodes of a
 kind their relation allows are left out, and the rest put in the graph subject by subject, in the order the
@@ -106,6 +106,7 @@ class _Reader:
         self._started: dict = {}
         self._pairs: dict = {}
         self._first: dict = {}
+        self._later = None  # (set once the jobs of start_after are started, their keys)
 
     def __enter__(self):
         return self
@@ -123,6 +124,50 @@ class _Reader:
             key = self._key(job)
             if key not in self._started:
                 self._started[key] = self._pool.submit(self._answer, self._text(key))
+
+    def start_after(self, jobs: list, later: list, order) -> None:
+        """Once these started jobs are answered, start the jobs `later` in the order `order(later, {job: its
+        number of cells})` gives: in the worker that answers the last, as this thread may be busy then (`cells`
+        of a job of `later` waits for it). Without workers, nothing."""
+        if self._pool is None:
+            return
+        import threading
+
+        futures = {job: self._started[self._key(job)] for job in jobs}
+        pending, lock, started = [len(futures)], threading.Lock(), threading.Event()
+
+        def done(_):
+            with lock:
+                pending[0] -= 1
+                if pending[0]:
+                    return
+            try:
+                self.start(*order(later, {job: len(f.result()[1]) for job, f in futures.items()}))
+            except Exception:  # noqa: BLE001 -- a failed query (its error shows when this thread reads it), or
+                pass  # the reader closed first (no one reads these): `cells` asks what was not started itself
+            finally:
+                started.set()
+
+        self._later = started, {self._key(job) for job in later}
+        for future in futures.values():
+            future.add_done_callback(done)
+
+    def answered(self, jobs: list):
+        """The jobs, in the order their answers come (those not started first, as given)."""
+        if self._later is not None and any(self._key(job) in self._later[1] for job in jobs):
+            self._later[0].wait()
+        futures = {}
+        for job in jobs:
+            future = self._started.get(self._key(job))
+            if future is None:
+                yield job
+            else:
+                futures[future] = job
+        if futures:
+            from concurrent.futures import as_completed
+
+            for future in as_completed(futures):
+                yield futures[future]
 
     @staticmethod
     def _key(job) -> tuple:
@@ -175,6 +220,8 @@ class _Reader:
             name, params = key
             rows = run_query(self.graph, name, params=dict(params) or None)
             return rows.columns, [_cell(r.get(c)) for r in rows for c in rows.columns]
+        if self._later is not None and key in self._later[1]:
+            self._later[0].wait()
         future = self._started.pop(key, None)
         return future.result() if future is not None else self._answer(self._text(key))
 
@@ -196,6 +243,12 @@ class _Reader:
             _, cells = self.cells(iri)
             self._pairs[iri] = (cells[0::2], cells[1::2])
         return self._pairs[iri]
+
+    def forget(self, *iris) -> None:
+        """Drop the statements of these properties read so far (to free them early)."""
+        for iri in map(str, iris):
+            self._pairs.pop(iri, None)
+            self._first.pop(iri, None)
 
     def single(self, iri) -> dict:
         """{subject: value} of a property; the smallest value for a subject with several."""
@@ -273,43 +326,29 @@ def _columns(columns: list[str], cells: list[str], merge: dict) -> list[list[str
     return [list(column) for column in zip(*rows)]
 
 
-def _parts(reader: _Reader, jobs: list, merge: dict, column: str, whole):
+def _parts(reader: _Reader, jobs: list, merge: dict, whole):
     """The answers of the jobs that ask one query in parts (_Reader.split), each as its columns (_columns),
-    one part at a time as it comes; then, if a subject came in several parts (an event of two types), all
-    the rows again as one part, merged.
+    one part at a time as it comes; then, if a subject came in several parts (an event of two types), the
+    query asked whole, merged (parts merge the same rows: a hand-edited graph's rare case).
 
-    The query does not select the parameter a part is asked for (`column`: within a part, every row has the
-    value asked for); it is put back second. When the query is asked whole, `whole(subjects)` gives that
-    column."""
-    answers, count, keys = [], 0, set()
-    for job in jobs:
-        columns, cells = reader.cells(job)
-        table = _columns(columns, cells, merge)
-        constant = None
+    The query does not select the parameter a part is asked for (within a part, every row has the value
+    asked for): it is put back second. When the query is asked whole, `whole(subjects)` gives that column."""
+    count, keys = 0, set()
+    for job in reader.answered(jobs):
+        table = _columns(*reader.cells(job), merge)
         if isinstance(job, tuple):
             ((_, value),) = job[1].items()
-            constant = f"<{value}>"  # an IRI (split asks for IRIs only), as a cell
-            table.insert(1, [constant] * len(table[0]))
+            table.insert(1, [f"<{value}>"] * len(table[0]))  # an IRI (split asks for IRIs only), as a cell
         else:
             table.insert(1, whole(table[0]))
-        answers.append((cells, len(columns), constant))
         count += len(table[0])
         keys.update(table[0])
         yield table
     if len(keys) < count:  # only parts repeat subjects
         yield None  # what came before is to be dropped
-        columns = [columns[0], column, *columns[1:]]
-        yield _columns(columns, [c for answer in answers for c in _widened(*answer)], merge)
-
-
-def _widened(cells: list, width: int, constant: str | None) -> list:
-    """The cells of a part with its constant column put back second in each row (see _parts)."""
-    if constant is None:
-        return cells
-    widened = []
-    for i in range(0, len(cells), width):
-        widened += (cells[i], constant, *cells[i + 1:i + width])
-    return widened
+        table = _columns(*reader.cells(jobs[0][0]), merge)
+        table.insert(1, whole(table[0]))
+        yield table
 
 
 def _smallest(cells: set) -> str:
@@ -354,42 +393,50 @@ def _event_nodes(reader: _Reader, jobs: list = ("network-events",)
     nodes: dict[str, dict] = {}
     names: dict[str, str] = {}
     dated: dict[str, str] = {}
+    undated_latest: list[tuple[dict, dt.date]] = []  # (attributes, earliest date) of events without a latest
 
     def types_of(events: list) -> list:  # asked whole: the smallest type of each event, as merging rows does
         return list(map(reader.single(PARLEY.eventType).__getitem__, events))
 
-    for table in _parts(reader, list(jobs), merge, "type", types_of):
+    for table in _parts(reader, list(jobs), merge, types_of):
         if table is None:
-            nodes, names, dated = {}, {}, {}
+            nodes, names, dated, undated_latest = {}, {}, {}, []
             continue
         keys, types, ids, earliest, latest, precision, summary = table
         # Columns of few distinct values (types, dates, words) are converted once a value; the rest in bulk.
-        for cell in set(types) - kinds.keys():
+        distinct = set(types)
+        for cell in distinct - kinds.keys():
             etype = _local(_text(cell), TYPE)
             kinds[cell] = (etype, group_of(etype) if etype in EVENT_TYPES else "other")
+        if len(distinct) == 1:  # a part: one type
+            etypes, groups = map(repeat, kinds[types[0]])
+        else:
+            etypes, groups = zip(*map(kinds.__getitem__, types)) if keys else ((), ())
         words = {cell: _text(cell) for cell in set(precision)}
         texts = _texts(keys)
         idents = [ident or name for ident, name in zip(_texts(ids), texts)]
-        etypes, groups = zip(*map(kinds.__getitem__, types)) if keys else ((), ())
         dates, lasts = list(map(days.__getitem__, earliest)), list(map(days.__getitem__, latest))
         precisions, summaries = list(map(words.__getitem__, precision)), _texts(summary)
-        promises = list(map(promised.get, keys)) if promised else [None] * len(keys)
-        defined = list(map(written.get, keys)) if written else [None] * len(keys)
+        # What few events have (promises, defined_at) is added after, to those that have it, in this order.
         rows = [{"kind": "event", "id": ident, "type": etype, "group": group, "label": ident, "date": date,
-                 "date_latest": last, "precision": word, "summary": text, "promises": promise,
-                 "defined_at": where}
-                for ident, etype, group, date, last, word, text, promise, where
-                in zip(idents, etypes, groups, dates, lasts, precisions, summaries, promises, defined)]
-        _drop_none(rows, {"date": dates, "date_latest": lasts, "precision": precisions, "summary": summaries,
-                          "promises": promises, "defined_at": defined})
+                 "date_latest": last, "precision": word, "summary": text}
+                for ident, etype, group, date, last, word, text
+                in zip(idents, etypes, groups, dates, lasts, precisions, summaries)]
+        _drop_none(rows, {"date": dates, "date_latest": lasts, "precision": precisions, "summary": summaries})
         if None in lasts:  # an event with an earliest date and no latest one: its latest is the earliest, last
-            for a, date, last in zip(rows, dates, lasts):
-                if last is None and date is not None:
-                    a["date_latest"] = date
+            undated_latest += [(a, date) for a, date, last in zip(rows, dates, lasts)
+                               if last is None and date is not None]
         nodes.update(zip(keys, rows))
         names.update(zip(keys, texts))
         dated.update(zip(keys, texts) if None not in dates else
                      ((k, n) for k, n, date in zip(keys, texts, dates) if date is not None))
+    for attribute, table in (("promises", promised), ("defined_at", written)):
+        for key, value in table.items():
+            a = nodes.get(key)
+            if a is not None:
+                a[attribute] = value
+    for a, date in undated_latest:
+        a["date_latest"] = date
     return nodes, names, dated
 
 
@@ -503,11 +550,12 @@ _STRUCTURAL_JOBS = {str(p): relation for p, relation in STRUCTURAL_PREDICATES.it
 
 def _jobs(reader: _Reader, *, sources: bool) -> dict[str, list]:
     """What the projection asks, by what it is for, each started in the order the projection reads it (the
-    claims later, by _start_claims).
+    claims' parts once the direct causal edges are read: see _largest_first).
 
     The events come one type at a time and the claims one relation at a time (_Reader.split): the two
     workers answer the parts while this thread turns the first ones into nodes. Before them go the small
-    answers this thread can start on at once (actors, levers, the structural and the direct causal edges).
+    answers this thread can start on at once (actors, levers, the structural edges); the direct causal edges,
+    needed only at the end, go after the events, so that the first event parts come sooner.
     """
     jobs = {"nodes": ["network-actors", "network-levers"], "structural": list(_STRUCTURAL_JOBS)}
     reader.start(*jobs["nodes"], *jobs["structural"])
@@ -518,28 +566,29 @@ def _jobs(reader: _Reader, *, sources: bool) -> dict[str, list]:
         counts = sorted((-int(_text(n)), _text(t)) for t, n in zip(cells[0::2], cells[1::2]))
         types = [t for _, t in counts] if all(c.startswith("<") for c in cells[0::2]) else []
         jobs["types"] = ["network-event-types"]
-    jobs["direct"] = list(map(str, PROPERTY_RELATIONS))
     jobs["sparse"] = list(map(str, SPARSE_PROPERTIES.values()))
     jobs["events"] = reader.split("network-events", "type", types)
     jobs["disputants"] = [str(CLAIM_PROPERTIES["disputant"])]
+    jobs["direct"] = list(map(str, PROPERTY_RELATIONS))
     jobs["sources"] = ["network-citations", *SOURCE_PROPERTIES.values()] if sources else []
     jobs["claims"] = reader.split("network-claims", "relation", list(map(str, PROPERTY_RELATIONS)))
     # Asked whole, network-events and network-claims leave out the type and the relation: read apart.
     jobs["columns"] = [str(iri) for iri, query in ((PARLEY.eventType, "events"), (PARLEY.relation, "claims"))
                        if not isinstance(jobs[query][0], tuple)]
-    for group in ("direct", "sparse", "columns", "events", "disputants", "sources"):
+    for group in ("sparse", "columns", "events", "disputants", "direct", "sources"):
         reader.start(*jobs[group])
+    if isinstance(jobs["claims"][0], tuple):
+        reader.start_after(jobs["direct"], jobs["claims"], _largest_first)
+    else:
+        reader.start(*jobs["claims"])
     return jobs
 
 
-def _start_claims(reader: _Reader, jobs: dict) -> None:
-    """Start the claims' parts, the largest first (as the event parts): the workers end on small ones, and
-    this thread is not left waiting for a large one after the rest. A claim records its direct causal edge,
-    so the direct edges of each relation, read by then, say how large its part is."""
-    claims = jobs["claims"]
-    if isinstance(claims[0], tuple):
-        claims.sort(key=lambda job: -len(reader.pairs(job[1]["relation"])[0]))
-    reader.start(*claims)
+def _largest_first(claims: list, direct: dict) -> list:
+    """The claims' parts, the largest first (as the event parts): the workers end on small ones, and this thread
+    is not left waiting for a large one after the rest. A claim records its direct causal edge, so the
+    direct edges of each relation (`direct`: {relation: its number of cells}) say how large its part is."""
+    return sorted(claims, key=lambda job: -direct[job[1]["relation"]])
 
 
 def _network(props: _Reader, jobs: dict, sources: bool):
@@ -554,16 +603,15 @@ def _network(props: _Reader, jobs: dict, sources: bool):
     # their names, are known once the events are read.
     structural: dict[str, list] = {}  # subject cell -> [(object name, relation)]
     structural_subjects: dict[str, list] = {}  # relation -> subject cells
-    for predicate, relation in _STRUCTURAL_JOBS.items():
+    for predicate in props.answered(list(_STRUCTURAL_JOBS)):  # (in any order: each subject's edges are sorted)
+        relation = _STRUCTURAL_JOBS[predicate]
         object_names = of_kind[_STRUCTURAL_ENDS[relation][1][0]]
         subjects, objects = props.pairs(predicate)
         # A literal object is no node (nodes are IRIs, and cells keep the difference): it never matches.
         subjects, names = _named(subjects, objects, object_names)
         structural_subjects[relation] = subjects
         _group(structural, subjects, names, relation)
-    direct = _direct_edges(props)
-    _start_claims(props, jobs)
-
+    props.forget(*_STRUCTURAL_JOBS)
     nodes, events, dated = _event_nodes(props, jobs["events"])
     name = dict(events)  # node cell -> IRI, the networkx key
     for cell in (*actors, *levers):
@@ -583,10 +631,11 @@ def _network(props: _Reader, jobs: dict, sources: bool):
         structural_subjects["source"] = citing
         for s, o in zip(citing, cited_sources):
             cited.setdefault(s, []).append(source_table[o]["id"])  # a claim's sources go on its causal edge
-    by_name = dict(zip(name.values(), nodes.values()))
+    by_name = dict(zip(name.values(), name))  # IRI -> node cell
     ordered = sorted(by_name)
     if len(by_name) == len(nodes):
-        node_list = [(n, by_name[n]) for n in ordered]
+        ordered_cells = list(map(by_name.__getitem__, ordered))
+        node_list = list(zip(ordered, map(nodes.__getitem__, ordered_cells)))
     else:  # two cells of one text (a blank node and a relative IRI of rdflib's): one node, attributes merged
         node_list = sorted(((name[cell], a) for cell, a in nodes.items()), key=itemgetter(0))
     if sources:
@@ -594,17 +643,23 @@ def _network(props: _Reader, jobs: dict, sources: bool):
     # The nodes and structural edges go into the graph before the claims come, the causal edges after them.
     net = _multidigraph(node_list, [])
     _drop_structural(structural, structural_subjects, nodes, (*actors, *levers))
-    if len(by_name) == len(nodes):  # keyed by the nodes' own name strings: found by identity below
-        named = dict(zip(map(name.get, structural), structural.values()))  # (no node: None, never looked up)
+    if len(by_name) == len(nodes):  # the subjects that are no nodes (None: outcomes, claims) are never looked up
+        outs = map(structural.get, ordered_cells)
     else:  # two cells of one text: their edges go together
-        named = {}
+        named: dict[str, list] = {}
         for cell, out in structural.items():
             if cell in name:
                 named.setdefault(name[cell], []).extend(out)
-    _add_structural(net, ordered, named)
-    causal, claimed, incomplete = _claim_edges(props, nodes, dated, cited if sources else None, jobs["claims"])
+        outs = map(named.get, ordered)
+    _add_structural(net, ordered, outs)
+    # Freed here, while the workers answer the claims, rather than after the last answer (one core idle).
+    del structural, structural_subjects, node_list, outs
+    direct = _direct_edges(props)
+    props.forget(*PROPERTY_RELATIONS)
+    causal, unclaimed, incomplete = _claim_edges(props, nodes, dated, cited if sources else None, direct,
+                                                 jobs["claims"])
     _add_edges(net, causal)
-    _add_edges(net, _unclaimed_edges(props, nodes, direct, claimed))
+    _add_edges(net, _unclaimed_edges(props, nodes, unclaimed))
     net.graph["incomplete_claims"] = incomplete
     return net
 
@@ -649,14 +704,15 @@ def _drop_structural(edges: dict, subjects: dict, nodes: dict, others) -> None:
             del edges[u]
 
 
-def _add_structural(net, ordered: list, edges: dict) -> None:
-    """Add the structural edges {subject: [(object, relation)]}, keyed by relation, in (subject, object,
-    relation) order (`ordered`: every subject, sorted), as adding them sorted with add_edges_from does.
+def _add_structural(net, ordered: list, outs) -> None:
+    """Add the structural edges, keyed by relation, in (subject, object, relation) order, as adding them sorted
+    with add_edges_from does. `ordered`: every subject, sorted; `outs`: the [(object, relation)] of each (None:
+    none).
 
     Sorting a few pairs a subject, in the order the subjects are sorted anyway, costs far less than sorting
     every edge's tuple (several hundred thousand at 100,000 events)."""
     succ, pred = net._succ, net._pred
-    for u, out in zip(ordered, map(edges.get, ordered)):
+    for u, out in zip(ordered, outs):
         if out is None:
             continue
         if len(out) > 1:
@@ -715,11 +771,14 @@ def _add_edges(net, edges: list) -> None:
             keys[key] = a
 
 
-def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: dict | None,
+def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: dict | None, direct: set,
                  jobs: list = ("network-claims",)) -> tuple[list, set, list[dict]]:
-    """(causal edges in claim IRI order, the (cause, relation, effect) cells the claims record, incomplete
-    claims). `complete`: {cell: IRI} of the events with a type and a date; `jobs`: network-claims, or its
-    parts (_Reader.split)."""
+    """(causal edges in claim IRI order, the direct edges (`direct`: (cause, relation, effect) cells) that no
+    claim records, incomplete claims). `complete`: {cell: IRI} of the events with a type and a date; `jobs`:
+    network-claims, or its parts (_Reader.split).
+
+    What can be done a part at a time is done as the part comes, while the workers answer the next: after the
+    last, only the parts' edges are put in claim IRI order (sorted runs, merged)."""
 
     def causal_first(cells):  # a claim with several relations is an edge of its causal one, if any
         return min(cells, key=lambda c: (c not in _RELATIONS, *_cell_order(c)))
@@ -737,15 +796,16 @@ def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: di
     claimant_names: dict[str, str] = {}
     numbers: dict[str, float | None] = {}
     level_texts: dict[str, str] = {}
-    parts: list[tuple] = []
+    parts: list[tuple] = []  # (claim IRIs, edges, [(claim IRI, attributes, cause, effect)] incomplete), sorted
+    unclaimed = set(direct)
 
     def relations_of(claims: list) -> list:  # asked whole: the causal one first, as merging rows does
         relation = _single(reader.pairs(CLAIM_PROPERTIES["relation"]), causal_first)
         return list(map(relation.__getitem__, claims))
 
-    for table in _parts(reader, list(jobs), {"relation": causal_first}, "relation", relations_of):
+    for table in _parts(reader, list(jobs), {"relation": causal_first}, relations_of):
         if table is None:
-            parts = []
+            parts, unclaimed = [], set(direct)
             continue
         keys, relations, causes, effects, ids, claimants, confidences, levels, evidences = table
         for cell in set(claimants) - claimant_names.keys():
@@ -777,35 +837,50 @@ def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: di
         if urls is not None:
             for a, key in zip(rows, keys):
                 a["sources"] = urls.get(key, ())
-        # Looked up here, in the order the cells were made (memory at hand), rather than in claim order.
-        parts.append((texts, relations, causes, effects, claim_ids, rows, list(map(complete.get, causes)),
-                      list(map(complete.get, effects))))
-    texts, relations, causes, effects, claim_ids, rows, cause_names, effect_names = (
-        [x for part in parts for x in part[i]] for i in range(8)) if len(parts) != 1 else parts[0]
-    claimed = set(zip(causes, relations, effects))
-    # The claims with a causal relation (the rest are outside the allow-list), in claim IRI order: each
-    # column is taken in that order in one C-level call.
-    order = [i for i in sorted(range(len(texts)), key=texts.__getitem__) if relations[i] in _RELATIONS]
-    if len(order) > 1:
-        take = itemgetter(*order)
-    else:
-        def take(column):
-            return [column[i] for i in order]
-
-    edges = [(u, v, claim, a) for a, claim, u, v in zip(take(rows), take(claim_ids), take(cause_names),
-                                                         take(effect_names)) if u is not None and v is not None]
+        unclaimed.difference_update(zip(causes, relations, effects))
+        # The claims with a causal relation (the rest are outside the allow-list), in claim IRI order: each
+        # column is taken in that order in one C-level call. Ends looked up in the order the cells were made
+        # (memory at hand).
+        order = sorted(range(len(texts)), key=texts.__getitem__)
+        if not set(relations) <= _RELATIONS.keys():
+            order = [i for i in order if relations[i] in _RELATIONS]
+        take = _taker(order)
+        cause_names, effect_names = list(map(complete.get, causes)), list(map(complete.get, effects))
+        edges = list(zip(take(cause_names), take(effect_names), take(claim_ids), take(rows)))
+        incomplete = []
+        if None in cause_names or None in effect_names:
+            incomplete = [(text, a, cause, effect) for text, (u, v, _, a), cause, effect
+                          in zip(take(texts), edges, take(causes), take(effects)) if u is None or v is None]
+            texts = [text for text, (u, v, _, _) in zip(take(texts), edges) if u is not None and v is not None]
+            edges = [edge for edge in edges if edge[0] is not None and edge[1] is not None]
+        else:
+            texts = list(take(texts))
+        parts.append((texts, edges, incomplete))
+    if len(parts) == 1:
+        edges = parts[0][1]
+    else:  # sorted runs: merged by one sort in C
+        texts = [text for part in parts for text in part[0]]
+        edges = _taker(sorted(range(len(texts)), key=texts.__getitem__))([e for part in parts for e in part[1]])
     incomplete = []
-    if len(edges) < len(order):
-        for a, cause, effect in zip(take(rows), take(causes), take(effects)):
-            if cause in complete and effect in complete:
-                continue
-            ends = {"cause": cause or None, "effect": effect or None}
-            incomplete.append({
-                "claim": a["claim"], "relation": a["relation"], "defined_at": a.get("defined_at"),
-                "cause": _endpoint_name(nodes, ends["cause"]), "effect": _endpoint_name(nodes, ends["effect"]),
-                "missing": {side: _missing_what(nodes, cell) for side, cell in ends.items() if cell not in complete},
-            })
-    return edges, claimed, incomplete
+    for _, a, cause, effect in sorted((c for part in parts for c in part[2]), key=itemgetter(0)):
+        ends = {"cause": cause or None, "effect": effect or None}
+        incomplete.append({
+            "claim": a["claim"], "relation": a["relation"], "defined_at": a.get("defined_at"),
+            "cause": _endpoint_name(nodes, ends["cause"]), "effect": _endpoint_name(nodes, ends["effect"]),
+            "missing": {side: _missing_what(nodes, cell) for side, cell in ends.items() if cell not in complete},
+        })
+    return edges, unclaimed, incomplete
+
+
+def _taker(order: list):
+    """A function taking the items of a list at these indexes, in this order (itemgetter, which gives a lone
+    item rather than a sequence of one)."""
+    if len(order) > 1:
+        return itemgetter(*order)
+
+    def take(column):
+        return [column[i] for i in order]
+    return take
 
 
 def _claimed(cause: tuple, relation: tuple, effect: tuple) -> set:
@@ -844,10 +919,9 @@ def _direct_edges(props: _Reader) -> set[tuple]:
     return direct
 
 
-def _unclaimed_edges(props: _Reader, nodes: dict, direct: set, claimed: set) -> list:
+def _unclaimed_edges(props: _Reader, nodes: dict, candidates: set) -> list:
     """The direct causal edges between complete events that no claim node records, in (cause, effect,
-    relation) order."""
-    candidates = direct - claimed
+    relation) order. `candidates`: the direct edges that no claim with a causal relation records."""
     if candidates:  # rare: also any node that records them without being typed a claim
         candidates.difference_update(
             _claimed(*(props.pairs(CLAIM_PROPERTIES[k]) for k in ("cause", "relation", "effect"))))

@@ -364,3 +364,32 @@ def test_a_blank_node_and_an_iri_of_one_text_are_one_node(timeline):
     net = network_graph(g)
     assert net.nodes["dup"]["kind"] == "event" and net.nodes["dup"]["summary"] in {"one", "another"}
     assert set(net["dup"][str(a)]) == {"actor", "target"}
+
+
+def test_claims_are_started_once_the_direct_edges_are_read(graph):
+    """On Oxigraph the claims' parts are started, the largest first, by the worker that answers the last direct
+    causal edges (this thread may be busy with the events then); reading a part waits for that, and the parts
+    are read in the order they are answered, each the same answer as asked alone."""
+    from parley.graph.network import PROPERTY_RELATIONS, _Reader
+
+    direct = list(map(str, PROPERTY_RELATIONS))
+    with _Reader(graph) as alone:
+        expected = {relation: alone.cells(("network-claims", {"relation": relation}))[1] for relation in direct}
+    seen = {}
+    with _Reader(graph, workers=2) as reader:
+        claims = reader.split("network-claims", "relation", direct)
+        assert all(isinstance(job, tuple) for job in claims)
+        reader.start(*direct)
+
+        def largest_first(jobs, cells):
+            seen.update(cells)
+            return sorted(jobs, key=lambda job: -cells[job[1]["relation"]])
+
+        reader.start_after(direct, claims, largest_first)
+        answered = [job[1]["relation"] for job in reader.answered(claims)]
+        assert all(reader._key(job) in reader._started for job in claims)  # started by the worker, not here
+        got = {job[1]["relation"]: reader.cells(job)[1] for job in claims if job[1]["relation"] in answered}
+    assert sorted(answered) == sorted(direct)
+    assert seen == {relation: len(alone_cells) for relation, alone_cells in
+                    ((r, _Reader(graph).cells(r)[1]) for r in direct)}
+    assert {r: sorted(c) for r, c in got.items()} == {r: sorted(c) for r, c in expected.items()}
