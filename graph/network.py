@@ -139,17 +139,26 @@ class _Reader:
         def done(_):
             with lock:
                 pending[0] -= 1
-                if pending[0]:
+                if pending[0] > 0:
                     return
             try:
-                self.start(*order(later, {job: len(f.result()[1]) for job, f in futures.items()}))
-            except Exception:  # noqa: BLE001 -- a failed query (its error shows when this thread reads it), or
-                pass  # the reader closed first (no one reads these): `cells` asks what was not started itself
+                try:
+                    counts = {job: len(f.result()[1]) for job, f in futures.items()}
+                except BaseException:  # noqa: BLE001 -- a failed or cancelled query: its error shows when this
+                    return  # thread reads it, and `cells` asks what was not started itself
+                try:
+                    self.start(*order(later, counts))
+                except RuntimeError:  # the reader closed first: no one reads these
+                    pass
             finally:
                 started.set()
+                futures.clear()  # the futures keep this callback: no cycle keeps them, their answers, the reader
 
+        if not futures:  # nothing to wait for
+            self.start(*later)
+            return
         self._later = started, {self._key(job) for job in later}
-        for future in futures.values():
+        for future in list(futures.values()):  # (a future already done calls back at once)
             future.add_done_callback(done)
 
     def answered(self, jobs: list):
