@@ -56,7 +56,42 @@ def serialize(timeline, *, fmt: str = "turtle") -> str:
         for t in g:
             named.add(t)
         return ds.serialize(format="trig")
-    return g.serialize(format=fmt)
+    return _in_order(g.serialize(format=fmt), fmt)
+
+
+def _in_order(text: str, fmt: str) -> str:
+    """N-Triples and JSON-LD text in one order whatever order the store gave: rdflib writes them in the order
+    of a set of its store's, which follows Python's per-process string hashing, so two runs on the same graph
+    differed (a user diffing two exports saw noise). Lines sorted; JSON-LD nodes by @id and each property's
+    values by their text (a value array is unordered in JSON-LD; an @list keeps its order). Turtle and TriG
+    are written sorted by rdflib itself."""
+    import json
+
+    if fmt == "nt":
+        return "".join(sorted(text.splitlines(keepends=True)))
+    if fmt != "json-ld":
+        return text
+    data = json.loads(text)
+
+    def key(value) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    def ordered(node):
+        if isinstance(node, dict):
+            return {k: ordered(v) if k == "@list" else
+                    sorted(map(ordered, v), key=key) if isinstance(v, list) and k != "@list" else ordered(v)
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [ordered(v) for v in node]
+        return node
+
+    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+        data = {**data, "@graph": sorted(map(ordered, data["@graph"]), key=lambda n: (str(n.get("@id", "")), key(n)))}
+    elif isinstance(data, list):
+        data = sorted(map(ordered, data), key=lambda n: (str(n.get("@id", "")) if isinstance(n, dict) else "", key(n)))
+    else:
+        data = ordered(data)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 # --- the graph a command read (a store or a file), as RDF ---------------------------------------------
@@ -101,7 +136,7 @@ def serialize_graph(graph, *, fmt: str = "turtle") -> str:
     bind_prefixes(out)
     for s, p, o in graph.triples((None, None, None)):
         out.add((s, p, _plain(o)))
-    return out.serialize(format=fmt)
+    return _in_order(out.serialize(format=fmt), fmt)
 
 
 # --- the network (graph/network.py) for Gephi, Cytoscape and notebooks ----------------------------------
