@@ -19,17 +19,17 @@ Attributes that a node or edge lacks are absent, never None. A node or claim tha
 several values of a single-valued property (two types, two summaries) takes the smallest; several dates give
 the earliest earliest date and the latest latest date.
 
-The graph is read with targeted SPARQL queries (graph/queries/network-*.rq), never by walking triples: the
-events (by parley:eventType), claims, actors and levers (by class), each with its attributes; the structural
-edges, disputants, sources' attributes, direct causal edges and the attributes few nodes have (promises,
-definedAt) one allow-listed property at a time (network-property). On Oxigraph the answers are read as TSV,
-several queries at once in two worker threads, the events one type at a time and the claims one relation at
-a time so that this thread builds the network from the parts as they come while the workers answer the rest
-(see _Reader and _jobs); the type and the relation, the same in every row of a part, are no column of the queries
+The graph is read with targeted SPARQL queries (graph/queries/network-*.rq), never by walking triples: the events
+(by parley:eventType), claims (by parley:relation), actors and levers (by class), each with its attributes; the
+structural edges, disputants, sources' attributes, direct causal edges and the attributes few nodes have
+(promises, definedAt) one allow-listed property at a time (network-property). On Oxigraph the answers are read as
+TSV, several queries at once in two worker threads, the events one type at a time and the claims one relation at a
+time so that this thread builds the network from the parts as they come while the workers answer the rest (see
+_Reader and _jobs); the type and the relation, the same in every row of a part, are no column of the queries
 (asked whole, they are read with network-property). The structural edges are grouped by subject as they come,
-while the workers answer the events; once the events are read, the edges of subjects that are no nodes of a
-kind their relation allows are left out, and the rest put in the graph subject by subject, in the order the
-nodes are sorted, instead of sorting every edge.
+while the workers answer the events; once the events are read, the edges of subjects that are no nodes of a kind
+their relation allows are left out, and the rest put in the graph subject by subject, in the order the nodes are
+sorted, instead of sorting every edge.
 """
 
 from __future__ import annotations
@@ -932,7 +932,7 @@ def _direct_edges(props: _Reader) -> set[tuple]:
 def _unclaimed_edges(props: _Reader, nodes: dict, candidates: set) -> list:
     """The direct causal edges between complete events that no claim node records, in (cause, effect,
     relation) order. `candidates`: the direct edges that no claim with a causal relation records."""
-    if candidates:  # rare: also any node that records them without being typed a claim
+    if candidates:  # rare: also a node with several causes or effects records each combination
         candidates.difference_update(
             _claimed(*(props.pairs(CLAIM_PROPERTIES[k]) for k in ("cause", "relation", "effect"))))
     found = {(_text(cause), _text(effect), _RELATIONS[p]) for cause, p, effect in candidates

@@ -162,6 +162,22 @@ def test_incomplete_claims_and_unclaimed_edges(timeline):
     assert unclaimed == {"relation": "causes", "causal": True, "claim": "", "disputed": False}
 
 
+def test_a_claim_is_a_node_with_a_relation_typed_or_not(timeline):
+    """parley:relation's domain is parley:Claim: a node with one is a claim, as the audit reads it, on every store."""
+    from rdflib import Dataset
+
+    g = read_graph(timeline=timeline)
+    claim = URIRef(BASE + "claim/L1")
+    g.remove((claim, RDF.type, PARLEY.Claim))
+    memory = Dataset(default_union=True)  # rdflib's own store: the queries asked whole
+    for s, p, o, c in g.quads((None, None, None, None)):
+        memory.graph(c).add((s, p, o))
+    typed = network_graph(read_graph(timeline=timeline))
+    for untyped in (network_graph(g), network_graph(memory)):
+        assert sorted(untyped.edges(keys=True, data=True)) == sorted(typed.edges(keys=True, data=True))
+        assert any(a.get("claim") == "L1" for _, _, a in untyped.edges(data=True))
+
+
 def test_claims_with_other_relations_are_not_edges(timeline):
     g = read_graph(timeline=timeline)
     claim = URIRef(BASE + "claim/L1")
