@@ -515,3 +515,24 @@ def test_a_stated_precision_wins_over_day_on_every_store():
     [entry] = [s for s in report.security if s["event"]["id"] == "raid-1"]
     assert entry["event"]["date"] == entry["event"]["earliest"][:7]
     assert audit(_memory_copy(g)).to_dict() == report.to_dict()
+
+
+def test_a_subject_without_an_identifier_is_no_event_on_every_store():
+    """An event is a subject with a type, an identifier and an earliest date: a relief that lost its identifier
+    leaves the report, on Oxigraph (the identifiers read after the events are made) as on rdflib's store."""
+    from rdflib import Dataset, URIRef
+    from rdflib.namespace import DCTERMS
+
+    g = read_graph(timeline=read_bundled())
+    before = audit(g)
+    event = next(s for s, _, o in g.triples((None, DCTERMS.identifier, None)) if str(o) == "eo-14198-pause"
+                 and "/event/" in str(s))
+    g.remove((URIRef(event), DCTERMS.identifier, None))
+    memory = Dataset(default_union=True)
+    for s, p, o, c in g.quads((None, None, None, None)):
+        memory.graph(c).add((s, p, o))
+    after = audit(g)
+    assert "eo-14198-pause" in ids(before.reliefs)
+    assert "eo-14198-pause" not in ids(after.reliefs) and not any(str(event) in json.dumps(r) for r in after.reliefs)
+    assert len(after.reliefs) == len(before.reliefs) - 1
+    assert after.to_dict() == audit(memory).to_dict()
