@@ -238,7 +238,7 @@ def _tables(graph):
     way.
     """
     from .tsv import cell as _cell
-    from .query import QueryError, _oxigraph_target, bind_params, helper_pool, run_query, with_values
+    from .query import QueryError, _oxigraph_target, bind_params, run_query, with_values
 
     try:
         jobs = _jobs()
@@ -251,6 +251,8 @@ def _tables(graph):
         texts = {name: with_values(q.text, bind_params(graph, q, params)) for name, q, params, _ in jobs}
     except QueryError as e:
         raise AuditError(str(e)) from None
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyoxigraph as ox
 
     inner, options = direct
@@ -267,7 +269,7 @@ def _tables(graph):
             cells = solution_cells(inner.query(text, **options))
         return variables, cells
 
-    with helper_pool(2, name="parley-audit") as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(answer, texts[name]) for name in _ASKED}
         try:
             for name, q, _, wanted in jobs:

@@ -100,9 +100,9 @@ class _Reader:
         self._direct = _oxigraph_target(graph)
         self._pool = None
         if self._direct is not None and workers:
-            from .query import helper_pool
+            from concurrent.futures import ThreadPoolExecutor
 
-            self._pool = helper_pool(workers, name="parley-network")
+            self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parley-network")
         self._started: dict = {}
         self._pairs: dict = {}
         self._first: dict = {}

@@ -667,59 +667,6 @@ def collector_paused(*, long_lived: bool = False):
             gc.enable()
 
 
-# How much lower the helper threads of helper_pool run (added to the caller's nice value, at most 19). Measured
-# at 100,000 events on two cores, alternating with none: +10 took 9 % off the audit's wall time and 6 % off the
-# projection's, +5 about half that, and +19 was slower than none.
-_HELPER_NICENESS = 10
-
-
-def helper_pool(workers: int, *, name: str):
-    """A ThreadPoolExecutor for queries answered ahead of the thread that reads them, its threads at a lower
-    scheduling priority than the calling thread's (on Linux, where each thread has its own nice value;
-    elsewhere as is).
-
-    The reading thread is the critical path: it builds the result from each answer while the helpers answer
-    the next. With two helpers and the reader on two cores, equal shares slow the reader by a third while
-    the helpers answer queries it does not need yet, and a core idles at the end while it catches up.
-    Lowered, the helpers take the time the reader leaves (and, on a machine busy with other programs, yield
-    to those too). Nothing changes where there are cores to spare.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    niceness = _thread_niceness()
-    lowered = None if niceness is None else min(19, niceness + _HELPER_NICENESS)
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name, initializer=_set_thread_niceness,
-                              initargs=(lowered,))
-
-
-def _thread_niceness() -> int | None:
-    """This thread's nice value; None where a thread has none of its own or it cannot be read."""
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return None  # elsewhere getpriority/setpriority(PRIO_PROCESS, id) name a process, never one thread
-    import os
-    import threading
-
-    try:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    except OSError:
-        return None
-
-
-def _set_thread_niceness(niceness: int | None) -> None:
-    """Set this thread's nice value (a helper's, as it starts: threads a helper starts inherit its own)."""
-    if niceness is None:
-        return
-    import os
-    import threading
-
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
-    except OSError:  # not permitted here (a sandbox's seccomp): the helper runs at the caller's priority
-        pass
-
-
 def run_query_text(graph, query: str | NamedQuery, *, params: dict | None = None) -> list[dict]:
     """Rows of a named query with each value as text (an IRI, or a literal's lexical form) or None.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -480,60 +479,3 @@ def test_collector_paused_long_lived_leaves_a_callers_frozen_objects_frozen():
     finally:
         gc.unfreeze()
     del kept
-
-
-def _nice_here() -> int:
-    import os
-    import threading
-
-    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread has a nice value of its own on Linux")
-def test_helper_pool_threads_run_below_the_caller_and_the_caller_is_left_as_it_was():
-    import threading
-
-    from parley.graph.query import _HELPER_NICENESS, helper_pool
-
-    def from_a_thread_at(niceness: int) -> tuple[int, list[int], int]:
-        out = {}
-
-        def run():
-            import os
-
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)  # raising it is always allowed
-            with helper_pool(2, name="t") as pool:
-                out["helpers"] = sorted(set(pool.map(lambda _: _nice_here(), range(8))))
-            out["caller"] = _nice_here()
-
-        t = threading.Thread(target=run)
-        t.start()
-        t.join()
-        return out["caller"], out["helpers"], niceness
-
-    caller, helpers, was = from_a_thread_at(2)
-    assert caller == was == 2
-    assert helpers == [2 + _HELPER_NICENESS]
-    caller, helpers, _ = from_a_thread_at(15)
-    assert caller == 15 and helpers == [19]           # capped at the lowest priority there is
-
-
-def test_audit_and_network_answer_their_queries_in_lowered_helpers(monkeypatch, chains):
-    import threading
-
-    from parley.graph import audit, network, query
-
-    started = []
-    real = query._set_thread_niceness
-
-    def recording(niceness):
-        started.append((threading.current_thread().name, niceness))
-        real(niceness)
-
-    monkeypatch.setattr(query, "_set_thread_niceness", recording)
-    audit.audit(chains)
-    network.network_graph(chains)
-    names = {name.rsplit("_", 1)[0] for name, _ in started}
-    assert names == {"parley-audit", "parley-network"}
-    if sys.platform.startswith("linux"):
-        assert {n for _, n in started} == {min(19, _nice_here() + query._HELPER_NICENESS)}
