@@ -4,12 +4,14 @@
     .venv/bin/python bench/bench_network.py --events 10000 --runs 5
     .venv/bin/python bench/bench_network.py --nquads synth-100000-seed0.nq   # a cached dump of the same store
 
-Measures, as medians of the runs: the projection (network.network_graph) without sources (what the analyses
-use; also the CPU time of all its threads) and with them (what export uses); centrality, lags and consistency
-on the projected network; and the target, projection + centrality + lags end to end. Baselines measured in the same run:
+Measures, as medians of the runs: the projection (network.network_graph) the analyses use, without sources or
+details (also the CPU time of all its threads); with the details (the events' summaries and precisions, the
+claims' claimants, confidences and evidence) but no sources, as rounds before 2026-11-29 measured "projection";
+and with both (what export and `analyze paths` use); centrality, lags and consistency on the projected network;
+and the target, projection + centrality + lags end to end. Baselines measured in the same run:
 - scan: `SELECT ?e ?t { ?e parley:eventType ?t }` answered by pyoxigraph, its solutions iterated (one
   solution an event: how fast this machine and store read rows at all);
-- engine: the queries the projection runs, answered by pyoxigraph one after the other and written as TSV,
+- engine: the queries the analyses' projection runs, answered by pyoxigraph one after the other and written as TSV,
   without making any Python value (what the projection costs at best through SPARQL on this store, before it
   runs them in two threads and builds the network);
 - nx-betweenness: networkx's betweenness_centrality on the whole causal graph, sampled with the same k
@@ -104,7 +106,7 @@ def main() -> None:
         print(f"  {name}: {seconds:.2f} s", file=sys.stderr, flush=True)
 
     net = None
-    texts = projection_queries(dataset, sources=False)  # the events come one type at a time: ask which first
+    texts = projection_queries(dataset, sources=False, details=False)  # the events come one type at a time: ask which first
     available = []
     for run in range(args.runs):
         available.append(cores())
@@ -112,17 +114,19 @@ def main() -> None:
         record("scan (baseline)", timed(lambda: scan(dataset))[0])
         record("engine (baseline)", timed(lambda: engine_only(dataset, texts))[0])
         cpu = time.process_time()
-        t, net = timed(lambda: network_graph(dataset, sources=False))
+        t, net = timed(lambda: network_graph(dataset, sources=False, details=False))
         record("projection", t)
         record("projection, CPU of all its threads", time.process_time() - cpu)
-        record("projection with sources", timed(lambda: network_graph(dataset))[0])
+        record("projection with details", timed(lambda: network_graph(dataset, sources=False))[0])
+        record("projection with details and sources", timed(lambda: network_graph(dataset))[0])
         record("centrality", timed(lambda: analysis.centrality(net, kind="event"))[0])
         record("betweenness, part by part (within centrality)",
                timed(lambda: analysis.betweenness(_digraph(net), sample_size=args.nx_k))[0])
         record("lags", timed(lambda: analysis.lags(net))[0])
         record("consistency", timed(lambda: analysis.consistency(net))[0])
         record("projection + centrality + lags", timed(
-            lambda: (lambda n: (analysis.centrality(n), analysis.lags(n)))(network_graph(dataset, sources=False)))[0])
+            lambda: (lambda n: (analysis.centrality(n), analysis.lags(n)))(
+                network_graph(dataset, sources=False, details=False)))[0])
     nx_seconds = timed(lambda: nx_betweenness(net, args.nx_k))[0]
     print(f"  nx-betweenness k={args.nx_k}: {nx_seconds:.2f} s", file=sys.stderr)
 

@@ -27,11 +27,12 @@ class AnalysisError(Exception):
     """A question that cannot be answered as asked: unknown or ambiguous id, bad option (exit 2)."""
 
 
-def _network(graph, *, sources: bool = False):
-    """A projected network as given, or the projection of an rdflib graph (with sources only when asked)."""
+def _network(graph, *, full: bool = False):
+    """A projected network as given, or the projection of an rdflib graph: with sources and the claims' details
+    only when asked (`paths` shows them; the rest read neither)."""
     import networkx as nx
 
-    return graph if isinstance(graph, nx.MultiDiGraph) else network_graph(graph, sources=sources)
+    return graph if isinstance(graph, nx.MultiDiGraph) else network_graph(graph, sources=full, details=full)
 
 
 def _csv(header: list[str], rows) -> str:
@@ -232,7 +233,7 @@ def causal_paths(graph, source: str, target: str, *, max_length: int = 6, limit:
 
     if max_length < 1:
         raise AnalysisError(f"--max-length {max_length}: expected a positive number")
-    net = _network(graph, sources=True)  # each hop lists its claim's sources
+    net = _network(graph, full=True)  # each hop lists its claim's claimant, evidence and sources
     u, v = _event_key(net, source), _event_key(net, target)
     if u == v:
         raise AnalysisError(f"FROM and TO are the same event '{source}' (causal cycles: parley analyze consistency)")

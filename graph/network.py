@@ -390,10 +390,11 @@ def _sparse(reader: _Reader, attribute: str, convert=_text) -> dict[str, object]
     return {subject: converted[cell] for subject, cell in table.items()}
 
 
-def _event_nodes(reader: _Reader, jobs: list = ("network-events",)
+def _event_nodes(reader: _Reader, jobs: list = ("network-events",), *, details: bool = True
                  ) -> tuple[dict[str, dict], dict[str, str], dict[str, str]]:
     """({event cell: attributes} for every event with an event type, {event cell: IRI}, the same for the events
-    with a date). `jobs`: network-events, or its parts (_Reader.split)."""
+    with a date). `jobs`: network-events, or its parts (_Reader.split); without `details`, network-event-dates
+    (no precision, no summary) or its parts."""
     days = _Days()
     merge = {"earliest": lambda cells: min(cells, key=lambda c: (days[c] is None, days[c] or dt.date.min)),
              "latest": lambda cells: max(cells, key=lambda c: (days[c] is not None, days[c] or dt.date.min))}
@@ -411,7 +412,7 @@ def _event_nodes(reader: _Reader, jobs: list = ("network-events",)
         if table is None:
             nodes, names, dated, undated_latest = {}, {}, {}, []
             continue
-        keys, types, ids, earliest, latest, precision, summary = table
+        keys, types, ids, earliest, latest, *described = table
         # Columns of few distinct values (types, dates, words) are converted once a value; the rest in bulk.
         distinct = set(types)
         for cell in distinct - kinds.keys():
@@ -421,17 +422,24 @@ def _event_nodes(reader: _Reader, jobs: list = ("network-events",)
             etypes, groups = map(repeat, kinds[types[0]])
         else:
             etypes, groups = zip(*map(kinds.__getitem__, types)) if keys else ((), ())
-        words = {cell: _text(cell) for cell in set(precision)}
         texts = _texts(keys)
         idents = [ident or name for ident, name in zip(_texts(ids), texts)]
         dates, lasts = list(map(days.__getitem__, earliest)), list(map(days.__getitem__, latest))
-        precisions, summaries = list(map(words.__getitem__, precision)), _texts(summary)
         # What few events have (promises, defined_at) is added after, to those that have it, in this order.
-        rows = [{"kind": "event", "id": ident, "type": etype, "group": group, "label": ident, "date": date,
-                 "date_latest": last, "precision": word, "summary": text}
-                for ident, etype, group, date, last, word, text
-                in zip(idents, etypes, groups, dates, lasts, precisions, summaries)]
-        _drop_none(rows, {"date": dates, "date_latest": lasts, "precision": precisions, "summary": summaries})
+        if details:
+            precision, summary = described
+            words = {cell: _text(cell) for cell in set(precision)}
+            precisions, summaries = list(map(words.__getitem__, precision)), _texts(summary)
+            rows = [{"kind": "event", "id": ident, "type": etype, "group": group, "label": ident, "date": date,
+                     "date_latest": last, "precision": word, "summary": text}
+                    for ident, etype, group, date, last, word, text
+                    in zip(idents, etypes, groups, dates, lasts, precisions, summaries)]
+            _drop_none(rows, {"date": dates, "date_latest": lasts, "precision": precisions, "summary": summaries})
+        else:
+            rows = [{"kind": "event", "id": ident, "type": etype, "group": group, "label": ident, "date": date,
+                     "date_latest": last}
+                    for ident, etype, group, date, last in zip(idents, etypes, groups, dates, lasts)]
+            _drop_none(rows, {"date": dates, "date_latest": lasts})
         if None in lasts:  # an event with an earliest date and no latest one: its latest is the earliest, last
             undated_latest += [(a, date) for a, date, last in zip(rows, dates, lasts)
                                if last is None and date is not None]
@@ -531,11 +539,13 @@ def source_citations(graph) -> tuple[dict[str, dict], list[tuple[str, str]]]:
 
 # --- the network ------------------------------------------------------------------------------------------------
 
-def network_graph(graph, *, sources: bool = True):
+def network_graph(graph, *, sources: bool = True, details: bool = True):
     """The network of an rdflib graph: a networkx MultiDiGraph (see the module docstring).
 
     `sources=False` leaves out the source nodes, their edges and the URLs on causal edges, and skips the
-    queries that find them (the analyses do not need them).
+    queries that find them. `details=False` leaves out the events' `precision` and `summary` and the causal
+    edges' `claimant`, `confidence`, `confidence_level` and `evidence`, and reads none of them (about a third
+    of the engine's work). The network is otherwise the same. The analyses but `paths` use neither.
     """
     from .query import collector_paused
 
@@ -543,14 +553,14 @@ def network_graph(graph, *, sources: bool = True):
     # would walk the growing heap again and again (a quarter of the time at 100,000 events) and find nothing;
     # and they go straight to its oldest generation, not walked once more by a young pass (about 0.1 s).
     with collector_paused(long_lived=True), _Reader(graph, workers=2) as reader:
-        return _network(reader, _jobs(reader, sources=sources), sources)
+        return _network(reader, _jobs(reader, sources=sources, details=details), sources, details)
 
 
-def projection_queries(graph, *, sources: bool = True) -> list[str]:
+def projection_queries(graph, *, sources: bool = True, details: bool = True) -> list[str]:
     """The SPARQL text of each query network_graph asks of this graph, in the order it asks them (but for the
     claims' parts, which it asks the largest first)."""
     with _Reader(graph, workers=1) as reader:
-        jobs = _jobs(reader, sources=sources)
+        jobs = _jobs(reader, sources=sources, details=details)
         return [reader._text(reader._key(job)) for group in jobs.values() for job in group]
 
 
@@ -558,7 +568,7 @@ def projection_queries(graph, *, sources: bool = True) -> list[str]:
 _STRUCTURAL_JOBS = {str(p): relation for p, relation in STRUCTURAL_PREDICATES.items() if relation != "source"}
 
 
-def _jobs(reader: _Reader, *, sources: bool) -> dict[str, list]:
+def _jobs(reader: _Reader, *, sources: bool, details: bool = True) -> dict[str, list]:
     """What the projection asks, by what it is for, each started in the order the projection reads it (the
     claims' parts once the direct causal edges are read: see _largest_first).
 
@@ -577,11 +587,12 @@ def _jobs(reader: _Reader, *, sources: bool) -> dict[str, list]:
         types = [t for _, t in counts] if all(c.startswith("<") for c in cells[0::2]) else []
         jobs["types"] = ["network-event-types"]
     jobs["sparse"] = list(map(str, SPARSE_PROPERTIES.values()))
-    jobs["events"] = reader.split("network-events", "type", types)
+    jobs["events"] = reader.split("network-events" if details else "network-event-dates", "type", types)
     jobs["disputants"] = [str(CLAIM_PROPERTIES["disputant"])]
     jobs["direct"] = list(map(str, PROPERTY_RELATIONS))
     jobs["sources"] = ["network-citations", *SOURCE_PROPERTIES.values()] if sources else []
-    jobs["claims"] = reader.split("network-claims", "relation", list(map(str, PROPERTY_RELATIONS)))
+    jobs["claims"] = reader.split("network-claims" if details else "network-claim-ends", "relation",
+                                  list(map(str, PROPERTY_RELATIONS)))
     # Asked whole, network-events and network-claims leave out the type and the relation: read apart.
     jobs["columns"] = [str(iri) for iri, query in ((PARLEY.eventType, "events"), (PARLEY.relation, "claims"))
                        if not isinstance(jobs[query][0], tuple)]
@@ -601,7 +612,7 @@ def _largest_first(claims: list, direct: dict) -> list:
     return sorted(claims, key=lambda job: -direct[job[1]["relation"]])
 
 
-def _network(props: _Reader, jobs: dict, sources: bool):
+def _network(props: _Reader, jobs: dict, sources: bool, details: bool = True):
     actors, levers = _actor_nodes(props), _lever_nodes(props)
     # A node of two kinds is of the last read (as nodes.update leaves it): event, actor, lever.
     of_kind: dict[str, dict] = {"actor": dict(zip(actors, _texts(list(actors)))),
@@ -622,7 +633,7 @@ def _network(props: _Reader, jobs: dict, sources: bool):
         structural_subjects[relation] = subjects
         _group(structural, subjects, names, relation)
     props.forget(*_STRUCTURAL_JOBS)
-    nodes, events, dated = _event_nodes(props, jobs["events"])
+    nodes, events, dated = _event_nodes(props, jobs["events"], details=details)
     name = dict(events)  # node cell -> IRI, the networkx key
     for cell in (*actors, *levers):
         for table in (events, dated):
@@ -667,7 +678,7 @@ def _network(props: _Reader, jobs: dict, sources: bool):
     direct = _direct_edges(props)
     props.forget(*PROPERTY_RELATIONS)
     causal, unclaimed, incomplete = _claim_edges(props, nodes, dated, cited if sources else None, direct,
-                                                 jobs["claims"])
+                                                 jobs["claims"], details=details)
     _add_edges(net, causal)
     _add_edges(net, _unclaimed_edges(props, nodes, unclaimed))
     net.graph["incomplete_claims"] = incomplete
@@ -782,10 +793,11 @@ def _add_edges(net, edges: list) -> None:
 
 
 def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: dict | None, direct: set,
-                 jobs: list = ("network-claims",)) -> tuple[list, set, list[dict]]:
+                 jobs: list = ("network-claims",), *, details: bool = True) -> tuple[list, set, list[dict]]:
     """(causal edges in claim IRI order, the direct edges (`direct`: (cause, relation, effect) cells) that no
     claim records, incomplete claims). `complete`: {cell: IRI} of the events with a type and a date; `jobs`:
-    network-claims, or its parts (_Reader.split).
+    network-claims, or its parts (_Reader.split); without `details`, network-claim-ends (no claimant,
+    confidence, level or evidence) or its parts.
 
     What can be done a part at a time is done as the part comes, while the workers answer the next: after the
     last, only the parts' edges are put in claim IRI order (sorted runs, merged)."""
@@ -817,32 +829,40 @@ def _claim_edges(reader: _Reader, nodes: dict, complete: dict, claim_sources: di
         if table is None:
             parts, unclaimed = [], set(direct)
             continue
-        keys, relations, causes, effects, ids, claimants, confidences, levels, evidences = table
-        for cell in set(claimants) - claimant_names.keys():
-            if cell:
-                claimant_names[cell] = node_name(cell)
-        for cell in set(confidences) - numbers.keys():
-            if cell:
-                try:
-                    numbers[cell] = float(_text(cell))
-                except ValueError:
-                    numbers[cell] = None
-        for cell in set(levels) - level_texts.keys():
-            if cell:
-                level_texts[cell] = _text(cell)
+        keys, relations, causes, effects, ids, *attributed = table
         texts = _texts(keys)
         claim_ids = [ident or text for ident, text in zip(_texts(ids), texts)]
-        columns = {"claimant": list(map(claimant_names.get, claimants)),
-                   "confidence": list(map(numbers.get, confidences)),
-                   "confidence_level": list(map(level_texts.get, levels)),
-                   "evidence": _texts(evidences),
-                   "defined_at": list(map(written.get, keys)) if written else [None] * len(keys)}
+        where = {"defined_at": list(map(written.get, keys)) if written else [None] * len(keys)}
         disputes = list(map(disputed_by.get, keys, repeat(())))
-        rows = [{"relation": relation, "causal": True, "claim": claim, "claimant": claimant,
-                 "confidence": number, "confidence_level": level, "evidence": evidence, "defined_at": where,
-                 "disputed": bool(names), "disputed_by": names}
-                for relation, claim, claimant, number, level, evidence, where, names
-                in zip(map(_RELATIONS.get, relations), claim_ids, *columns.values(), disputes)]
+        if details:
+            claimants, confidences, levels, evidences = attributed
+            for cell in set(claimants) - claimant_names.keys():
+                if cell:
+                    claimant_names[cell] = node_name(cell)
+            for cell in set(confidences) - numbers.keys():
+                if cell:
+                    try:
+                        numbers[cell] = float(_text(cell))
+                    except ValueError:
+                        numbers[cell] = None
+            for cell in set(levels) - level_texts.keys():
+                if cell:
+                    level_texts[cell] = _text(cell)
+            columns = {"claimant": list(map(claimant_names.get, claimants)),
+                       "confidence": list(map(numbers.get, confidences)),
+                       "confidence_level": list(map(level_texts.get, levels)),
+                       "evidence": _texts(evidences), **where}
+            rows = [{"relation": relation, "causal": True, "claim": claim, "claimant": claimant,
+                     "confidence": number, "confidence_level": level, "evidence": evidence, "defined_at": at,
+                     "disputed": bool(names), "disputed_by": names}
+                    for relation, claim, claimant, number, level, evidence, at, names
+                    in zip(map(_RELATIONS.get, relations), claim_ids, *columns.values(), disputes)]
+        else:
+            columns = where
+            rows = [{"relation": relation, "causal": True, "claim": claim, "defined_at": at,
+                     "disputed": bool(names), "disputed_by": names}
+                    for relation, claim, at, names
+                    in zip(map(_RELATIONS.get, relations), claim_ids, *columns.values(), disputes)]
         _drop_none(rows, columns)
         if urls is not None:
             for a, key in zip(rows, keys):

@@ -130,6 +130,57 @@ def test_without_sources(graph):
     assert all(a["relation"] != "source" and "sources" not in a for _, _, a in net.edges(data=True))
 
 
+DETAILS = {"event": ("precision", "summary"), "edge": ("claimant", "confidence", "confidence_level", "evidence")}
+
+
+def _without_details(net):
+    """A copy of a network with the attributes that details=False leaves out deleted."""
+    net = net.copy()
+    for _, a in net.nodes(data=True):
+        for key in DETAILS["event"] if a["kind"] == "event" else ():
+            a.pop(key, None)
+    for _, _, a in net.edges(data=True):
+        for key in DETAILS["edge"]:
+            a.pop(key, None)
+    return net
+
+
+def test_without_details_the_same_network_less_the_details(timeline):
+    """The analyses' projection (details=False) is the full one less the summaries, precisions, claimants,
+    confidences and evidence, on Oxigraph (in parts, and whole without workers) as on another store, with several
+    values of a property and a claim of two relations; and it does not ask for them."""
+    from parley.graph.network import _jobs, _network, _Reader, projection_queries
+
+    g = read_graph(timeline=timeline)
+    ctx = next(iter(g.graphs()))
+    dct = "http://purl.org/dc/terms/"
+    e4 = URIRef(BASE + "event/e4")
+    g.add((e4, SEM.hasEarliestBeginTimeStamp, Literal(dt.date(2025, 1, 2)), ctx))
+    g.add((e4, SEM.hasLatestBeginTimeStamp, Literal(dt.date(2025, 3, 1)), ctx))
+    g.add((e4, URIRef(dct + "description"), Literal("A second summary"), ctx))
+    g.add((URIRef(BASE + "event/e2"), PARLEY.eventType, URIRef("https://w3id.org/parley/event-type/threat"), ctx))
+    g.add((URIRef(BASE + "claim/L1"), PARLEY.relation, FARO.causes, ctx))
+    g.add((URIRef(BASE + "claim/L2"), PARLEY.claimedBy, URIRef(BASE + "actor/nobody"), ctx))
+    assert any("claimant" in a for _, _, a in network_graph(g).edges(data=True))
+    for sources in (False, True):
+        lean = network_graph(g, sources=sources, details=False)
+        assert not any(k in a for _, a in lean.nodes(data=True) for k in DETAILS["event"])
+        assert not any(k in a for _, _, a in lean.edges(data=True) for k in DETAILS["edge"])
+        _same_network(lean, _without_details(network_graph(g, sources=sources)))
+        _same_network(lean, network_graph(_memory_copy(g), sources=sources, details=False))
+        with _Reader(g) as reader:  # no workers: the events and claims asked whole
+            jobs = _jobs(reader, sources=sources, details=False)
+            assert jobs["events"] == ["network-event-dates"] and jobs["claims"] == ["network-claim-ends"]
+            _same_network(lean, _network(reader, jobs, sources, False))
+        asked = "\n".join(line for text in projection_queries(g, sources=sources, details=False)
+                           for line in text.splitlines() if not line.startswith("#"))
+        for name in ("description", "datePrecision", "claimedBy", "confidence", "evidence"):
+            assert name not in asked
+    assert lean.nodes[str(e4)]["date"] == dt.date(2025, 1, 2)
+    assert lean.nodes[BASE + "event/e2"]["type"] == "commitment"
+    assert [k for _, _, k in lean.edges(keys=True)].count("L1") == 1
+
+
 def test_same_network_from_a_turtle_file(tmp_path, timeline, net):
     path = tmp_path / "chain.ttl"
     path.write_text(serialize(timeline), encoding="utf-8")
