@@ -2,7 +2,9 @@
 
 Each function takes the rdflib graph (projected with network.network_graph) or an already projected
 network, and returns a result object with to_dict(), to_text() and to_csv(). The causal subgraph is the
-event nodes and the causal edges (cause -> effect) of the projection.
+event nodes and the causal edges (cause -> effect) of the projection. Given an rdflib graph, `paths` projects
+it with sources and details (each hop shows its claimant, evidence and sources) and the rest without either;
+a network projected without them gives `paths` hops without them.
 """
 
 from __future__ import annotations
