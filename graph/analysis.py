@@ -4,7 +4,7 @@ Each function takes the rdflib graph (projected with network.network_graph) or a
 network, and returns a result object with to_dict(), to_text() and to_csv(). The causal subgraph is the
 event nodes and the causal edges (cause -> effect) of the projection. Given an rdflib graph, `paths` projects
 it with sources and details (each hop shows its claimant, evidence and sources) and the rest without either;
-a network projected without them gives `paths` hops without them.
+`paths` refuses a network projected without details, and gives hops without sources from one without sources.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ class AnalysisError(Exception):
 
 
 def _network(graph, *, full: bool = False):
-    """A projected network as given, or the projection of an rdflib graph: with sources and the claims' details
-    only when asked (`paths` shows them; the rest read neither)."""
+    """A projected network as given, or the projection of an rdflib graph: with sources and the events' and
+    claims' details only when asked (`paths` shows the claims' and their sources; the rest read neither)."""
     import networkx as nx
 
     return graph if isinstance(graph, nx.MultiDiGraph) else network_graph(graph, sources=full, details=full)
@@ -236,6 +236,9 @@ def causal_paths(graph, source: str, target: str, *, max_length: int = 6, limit:
     if max_length < 1:
         raise AnalysisError(f"--max-length {max_length}: expected a positive number")
     net = _network(graph, full=True)  # each hop lists its claim's claimant, evidence and sources
+    if net.graph.get("details") is False:  # it would say "no claimant" of claims whose claimant was not read
+        raise AnalysisError("paths shows each claim's claimant and evidence: project the network with "
+                            "details=True (network_graph's default)")
     u, v = _event_key(net, source), _event_key(net, target)
     if u == v:
         raise AnalysisError(f"FROM and TO are the same event '{source}' (causal cycles: parley analyze consistency)")

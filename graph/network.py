@@ -4,7 +4,9 @@ Nodes are keyed by IRI (ids may repeat across merged timelines; IRIs do not) and
 lever, source), `id` (dcterms:identifier; a source's URL), `type` (event type, actor kind, lever kind, or
 "source"), `group` (an event's audit group; the kind for the rest), `label`, and for events `date` and
 `date_latest` (datetime.date, the earliest and latest begin dates), `precision`, `summary`, `promises`,
-`defined_at` ("file:line").
+`defined_at` ("file:line"). A network projected with `details=False` has no `precision` or `summary`, nor the
+causal edges' `claimant`, `confidence`, `confidence_level` or `evidence`, and says so: `graph["details"]` is
+False (it is absent otherwise).
 
 Only the predicates in ALLOWED_PREDICATES become edges, so rdf:type and literals never do. Every edge has
 `relation` and `causal`. A causal edge runs cause -> effect, is keyed by its claim id and carries `claim`,
@@ -57,7 +59,8 @@ ALLOWED_PREDICATES = (*RELATION_PROPERTIES.values(), *STRUCTURAL_PREDICATES)
 
 _DCT = "http://purl.org/dc/terms/"
 _SCHEMA = "https://schema.org/"
-# Properties read one at a time with network-property (the rest come with network-events / network-claims).
+# Properties read one at a time with network-property (the rest come with network-events / network-claims, or
+# without the details network-event-dates / network-claim-ends).
 CLAIM_PROPERTIES = {"relation": PARLEY.relation, "cause": PARLEY.cause, "effect": PARLEY.effect,
                     "disputant": PARLEY.disputedBy}
 # What few events and claims have, read a property at a time (an OPTIONAL would cost as much over all of them).
@@ -682,6 +685,8 @@ def _network(props: _Reader, jobs: dict, sources: bool, details: bool = True):
     _add_edges(net, causal)
     _add_edges(net, _unclaimed_edges(props, nodes, unclaimed))
     net.graph["incomplete_claims"] = incomplete
+    if not details:
+        net.graph["details"] = False  # what reads a claimant or an evidence can tell "none" from "not read"
     return net
 
 

@@ -94,6 +94,33 @@ def test_paths_every_chain_with_claims(net):
     assert len(limited.paths) == 2 and limited.truncated
 
 
+def test_paths_from_an_rdf_graph_shows_the_details_and_refuses_a_lean_network():
+    """Given an rdflib graph, paths projects it with the claims' details; a network projected without them
+    would make it say "no claimant" of claims that have one, so it is refused."""
+    g = read_graph(timeline=read_timeline([CHAIN]))
+    hop = causal_paths(g, "e1", "e5").paths[0][1]
+    assert (hop["claimant"], hop["evidence"], hop["sources"]) == (
+        "a", "A: the pause is for the guards.", ["https://example.org/n/3"])
+    with pytest.raises(AnalysisError, match="details=True"):
+        causal_paths(network_graph(g, details=False), "e1", "e5")
+
+
+@pytest.mark.parametrize("call, full", [
+    (lambda g: centrality(g), False), (lambda g: what_if(g, "e2"), False), (lambda g: consistency(g), False),
+    (lambda g: lags(g), False), (lambda g: causal_paths(g, "e1", "e5"), True)])
+def test_each_analysis_projects_only_what_it_shows(monkeypatch, call, full):
+    """The analyses but paths read neither sources nor details (a third of the engine's work at 100k events)."""
+    asked = []
+
+    def spy(graph, **options):
+        asked.append(options)
+        return network_graph(graph, **options)
+
+    monkeypatch.setattr(analysis, "network_graph", spy)
+    call(read_graph(timeline=read_timeline([CHAIN])))
+    assert asked == [{"sources": full, "details": full}]
+
+
 def test_paths_bad_ids(net):
     with pytest.raises(AnalysisError, match="unknown event id 'nope'"):
         causal_paths(net, "nope", "e5")

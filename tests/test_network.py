@@ -142,6 +142,7 @@ def _without_details(net):
     for _, _, a in net.edges(data=True):
         for key in DETAILS["edge"]:
             a.pop(key, None)
+    net.graph["details"] = False
     return net
 
 
@@ -162,12 +163,17 @@ def test_without_details_the_same_network_less_the_details(timeline):
     g.add((URIRef(BASE + "claim/L1"), PARLEY.relation, FARO.causes, ctx))
     g.add((URIRef(BASE + "claim/L2"), PARLEY.claimedBy, URIRef(BASE + "actor/nobody"), ctx))
     assert any("claimant" in a for _, _, a in network_graph(g).edges(data=True))
+    assert "details" not in network_graph(g).graph
     for sources in (False, True):
         lean = network_graph(g, sources=sources, details=False)
         assert not any(k in a for _, a in lean.nodes(data=True) for k in DETAILS["event"])
         assert not any(k in a for _, _, a in lean.edges(data=True) for k in DETAILS["edge"])
         _same_network(lean, _without_details(network_graph(g, sources=sources)))
         _same_network(lean, network_graph(_memory_copy(g), sources=sources, details=False))
+        with _Reader(g, workers=2) as reader:  # with workers: in parts, one type / relation at a time
+            jobs = _jobs(reader, sources=sources, details=False)
+            assert {job[0] for job in jobs["events"]} == {"network-event-dates"}
+            assert {job[0] for job in jobs["claims"]} == {"network-claim-ends"} and len(jobs["claims"]) > 1
         with _Reader(g) as reader:  # no workers: the events and claims asked whole
             jobs = _jobs(reader, sources=sources, details=False)
             assert jobs["events"] == ["network-event-dates"] and jobs["claims"] == ["network-claim-ends"]
