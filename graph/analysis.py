@@ -428,7 +428,8 @@ def consistency(graph) -> Consistency:
                              "message": f"effect '{cv['id']}' ({_span(cv)}) is dated before its cause "
                                         f"'{cu['id']}' ({_span(cu)})"})
     for c in net.graph.get("incomplete_claims", []):
-        what = "; ".join(f"{side} '{c[side]}' has {why}" for side, why in c["missing"].items())
+        what = "; ".join(f"{side} '{c[side]}' has {why}" if c[side] is not None else f"{side} not given"
+                         for side, why in c["missing"].items())
         findings.append({"kind": "missing-event", "ids": [c["claim"]], "where": [c.get("defined_at")],
                          "message": f"claim {c['claim']}: {what}"})
     return Consistency(findings)

@@ -193,6 +193,15 @@ def test_consistency_missing_events():
     assert found["L1"]["where"][0].endswith("network-chain.yaml:26")
 
 
+def test_consistency_a_claim_without_a_cause():
+    from parley.ontology.namespace import PARLEY
+
+    g = read_graph(timeline=read_timeline([CHAIN]))
+    g.remove((URIRef("https://example.org/chain/claim/L2"), PARLEY.cause, None))
+    found = {f["ids"][0]: f for f in consistency(g).findings}
+    assert found["L2"]["kind"] == "missing-event" and found["L2"]["message"] == "claim L2: cause not given"
+
+
 # --- lags ---------------------------------------------------------------------------------------------
 
 def test_lags_known_values(net):
