@@ -6,9 +6,9 @@
 
 Measures, as medians of the runs: the projection (network.network_graph) the analyses use, without sources or
 details (also the CPU time of all its threads); with the details (the events' summaries and precisions, the
-claims' claimants, confidences and evidence) but no sources, as rounds before 21:00 UTC on 2026-11-28 measured "projection";
-and with both (what export and `analyze paths` use); centrality, lags and consistency on the projected network;
-and the target, projection + centrality + lags end to end. Baselines measured in the same run:
+claims' claimants, confidences and evidence) but no sources, what rounds before 21:00 UTC on 2026-11-28
+measured as "projection"; and with both (what export and `analyze paths` use); centrality, lags and
+consistency on the projected network; and the target, projection + centrality + lags end to end. Baselines measured in the same run:
 - scan: `SELECT ?e ?t { ?e parley:eventType ?t }` answered by pyoxigraph, its solutions iterated (one
   solution an event: how fast this machine and store read rows at all);
 - engine: the queries the analyses' projection runs, answered by pyoxigraph one after the other and written as TSV,
