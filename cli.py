@@ -45,11 +45,32 @@ def write_file(path: str | Path, data: str | bytes) -> None:
     path = Path(path)
     if path.is_dir():
         fail(f"{path}: is a directory")
-    if not path.parent.exists():
-        fail(f"{path}: folder {path.parent} does not exist")
+    not_an_input(path)
+    folder = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
+    if not folder.exists():
+        fail(f"{path}: folder {folder} does not exist")
     from .graph.export import write_atomic
 
-    write_atomic(path, data)
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        fail(cannot_write(path, e))
+
+
+def not_an_input(path) -> None:
+    """Exit 2 when `path` (through symbolic links) is a file this command reads: replacing it would lose it."""
+    if os.path.realpath(path) in _inputs():
+        fail(f"{path}: is also an input of this command: write the output to another file")
+
+
+def cannot_write(path, e: OSError) -> str:
+    return f"{path}: cannot write: {(e.strerror or str(e)).lower()}"
+
+
+def _inputs() -> set[str]:
+    """The files this command reads (real paths): an output may not replace one of them."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.setdefault("parley.inputs", set()) if ctx is not None else set()
 
 
 def expand_paths(paths) -> list[Path]:
@@ -63,6 +84,7 @@ def expand_paths(paths) -> list[Path]:
             out.extend(found)
         else:
             out.append(p)
+    _inputs().update(os.path.realpath(p) for p in out)
     return out
 
 
@@ -114,6 +136,8 @@ def open_graph(timelines, store: str, graph_file: str | None):
         spec = parse_store(store)
         if graph_file is not None and timelines:
             fail("give either --graph or --timeline, not both")
+        if graph_file is not None:
+            _inputs().add(os.path.realpath(graph_file))
         # A store that already holds data is read as it is unless --timeline is given.
         timeline = None if graph_file or (spec.kind != "memory" and not timelines) else read_timeline(timelines)
         return read_graph(timeline=timeline, store=store, graph_file=graph_file)
@@ -321,11 +345,14 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
     """
     from .graph.view import ViewError, write_view
 
+    not_an_input(out)
     try:
         page = write_view(graph, out, layout=layout, focus=focus, depth=depth, date_from=date_from,
                           date_to=date_to, types=types, actors=actors, max_nodes=max_nodes)
     except ViewError as e:
         fail(str(e))
+    except OSError as e:
+        fail(cannot_write(out, e))
     click.echo(f"wrote {out}: {page.summary()}", err=True)
     if open_page:
         click.launch(str(Path(out).resolve()))
@@ -627,7 +654,10 @@ def export_command(graph, fmt, out):
         fail(f"{folder}: not a folder (--format csv writes nodes.csv and edges.csv into a folder)")
     if not folder.parent.exists():
         fail(f"{folder}: folder {folder.parent} does not exist")
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as e:
+        fail(cannot_write(folder, e))
     for name, data in files.items():
         write_file(folder / name, data)
 

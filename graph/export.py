@@ -13,8 +13,14 @@ def write_atomic(path, data: str | bytes) -> None:
     """Replace `path` only once `data` is fully written: a temporary file in the same folder, then a rename.
 
     The file gets the mode a plain open() would give it (or the replaced file's); mkstemp alone makes it 0600.
+    A symbolic link stays: the file it names is replaced. A FIFO or a device (/dev/stdout) is written to, not
+    replaced (the rename would put a plain file in its place). OSError when the folder cannot be written.
     """
-    path = Path(path)
+    if os.path.exists(path) and not os.path.isfile(path):  # (/dev/stdout names a pipe through /proc: open it)
+        with open(path, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        return
+    path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -124,6 +124,56 @@ def test_bad_paths_exit_2_with_a_message(tmp_path, args, message):
     assert result.stderr.splitlines() == [message.replace("{tmp}", str(tmp_path))]
 
 
+@pytest.mark.parametrize("command", [["build"], ["audit"], ["view"], ["export", "--format", "graphml"]])
+def test_an_output_that_is_also_an_input_is_refused(tmp_path, command):
+    timeline = tmp_path / "t.yaml"
+    shutil.copy(SMALL, timeline)
+    result = run(*command, "--timeline", timeline, "--out", timeline)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"{timeline}: is also an input of this command: write the output to "
+                                          "another file"]
+    assert timeline.read_bytes() == SMALL.read_bytes()
+    link = tmp_path / "link.ttl"  # through a symbolic link, and as --graph or --chart
+    graph = tmp_path / "g.ttl"
+    assert run("build", "--timeline", SMALL, "--out", graph).exit_code == 0
+    link.symlink_to(graph)
+    before = graph.read_bytes()
+    assert run("audit", "--graph", graph, "--chart", link).exit_code == 2
+    assert graph.read_bytes() == before
+
+
+def test_an_output_through_a_symbolic_link_replaces_the_file_it_names(tmp_path, small_graph):
+    target, link = tmp_path / "target.ttl", tmp_path / "link.ttl"
+    target.write_text("old\n")
+    link.symlink_to(target)
+    assert run("build", "--timeline", SMALL, "--out", link).exit_code == 0
+    assert link.is_symlink() and isomorphic(parse(target.read_text(), "ttl"), small_graph)
+
+
+def test_an_output_to_a_fifo_writes_into_it(tmp_path, small_graph):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("build", "--timeline", SMALL, "--out", fifo)
+    reader.join(timeout=30)
+    assert result.exit_code == 0
+    assert fifo.is_fifo() and isomorphic(parse(received[0].decode(), "ttl"), small_graph)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("command", [["build"], ["audit"], ["view"], ["export", "--format", "csv"]])
+def test_an_output_that_cannot_be_written_is_bad_input(command):
+    out = "/proc/parley-cannot-write"  # even root cannot make a file there
+    result = run(*command, "--timeline", SMALL, "--out", out)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"{out}: cannot write: ")
+
+
 def test_unknown_format_is_a_usage_error():
     result = run("build", "--timeline", SMALL, "--format", "xml")
     assert result.exit_code == 2
