@@ -363,7 +363,7 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
 
 @main.command("audit")
 @graph_source
-@click.option("--window", "window_days", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS",
+@click.option("--window", "window_days", type=click.IntRange(min=0, max=36500), default=30, show_default=True, metavar="DAYS",
               help="Security actions this many days before a relief are its temporal-only candidates.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json", "csv"]), default="text",
               show_default=True)

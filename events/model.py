@@ -9,6 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# The dates parley takes: Python's calendar runs from year 1 to 9999, and the audit, the views and the charts
+# reckon a century or more either side of a date (windows, margins, axes).
+FIRST_DAY, LAST_DAY = dt.date(1000, 1, 1), dt.date(8999, 12, 31)
+
+
+def in_range(day: dt.date) -> dt.date:
+    """The day, or ValueError when parley does not take it (see FIRST_DAY)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is outside the dates parley takes ({FIRST_DAY} to {LAST_DAY})")
+    return day
+
+
 EVENT_TYPES = (
     "call", "visit", "meeting", "statement", "threat",
     "tariff-imposition", "tariff-increase", "tariff-reduction",

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .model import (
-    ACTOR_KINDS, CONFIDENCE_LEVELS, EVENT_TYPES, LEVER_KINDS, RELATIONS,
+    ACTOR_KINDS, CONFIDENCE_LEVELS, EVENT_TYPES, LEVER_KINDS, RELATIONS, in_range,
     Actor, DateSpec, Event, Lever, Link, Loc, Source, Timeline,
 )
 
@@ -203,13 +203,14 @@ def _ident(f: _File, m: _Map, key: str, what: str) -> str | None:
 def _parse_day(text) -> dt.date:
     """An ISO calendar day; raises ValueError with a message fit for the user."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
-        return text
+        return in_range(text)
     if not isinstance(text, str) or not DAY_RE.match(text):
         raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a real calendar date") from None
+    return in_range(day)
 
 
 def _day(f: _File, m: _Map, key: str, what: str) -> dt.date | None:
@@ -242,7 +243,11 @@ def _date_spec(f: _File, m: _Map, what: str) -> DateSpec | None:
             return None
         first = dt.date(year, month, 1)
         last = first.replace(day=calendar.monthrange(year, month)[1])
-        return DateSpec(first, last, "month")
+        try:
+            return DateSpec(in_range(first), in_range(last), "month")
+        except ValueError as e:
+            f.err(line, f"{what} 'date': {e}")
+            return None
     try:
         return DateSpec.day(_parse_day(value))
     except ValueError as e:

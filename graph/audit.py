@@ -44,7 +44,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..events.model import GROUPS, group_of
+from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, group_of, in_range
 from .tsv import solution_cells, split as split_cells, text as _text, texts
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
@@ -115,6 +115,9 @@ class _Event:
         return self.earliest.isoformat()
 
 
+# The longest window (a century): with the dates parley takes (FIRST_DAY), the window arithmetic stays in the
+# calendar.
+MAX_WINDOW = 36500
 _NO_QUANTITY = MappingProxyType({})  # an event's quantities until one is read: shared, and read-only
 
 
@@ -336,7 +339,8 @@ class _Data:
         self.claims: dict[str, _Claim] = {}
         self.outcomes: dict[str, list[_Outcome]] = defaultdict(list)  # lever -> outcomes in event order
         self.outcome_of: dict[str, _Outcome] = {}  # event -> the outcome it left (the first read)
-        self._days = _Converted(lambda cell: dt.date.fromisoformat(_text(cell)[:10]), "a date (YYYY-MM-DD)")
+        self._days = _Converted(lambda cell: in_range(dt.date.fromisoformat(_text(cell)[:10])),
+                                f"a date (YYYY-MM-DD, {FIRST_DAY} to {LAST_DAY})")
         self._numbers = _Converted(lambda cell: float(_text(cell)), "a number")
         self._words = _Converted(_text)  # statuses, kinds, precisions, levels: a few distinct values
         self._types = _Converted(_local_type)  # event types (eventType and promises)
@@ -1102,8 +1106,8 @@ def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: i
     `max_chain`: the longest chain of claims followed. `max_candidates`: how many temporal-only candidates
     each relief lists (the nearest first; `candidate_count` has them all).
     """
-    if window_days < 0:
-        raise AuditError(f"window must be >= 0 days, not {window_days}")
+    if not 0 <= window_days <= MAX_WINDOW:
+        raise AuditError(f"window must be 0 to {MAX_WINDOW} days, not {window_days}")
     if max_chain < 1:
         raise AuditError(f"max_chain must be >= 1, not {max_chain}")
     # The audit makes millions of small dicts, lists and tuples on a large graph and frees none of them until

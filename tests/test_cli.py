@@ -174,6 +174,20 @@ def test_an_output_that_cannot_be_written_is_bad_input(command):
     assert result.stderr.startswith(f"{out}: cannot write: ")
 
 
+def test_audit_of_a_graph_with_a_date_at_the_calendars_end_is_bad_input(tmp_path):
+    """A graph (not read through the timeline reader) may hold any date; the audit's window arithmetic would
+    overflow at the calendar's ends."""
+    graph = tmp_path / "g.ttl"
+    assert run("build", "--timeline", SMALL, "--out", graph).exit_code == 0
+    graph.write_text(graph.read_text().replace('"2025-01-10"^^xsd:date', '"0001-01-01"^^xsd:date'))
+    assert '"0001-01-01"' in graph.read_text()
+    result = run("audit", "--graph", graph)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("the graph has '0001-01-01' where a date (YYYY-MM-DD, 1000-01-01 to 8999-12-31)")
+    result = run("audit", "--timeline", SMALL, "--window", "36501")
+    assert result.exit_code == 2 and "0<=x<=36500" in result.stderr
+
+
 def test_unknown_format_is_a_usage_error():
     result = run("build", "--timeline", SMALL, "--format", "xml")
     assert result.exit_code == 2

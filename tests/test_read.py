@@ -71,11 +71,24 @@ def test_uncertain_and_month_dates(small):
 
 
 @pytest.mark.parametrize("month, last", [("2024-02", 29), ("2025-02", 28), ("2025-04", 30), ("2025-12", 31),
-                                         ("9999-12", 31)])
+                                         ("8999-12", 31)])
 def test_month_precision_covers_the_whole_month(tmp_path, month, last):
     date = one_event(tmp_path, f"date: {month}").date
     year, mon = map(int, month.split("-"))
     assert date == DateSpec(D(year, mon, 1), D(year, mon, last), "month")
+
+
+@pytest.mark.parametrize("date, shown", [("0001-01-01", "0001-01-01"), ("0999-12-31", "0999-12-31"),
+                                         ("9000-01-01", "9000-01-01"), ("9999-12", "9999-12-01"),
+                                         ("{from: 2025-01-01, to: 9999-12-31}", "9999-12-31")])
+def test_dates_outside_the_range_parley_takes_are_bad_input(tmp_path, date, shown):
+    """The audit, views and charts reckon a century or more either side of a date: the calendar's ends would
+    overflow them."""
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, type: call, actors: [a], summary: s, date: " + date + "}\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert f"{path}:5:" in info.value.lines()[0]
+    assert f"{shown} is outside the dates parley takes (1000-01-01 to 8999-12-31)" in info.value.lines()[0]
 
 
 def test_links_get_ids_confidence_and_claimants(small):
