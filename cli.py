@@ -154,6 +154,20 @@ def main():
     each with sources); parley turns it into RDF, answers causal questions in SPARQL and audits how security
     progress was tied to tariff relief. Without --timeline, commands use the bundled 2025 US-Mexico timeline.
     """
+    import logging
+
+    # An ill-typed literal in a graph (an xsd:date that is no date) is bad input that parley reports itself
+    # (exit 2); rdflib would also log a traceback for it. Only that message is dropped.
+    term_log = logging.getLogger("rdflib.term")
+    if not any(isinstance(f, _IllTypedLiteral) for f in term_log.filters):
+        term_log.addFilter(_IllTypedLiteral())
+
+
+class _IllTypedLiteral:
+    """A logging filter: drops rdflib's "Failed to convert Literal lexical form" records."""
+
+    def filter(self, record) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
 
 
 BUILD_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}

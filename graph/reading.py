@@ -48,6 +48,7 @@ def _ident(ident, node) -> str:
 
 
 def _day(term) -> dt.date | None:
+    """A date of the graph; QueryError for a value that is no date (a hand-edited graph), not a silent None."""
     if term is None:
         return None
     value = term.toPython() if isinstance(term, Literal) else term
@@ -56,7 +57,7 @@ def _day(term) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(term)[:10])
     except ValueError:
-        return None
+        raise QueryError(f"the graph has {str(term)!r} where a date (YYYY-MM-DD) belongs") from None
 
 
 def _number(term) -> int | float | None:
@@ -67,7 +68,9 @@ def _number(term) -> int | float | None:
     try:
         value = Decimal(str(value))
     except ArithmeticError:
-        return None
+        value = None
+    if value is None or not value.is_finite():
+        raise QueryError(f"the graph has {str(term)!r} where a number belongs")
     return int(value) if value == value.to_integral_value() else float(value)
 
 

@@ -188,6 +188,22 @@ def test_audit_of_a_graph_with_a_date_at_the_calendars_end_is_bad_input(tmp_path
     assert result.exit_code == 2 and "0<=x<=36500" in result.stderr
 
 
+@pytest.mark.parametrize("old, new, message", [
+    ('"2025-01-10"^^xsd:date', '"notadate"^^xsd:date', "the graph has 'notadate' where a date (YYYY-MM-DD) belongs"),
+    ("parley:amount 5000.0", 'parley:amount "lots"', "the graph has 'lots' where a number belongs"),
+    ("parley:amount 5000.0", 'parley:amount "INF"^^xsd:double', "the graph has 'INF' where a number belongs"),
+])
+def test_timeline_of_a_graph_with_an_ill_typed_value_is_bad_input(tmp_path, old, new, message):
+    """Not a silently dropped event, a traceback, nor rdflib's logged traceback."""
+    graph = tmp_path / "g.ttl"
+    assert run("build", "--timeline", SMALL, "--out", graph).exit_code == 0
+    assert old in graph.read_text()
+    graph.write_text(graph.read_text().replace(old, new))
+    result = run("timeline", "--graph", graph)
+    assert result.exit_code == 2
+    assert result.stderr.lower().splitlines() == [message.lower()]  # (rdflib may write INF as inf)
+
+
 def test_unknown_format_is_a_usage_error():
     result = run("build", "--timeline", SMALL, "--format", "xml")
     assert result.exit_code == 2
