@@ -105,6 +105,8 @@ def open_dataset(spec: StoreSpec) -> Dataset:
         path = Path(spec.location)
         if path.exists() and not path.is_dir():
             raise StoreError(f"--store oxigraph:{spec.location}: not a directory")
+        if path.is_dir() and not is_oxigraph_store(path) and any(path.iterdir()):
+            raise StoreError(f"--store oxigraph:{spec.location}: a folder of other files, not an Oxigraph store")
         try:
             store = pyoxigraph.Store(str(path))
         except OSError as e:
@@ -545,6 +547,11 @@ def _chain(first, second, rest):
     yield from rest
 
 
+def is_oxigraph_store(path: Path) -> bool:
+    """Whether the folder holds an Oxigraph (RocksDB) store: RocksDB keeps a CURRENT file in every database."""
+    return (path / "CURRENT").is_file()
+
+
 def read_graph(*, timeline=None, store: str = "memory", graph_file: str | None = None) -> Graph:
     """The graph a reading command works on.
 
@@ -554,6 +561,10 @@ def read_graph(*, timeline=None, store: str = "memory", graph_file: str | None =
     spec = parse_store(store)
     if graph_file is not None:
         return parse_graph_file(graph_file)
+    if spec.kind == "oxigraph" and timeline is None and not is_oxigraph_store(Path(spec.location)):
+        # reading would make an empty store there and answer from it
+        raise StoreError(f"--store oxigraph:{spec.location}: no store there (make one with "
+                         f"`parley load --store oxigraph:{spec.location}`)")
     ds = open_dataset(spec)
     if timeline is not None:
         load_timeline(ds, timeline)

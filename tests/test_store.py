@@ -140,6 +140,24 @@ def test_load_needs_a_persistent_store(small_timeline, tmp_path):
         load(f"oxigraph:{tmp_path / 'file'}", small_timeline)
 
 
+def test_a_folder_of_other_files_is_no_store(small_timeline, tmp_path):
+    (tmp_path / "notes.yaml").write_text("x")
+    with pytest.raises(StoreError, match="a folder of other files, not an Oxigraph store"):
+        load(f"oxigraph:{tmp_path}", small_timeline)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.yaml"]
+
+
+@pytest.mark.parametrize("command", [["audit"], ["timeline"], ["query", "threat-outcomes"], ["analyze", "lags"]])
+def test_reading_a_store_that_is_not_there_is_bad_input(tmp_path, command):
+    """Not an empty store made there and an empty answer."""
+    missing = tmp_path / "kg"
+    result = CliRunner().invoke(main, [*command, "--store", f"oxigraph:{missing}"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"--store oxigraph:{missing}: no store there (make one with "
+                                          f"`parley load --store oxigraph:{missing}`)"]
+    assert not missing.exists()
+
+
 # --- endpoints that fail ------------------------------------------------------------------------------------
 
 class _Answer(BaseHTTPRequestHandler):
