@@ -179,7 +179,16 @@ def _text(f: _File, m: _Map, key: str, what: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         f.err(_line(m, key), f"{what} '{key}' must be text, not {_kind(value)}")
         return None
-    return str(getattr(value, "text", value)).strip()
+    text = str(getattr(value, "text", value)).strip()
+    control = _CONTROL.search(text)
+    if control:  # it would reach terminals as an escape sequence and make the GraphML and GEXF exports ill-formed
+        f.err(_line(m, key), f"{what} '{key}': control character U+{ord(control.group()):04X} in the text")
+        return None
+    return text
+
+
+# Control characters other than tab and line breaks (YAML's "\e", "\a", "\x00" and the like write them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _kind(value) -> str:
@@ -286,6 +295,9 @@ def _choice(f: _File, m: _Map, key: str, allowed, what: str) -> str | None:
     return value
 
 
+_LARGEST = 10 ** 18  # a whole number beyond this does not survive a float (the audit's arithmetic, the charts)
+
+
 def _number(f: _File, m: _Map, key: str, what: str, lo: float, hi: float) -> float | None:
     value = m.get(key)
     if value is None:
@@ -295,6 +307,9 @@ def _number(f: _File, m: _Map, key: str, what: str, lo: float, hi: float) -> flo
         return None
     if isinstance(value, float) and math.isinf(value):
         f.err(_line(m, key), f"{what} '{key}': {value!r} is not a finite number")
+        return None
+    if isinstance(value, int) and abs(value) > _LARGEST:
+        f.err(_line(m, key), f"{what} '{key}': a number of {len(str(abs(value)))} digits is too large (at most 10^18)")
         return None
     if not lo <= value <= hi:
         f.err(_line(m, key), f"{what} '{key}': {value!r} is outside [{lo:g}, {hi:g}]")

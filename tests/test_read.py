@@ -91,6 +91,30 @@ def test_dates_outside_the_range_parley_takes_are_bad_input(tmp_path, date, show
     assert f"{shown} is outside the dates parley takes (1000-01-01 to 8999-12-31)" in info.value.lines()[0]
 
 
+@pytest.mark.parametrize("field, message", [
+    ('summary: "Sum\\e]0;title\\a"', "event 'e1' 'summary': control character U+001B in the text"),
+    ('summary: "a\\x00b"', "event 'e1' 'summary': control character U+0000 in the text"),
+    ('summary: s, note: "x\\x7fy"', "event 'e1' 'note': control character U+007F in the text"),
+])
+def test_control_characters_in_text_are_bad_input(tmp_path, field, message):
+    """They would reach a terminal as escape sequences and make the GraphML and GEXF exports ill-formed; tabs
+    and line breaks are text."""
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, type: call, date: 2025-01-01, actors: [a], " + field + "}\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert info.value.lines() == [f"{path}:5: {message}"]
+    assert one_event(tmp_path, 'date: 2025-01-01, note: "tab\\there\\nand a line"').note == "tab\there\nand a line"
+
+
+def test_a_whole_number_too_large_for_arithmetic_is_bad_input(tmp_path):
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, type: troop-deployment, date: 2025-01-01, actors: [a], "
+                 "summary: s, quantity: {troops: 1" + "0" * 400 + "}}\n")
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert info.value.lines() == [f"{path}:5: event 'e1' quantity 'troops': a number of 401 digits is too large "
+                                  "(at most 10^18)"]
+
+
 def test_links_get_ids_confidence_and_claimants(small):
     by_id = {link.id: link for link in small.links}
     assert set(by_id) == {"pledge-1.in-exchange-for.pause-1", "pledge-1.delivered-by.deploy-1", "stats-to-exempt",
