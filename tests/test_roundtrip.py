@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from parley.events.model import (
-    ACTOR_KINDS, CONFIDENCE_LEVELS, EVENT_TYPES, LEVER_KINDS, RELATIONS,
+    ACTOR_KINDS, CONFIDENCE_LEVELS, EVENT_TYPES, FIRST_DAY, LAST_DAY, LEVER_KINDS, RELATIONS,
     Actor, DateSpec, Event, Lever, Link, Source, Timeline,
 )
 from parley.events.read import read_timeline
@@ -36,7 +36,7 @@ ids = st.builds(lambda first, rest: first + rest, st.sampled_from(string.ascii_l
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"),
                min_size=1, max_size=30).map(str.strip).filter(bool)
 maybe_text = st.none() | text
-days = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
+days = st.dates(min_value=FIRST_DAY, max_value=LAST_DAY)
 numbers = st.integers(0, 10**12) | st.floats(0, 1e12, allow_nan=False, allow_infinity=False)
 
 
@@ -53,12 +53,12 @@ def date_specs(draw) -> DateSpec:
             nxt = start.replace(month=start.month + 1)
         last = (nxt - dt.timedelta(days=1)) if nxt else dt.date(9999, 12, 31)
         return DateSpec(start, last, "month")
-    last = draw(st.dates(min_value=first, max_value=dt.date(9999, 12, 31)))
+    last = draw(st.dates(min_value=first, max_value=LAST_DAY))
     return DateSpec(first, last, "range")
 
 
 def later_or_none(draw, earliest: dt.date):
-    return draw(st.none() | st.dates(min_value=earliest, max_value=dt.date(9999, 12, 31)))
+    return draw(st.none() | st.dates(min_value=earliest, max_value=LAST_DAY))
 
 
 urls = st.builds(lambda host, path: f"https://{host}.example.org/{path}",
