@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -137,10 +138,10 @@ def format_quantity(quantity: dict) -> str:
 
 
 def _md(text) -> str:
-    """A markdown table cell: pipes escaped, line breaks flattened."""
+    """A markdown table cell: no raw HTML (a summary's `<script>` is text), pipes escaped, line breaks flattened."""
     if text is None:
         return ""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
 
 
 def _md_url(url: str) -> str:

@@ -163,6 +163,23 @@ def test_markdown_is_a_complete_table_with_pipes_escaped(tmp_path):
     assert "[1](<https://example.org/a>) [2](<https://example.org/a%7Cb>)" in md[2]
 
 
+def test_markdown_holds_no_raw_html_from_the_timeline(tmp_path):
+    """A summary or scope is text: `<script>` in it must not become markup where the Markdown is rendered."""
+    from parley.graph.reading import lever_states
+
+    text = Path(SMALL).read_text(encoding="utf-8")
+    text = text.replace("scope: all goods", "scope: '<b>all</b> goods & more'")
+    text = text.replace("summary: Alice threatens a 20% duty on all Bordurian goods.",
+                        "summary: 'Alice <script>alert(1)</script> threatens & more'")
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    graph = read_graph(timeline=read_timeline([path]))
+    md = timeline_rows(graph).to_markdown()
+    assert "Alice &lt;script&gt;alert(1)&lt;/script&gt; threatens &amp; more" in md and "<script>" not in md
+    state = lever_states(graph, on="2025-01-20").to_markdown()
+    assert "&lt;b&gt;all&lt;/b&gt; goods &amp; more" in state and "<b>" not in state
+
+
 def test_markdown_and_csv_hold_every_event_in_full(small):
     view = timeline_rows(small)
     md = view.to_markdown().splitlines()
