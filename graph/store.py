@@ -38,6 +38,7 @@ are not persisted).
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import uuid
@@ -135,8 +136,10 @@ class Endpoint:
             try:
                 timeout = float(os.environ.get("PARLEY_SPARQL_TIMEOUT", DEFAULT_TIMEOUT))
             except ValueError:
+                timeout = math.nan
+            if not 0 < timeout < 1e9:  # (nan, inf, 0 and negatives: the socket refuses them, or never times out)
                 raise StoreError(f"PARLEY_SPARQL_TIMEOUT={os.environ['PARLEY_SPARQL_TIMEOUT']!r}: "
-                                 "not a number of seconds") from None
+                                 "not a number of seconds above 0") from None
         self.timeout = timeout
 
     @classmethod

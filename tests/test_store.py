@@ -230,9 +230,11 @@ def test_cli_endpoint_errors_exit_2(answering, monkeypatch):
     assert r.exit_code == 2 and f"{url}: HTTP 502" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(main, ["load", "--store", f"sparql:{url}", "--timeline", str(SMALL)])
     assert r.exit_code == 2 and f"{url}: HTTP 502" in r.output
-    monkeypatch.setenv("PARLEY_SPARQL_TIMEOUT", "soon")
-    r = CliRunner().invoke(main, ["query", "unsourced", "--store", f"sparql:{url}"])
-    assert r.exit_code == 2 and "PARLEY_SPARQL_TIMEOUT" in r.output
+    for value in ("soon", "-1", "0", "nan", "inf", "1e999"):
+        monkeypatch.setenv("PARLEY_SPARQL_TIMEOUT", value)
+        r = CliRunner().invoke(main, ["query", "unsourced", "--store", f"sparql:{url}"])
+        assert r.exit_code == 2 and r.stderr.splitlines() == [
+            f"PARLEY_SPARQL_TIMEOUT={value!r}: not a number of seconds above 0"], value
 
 
 # --- parley load ----------------------------------------------------------------------------------------------
