@@ -78,7 +78,7 @@ def expand_paths(paths) -> list[Path]:
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml"))
+            found = sorted(x for x in p.iterdir() if x.suffix.lower() in (".yaml", ".yml"))
             if not found:
                 fail(f"{p}: folder has no .yaml timeline files")
             out.extend(found)

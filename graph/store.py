@@ -578,11 +578,23 @@ GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "
                  ".nq": "nquads", ".rdf": "xml", ".owl": "xml"}
 
 
+def _parse_error(path, fmt: str, e: Exception) -> str:
+    """`file:line: not valid FORMAT: why` for the Turtle family's errors (which know their line); the first line
+    of the message, cut short, for the rest (some quote the whole input)."""
+    line, why = getattr(e, "lines", None), getattr(e, "_why", None)
+    if isinstance(line, int) and why:
+        return f"{path}:{line + 1}: not valid {fmt}: {why}"
+    first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    return f"{path}: not valid {fmt}: {first[:200]}"
+
+
 def parse_graph_file(path: str) -> Dataset:
     """Read an RDF file into an in-memory Oxigraph dataset; StoreError naming the file on failure."""
     from ..ontology.namespace import bind_prefixes
 
     p = Path(path)
+    if p.is_dir():
+        raise StoreError(f"{path}: is a directory (give an RDF file)")
     fmt = GRAPH_FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise StoreError(f"{path}: unknown RDF file type {p.suffix!r} (expected one of {', '.join(GRAPH_FORMATS)})")
@@ -594,7 +606,7 @@ def parse_graph_file(path: str) -> Dataset:
     try:
         target.parse(str(p), format=fmt)
     except Exception as e:  # parsers raise many types; all mean "bad input"
-        raise StoreError(f"{path}: not valid {fmt}: {e}") from None
+        raise StoreError(_parse_error(path, fmt, e)) from None
     ds.store._inner.update(_LEADS_TO_UPDATE())  # a file written by hand or by an older parley may lack them
     return ds
 

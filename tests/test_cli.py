@@ -204,6 +204,25 @@ def test_timeline_of_a_graph_with_an_ill_typed_value_is_bad_input(tmp_path, old,
     assert result.stderr.lower().splitlines() == [message.lower()]  # (rdflib may write INF as inf)
 
 
+def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
+    graph = tmp_path / "g.ttl"
+    assert run("build", "--timeline", SMALL, "--out", graph).exit_code == 0
+    lines = graph.read_text().splitlines()
+    graph.write_text("\n".join(lines[:30] + ["<https://example.org/a> <https://example.org/unterminated ."] + lines[30:]) + "\n")
+    result = run("timeline", "--graph", graph)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"{graph}:31: not valid turtle: unterminated URI reference"]
+    (tmp_path / "folder.ttl").mkdir()
+    result = run("timeline", "--graph", tmp_path / "folder.ttl")
+    assert result.exit_code == 2 and result.stderr.splitlines() == [f"{tmp_path / 'folder.ttl'}: is a directory "
+                                                                     "(give an RDF file)"]
+
+
+def test_a_folder_s_timeline_files_are_found_whatever_the_case_of_their_suffix(tmp_path):
+    shutil.copy(SMALL, tmp_path / "a.YAML")
+    assert run("build", "--timeline", tmp_path).exit_code == 0
+
+
 def test_unknown_format_is_a_usage_error():
     result = run("build", "--timeline", SMALL, "--format", "xml")
     assert result.exit_code == 2
