@@ -798,8 +798,18 @@ def load_query(name_or_file: str | None = None, *, text: str | None = None) -> N
 
 def answer(graph, name_or_file: str | None = None, *, text: str | None = None,
            params: dict | None = None) -> QueryResult:
-    """What `parley query` shows: the rows of a named query, a .rq file, or query text, with parameters bound."""
-    return run_query(graph, load_query(name_or_file, text=text), params=params)
+    """What `parley query` shows: the rows of a named query, a .rq file, or query text, with parameters bound.
+    A syntax error in a .rq file is `FILE:LINE:COLUMN: what is wrong`."""
+    q = load_query(name_or_file, text=text)
+    try:
+        return run_query(graph, q, params=params)
+    except QueryError as e:
+        at = re.match(r"the query failed: error at (\d+):(\d+): (.*)", str(e), re.S)
+        if at is None or text is not None or q.name != name_or_file:
+            raise
+        if params:  # the VALUES block put in moved the lines: the file, not a line
+            raise QueryError(f"{name_or_file}: {e}") from None
+        raise QueryError(f"{name_or_file}:{at[1]}:{at[2]}: {at[3]}") from None
 
 
 def parse_params(pairs) -> dict:

@@ -224,6 +224,14 @@ def test_a_folder_s_timeline_files_are_found_whatever_the_case_of_their_suffix(t
     assert run("build", "--timeline", tmp_path).exit_code == 0
 
 
+def test_a_syntax_error_in_a_query_file_is_named_with_its_line_and_column(tmp_path):
+    rq = tmp_path / "bad.rq"
+    rq.write_text("# a question\nSELECT ?s WHERE { ?s ?p ?o } LIMIT x\n")
+    result = run("query", rq, "--timeline", SMALL)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{rq}:2:36: expected one of ")
+
+
 def test_unknown_format_is_a_usage_error():
     result = run("build", "--timeline", SMALL, "--format", "xml")
     assert result.exit_code == 2
