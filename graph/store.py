@@ -588,6 +588,35 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
     return f"{path}: not valid {fmt}: {first[:200]}"
 
 
+def _refuse_remote_contexts(path: Path) -> None:
+    """StoreError for a JSON-LD file whose @context (or a context's @import) names a document: rdflib would fetch
+    it from the network (or read a local file it names) while parsing a file that may come from anyone."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return  # the parser says what is wrong with it
+
+    def referenced(context):
+        for c in context if isinstance(context, list) else [context]:
+            if isinstance(c, str):
+                yield c
+            elif isinstance(c, dict) and isinstance(c.get("@import"), str):
+                yield c["@import"]
+
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for url in referenced(node.get("@context")):
+                raise StoreError(f"{path}: the @context {url!r} is a document to fetch; parley reads only JSON-LD "
+                                 "whose contexts are written in the file")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def parse_graph_file(path: str) -> Dataset:
     """Read an RDF file into an in-memory Oxigraph dataset; StoreError naming the file on failure."""
     from ..ontology.namespace import bind_prefixes
@@ -600,6 +629,8 @@ def parse_graph_file(path: str) -> Dataset:
         raise StoreError(f"{path}: unknown RDF file type {p.suffix!r} (expected one of {', '.join(GRAPH_FORMATS)})")
     if not p.is_file():
         raise StoreError(f"{path}: no such file")
+    if fmt == "json-ld":
+        _refuse_remote_contexts(p)
     ds = Dataset(store="Oxigraph", default_union=True)
     bind_prefixes(ds)
     target = ds if fmt in ("trig", "nquads") else ds.graph(URIRef(p.resolve().as_uri()))

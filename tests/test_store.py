@@ -19,7 +19,8 @@ from parley.events.read import read_timeline
 from parley.graph.build import graph_iri, triples
 from parley.graph.query import QueryError, run_query
 from parley.graph.store import (
-    LOADING, Endpoint, EndpointStore, StoreError, StoreSpec, default_update_url, load, open_dataset, parse_store, read_graph,
+    LOADING, Endpoint, EndpointStore, StoreError, StoreSpec, default_update_url, load, open_dataset, parse_graph_file,
+    parse_store, read_graph,
     replace_graph,
 )
 
@@ -156,6 +157,20 @@ def test_reading_a_store_that_is_not_there_is_bad_input(tmp_path, command):
     assert result.stderr.splitlines() == [f"--store oxigraph:{missing}: no store there (make one with "
                                           f"`parley load --store oxigraph:{missing}`)"]
     assert not missing.exists()
+
+
+@pytest.mark.parametrize("context", ['"http://127.0.0.1:9/context.jsonld"', '["https://example.org/c", {}]',
+                                     '[{"@import": "file:///etc/hostname"}]'])
+def test_a_json_ld_file_naming_a_context_document_is_refused(tmp_path, context):
+    """rdflib would fetch it while parsing a file that may come from anyone; nothing is fetched."""
+    path = tmp_path / "g.jsonld"
+    path.write_text('{"@context": ' + context + ', "@id": "https://example.org/a", "https://example.org/p": "x"}')
+    with pytest.raises(StoreError, match="is a document to fetch; parley reads only JSON-LD whose contexts are "
+                                         "written in the file"):
+        parse_graph_file(str(path))
+    path.write_text('{"@graph": [{"@context": {"p": "https://example.org/p"}, "@id": "https://example.org/a", '
+                    '"p": "x"}]}')  # a context written in the file, nested: read
+    assert len(parse_graph_file(str(path))) >= 1
 
 
 # --- endpoints that fail ------------------------------------------------------------------------------------
