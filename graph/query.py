@@ -208,6 +208,10 @@ def bind_params(graph, query: NamedQuery, params: dict) -> dict:
             continue
         value = typed_value(p, params[p.name])
         bound[p.name] = resolve_id(graph, p.type, value) if p.type in ID_TYPES else value
+    dates = {name: bound[name].toPython() for name in ("from", "to")
+             if name in bound and known[name].type == "date"}
+    if len(dates) == 2 and dates["from"] > dates["to"]:  # an empty answer would look like "nothing happened"
+        raise QueryError(f"{query.name}: 'from' {dates['from']} is after 'to' {dates['to']}")
     return bound
 
 

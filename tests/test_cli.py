@@ -232,6 +232,14 @@ def test_a_syntax_error_in_a_query_file_is_named_with_its_line_and_column(tmp_pa
     assert result.stderr.startswith(f"{rq}:2:36: expected one of ")
 
 
+def test_a_query_asked_from_a_day_after_its_to_is_bad_input():
+    """Not an empty answer that reads as "nothing happened"."""
+    result = run("query", "actor-events", "--param", "actor=alice", "--param", "from=2025-03-01",
+                 "--param", "to=2025-01-01", "--timeline", SMALL)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["actor-events: 'from' 2025-03-01 is after 'to' 2025-01-01"]
+
+
 def test_unknown_format_is_a_usage_error():
     result = run("build", "--timeline", SMALL, "--format", "xml")
     assert result.exit_code == 2
