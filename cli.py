@@ -31,13 +31,17 @@ def fail(message: str):
 
 def write_output(text: str | bytes, out: str | None) -> None:
     """Write to stdout for '-' or None, else to a file through a temporary file and a rename."""
-    if out in (None, "-"):
+    if out in (None, "-", *_STDOUT):
+        # (/dev/stdout through a shell's `> file` or `>> log` would be that file replaced, not written to)
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
         else:
             click.echo(text, nl=not text.endswith("\n"))
         return
     write_file(out, text)
+
+
+_STDOUT = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
 def write_file(path: str | Path, data: str | bytes) -> None:
@@ -156,18 +160,25 @@ def main():
     """
     import logging
 
-    # An ill-typed literal in a graph (an xsd:date that is no date) is bad input that parley reports itself
-    # (exit 2); rdflib would also log a traceback for it. Only that message is dropped.
+    # An ill-typed literal in a graph (an xsd:date that is no date): rdflib logs a traceback for it; one line
+    # is enough (the commands that need the value report it themselves, exit 2).
     term_log = logging.getLogger("rdflib.term")
     if not any(isinstance(f, _IllTypedLiteral) for f in term_log.filters):
         term_log.addFilter(_IllTypedLiteral())
 
 
 class _IllTypedLiteral:
-    """A logging filter: drops rdflib's "Failed to convert Literal lexical form" records."""
+    """A logging filter: rdflib's "Failed to convert Literal lexical form" record, with its traceback, becomes one
+    line naming the value (the commands that need the value say more, and exit 2)."""
 
     def filter(self, record) -> bool:
-        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+        if str(record.msg).startswith("Failed to convert Literal lexical form"):
+            datatype = str(record.msg).partition("Datatype=")[2].partition(",")[0].rsplit("#", 1)[-1]
+            why = record.exc_info[1] if record.exc_info else None
+            record.msg = f"warning: the graph has a value that is no {datatype or 'value of its type'}" + (
+                f" ({why})" if why else "")
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
 
 
 BUILD_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
@@ -405,6 +416,8 @@ def audit_command(graph, window_days, fmt, out, chart_path, strict):
     from .graph.audit import AuditError, audit
     from .graph.chart import ChartError, chart_format
 
+    if chart_path and out not in (None, "-") and os.path.realpath(chart_path) == os.path.realpath(out):
+        fail(f"{out}: given as both --out and --chart: write them to two files")
     try:
         chart_fmt = chart_format(chart_path) if chart_path else None
         report = audit(graph, window_days=window_days)
@@ -451,6 +464,8 @@ def query_command(graph, query_name, text, params, fmt, out):
     """
     from .graph.query import QueryError, answer, parse_params
 
+    if query_name and os.path.isfile(query_name):  # a .rq file: an input the output may not replace
+        _inputs().add(os.path.realpath(query_name))
     try:
         result = answer(graph, query_name, text=text, params=parse_params(params))
     except QueryError as e:

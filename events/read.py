@@ -22,7 +22,7 @@ from .model import (
     Actor, DateSpec, Event, Lever, Link, Loc, Source, Timeline,
 )
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 QUANTITY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -308,11 +308,12 @@ def _number(f: _File, m: _Map, key: str, what: str, lo: float, hi: float) -> flo
     if isinstance(value, float) and math.isinf(value):
         f.err(_line(m, key), f"{what} '{key}': {value!r} is not a finite number")
         return None
+    if not lo <= value <= hi:
+        shown = f"{value!r}" if abs(value) <= _LARGEST else f"a number of {len(str(abs(value)))} digits"
+        f.err(_line(m, key), f"{what} '{key}': {shown} is outside [{lo:g}, {hi:g}]")
+        return None
     if isinstance(value, int) and abs(value) > _LARGEST:
         f.err(_line(m, key), f"{what} '{key}': a number of {len(str(abs(value)))} digits is too large (at most 10^18)")
-        return None
-    if not lo <= value <= hi:
-        f.err(_line(m, key), f"{what} '{key}': {value!r} is outside [{lo:g}, {hi:g}]")
         return None
     return int(value) if isinstance(value, int) else value
 

@@ -811,8 +811,17 @@ def answer(graph, name_or_file: str | None = None, *, text: str | None = None,
         at = re.match(r"the query failed: error at (\d+):(\d+): (.*)", str(e), re.S)
         if at is None or text is not None or q.name != name_or_file:
             raise
-        if params:  # the VALUES block put in moved the lines: the file, not a line
-            raise QueryError(f"{name_or_file}: {e}") from None
+        if params:  # the VALUES block put in moved the lines: where the file's own text fails, if it does
+            import pyoxigraph
+
+            try:
+                pyoxigraph.Store().query(q.text)
+            except SyntaxError as own:
+                at = re.match(r"error at (\d+):(\d+): (.*)", str(own), re.S) or at
+            except Exception:  # noqa: BLE001 -- it parses: the error came with the parameters
+                raise QueryError(f"{name_or_file}: {e}") from None
+            else:
+                raise QueryError(f"{name_or_file}: {e}") from None
         raise QueryError(f"{name_or_file}:{at[1]}:{at[2]}: {at[3]}") from None
 
 

@@ -106,7 +106,7 @@ def open_dataset(spec: StoreSpec) -> Dataset:
         path = Path(spec.location)
         if path.exists() and not path.is_dir():
             raise StoreError(f"--store oxigraph:{spec.location}: not a directory")
-        if path.is_dir() and not is_oxigraph_store(path) and any(path.iterdir()):
+        if path.is_dir() and not is_oxigraph_store(path) and any(not p.name.startswith(".") for p in path.iterdir()):
             raise StoreError(f"--store oxigraph:{spec.location}: a folder of other files, not an Oxigraph store")
         try:
             store = pyoxigraph.Store(str(path))
@@ -139,7 +139,7 @@ class Endpoint:
                 timeout = math.nan
             if not 0 < timeout < 1e9:  # (nan, inf, 0 and negatives: the socket refuses them, or never times out)
                 raise StoreError(f"PARLEY_SPARQL_TIMEOUT={os.environ['PARLEY_SPARQL_TIMEOUT']!r}: "
-                                 "not a number of seconds above 0") from None
+                                 "not a number of seconds above 0 and below 1e9") from None
         self.timeout = timeout
 
     @classmethod
@@ -564,6 +564,8 @@ def read_graph(*, timeline=None, store: str = "memory", graph_file: str | None =
     spec = parse_store(store)
     if graph_file is not None:
         return parse_graph_file(graph_file)
+    if spec.kind == "oxigraph" and Path(spec.location).exists() and not Path(spec.location).is_dir():
+        raise StoreError(f"--store oxigraph:{spec.location}: not a directory")
     if spec.kind == "oxigraph" and timeline is None and not is_oxigraph_store(Path(spec.location)):
         # reading would make an empty store there and answer from it
         raise StoreError(f"--store oxigraph:{spec.location}: no store there (make one with "
@@ -584,6 +586,10 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
     line, why = getattr(e, "lines", None), getattr(e, "_why", None)
     if isinstance(line, int) and why:
         return f"{path}:{line + 1}: not valid {fmt}: {why}"
+    if isinstance(getattr(e, "lineno", None), int) and hasattr(e, "msg"):  # json.JSONDecodeError
+        return f"{path}:{e.lineno}:{e.colno}: not valid {fmt}: {e.msg}"
+    if hasattr(e, "getLineNumber"):  # xml.sax.SAXParseException
+        return f"{path}:{e.getLineNumber()}:{e.getColumnNumber()}: not valid {fmt}: {e.getMessage()}"
     first = (str(e).strip().splitlines() or [type(e).__name__])[0]
     return f"{path}: not valid {fmt}: {first[:200]}"
 

@@ -133,13 +133,21 @@ def test_an_output_that_is_also_an_input_is_refused(tmp_path, command):
     assert result.stderr.splitlines() == [f"{timeline}: is also an input of this command: write the output to "
                                           "another file"]
     assert timeline.read_bytes() == SMALL.read_bytes()
-    link = tmp_path / "link.ttl"  # through a symbolic link, and as --graph or --chart
+    link = tmp_path / "link.svg"  # through a symbolic link, and as --graph or --chart
     graph = tmp_path / "g.ttl"
     assert run("build", "--timeline", SMALL, "--out", graph).exit_code == 0
     link.symlink_to(graph)
     before = graph.read_bytes()
-    assert run("audit", "--graph", graph, "--chart", link).exit_code == 2
+    result = run("audit", "--graph", graph, "--chart", link)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{link}: is also an input of this command")
     assert graph.read_bytes() == before
+    rq = tmp_path / "q.rq"  # a query file
+    rq.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
+    result = run("query", rq, "--timeline", SMALL, "--format", "csv", "--out", rq)
+    assert result.exit_code == 2 and rq.read_text() == "SELECT * WHERE { ?s ?p ?o } LIMIT 1\n"
+    svg = tmp_path / "a.svg"  # one file as both the report and the chart
+    result = run("audit", "--timeline", SMALL, "--out", svg, "--chart", svg)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{svg}: given as both --out and --chart")
 
 
 def test_an_output_through_a_symbolic_link_replaces_the_file_it_names(tmp_path, small_graph):
@@ -200,8 +208,22 @@ def test_timeline_of_a_graph_with_an_ill_typed_value_is_bad_input(tmp_path, old,
     assert old in graph.read_text()
     graph.write_text(graph.read_text().replace(old, new))
     result = run("timeline", "--graph", graph)
-    assert result.exit_code == 2
-    assert result.stderr.lower().splitlines() == [message.lower()]  # (rdflib may write INF as inf)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.lower().splitlines()[-1] == message.lower()  # (rdflib may write INF as inf)
+
+
+def test_rdflib_s_warning_for_an_ill_typed_literal_is_one_line(tmp_path, caplog):
+    """rdflib logs a traceback for a literal that is no value of its type; parley keeps one line of it."""
+    import logging
+
+    graph = tmp_path / "g.ttl"
+    assert run("build", "--timeline", SMALL, "--out", graph).exit_code == 0
+    graph.write_text(graph.read_text().replace('"2025-01-10"^^xsd:date', '"notadate"^^xsd:date'))
+    with caplog.at_level(logging.WARNING, logger="rdflib.term"):
+        assert run("analyze", "lags", "--graph", graph).exit_code == 0
+    warned = [r for r in caplog.records if r.name == "rdflib.term"]
+    assert warned and all(r.exc_info is None and r.getMessage().startswith("warning: the graph has a value that "
+                                                                           "is no date") for r in warned)
 
 
 def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
@@ -213,6 +235,12 @@ def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [f"{graph}:31: not valid turtle: "
                                           "expected '.' or '}' or ']' at end of statement"]
+    bad = tmp_path / "g.jsonld"
+    bad.write_text('{\n  "@id": }\n')
+    assert run("timeline", "--graph", bad).stderr.startswith(f"{bad}:2:10: not valid json-ld: ")
+    bad = tmp_path / "g.rdf"
+    bad.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n</x>\n')
+    assert run("timeline", "--graph", bad).stderr.startswith(f"{bad}:3:2: not valid xml: ")
     (tmp_path / "folder.ttl").mkdir()
     result = run("timeline", "--graph", tmp_path / "folder.ttl")
     assert result.exit_code == 2 and result.stderr.splitlines() == [f"{tmp_path / 'folder.ttl'}: is a directory "
@@ -230,6 +258,9 @@ def test_a_syntax_error_in_a_query_file_is_named_with_its_line_and_column(tmp_pa
     result = run("query", rq, "--timeline", SMALL)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{rq}:2:36: expected one of ")
+    rq.write_text("# a question\n# param from: date?\nSELECT ?e WHERE {\n  ?e ?p ?d\n} LIMIT x\n")
+    result = run("query", rq, "--param", "from=2025-01-01", "--timeline", SMALL)  # a VALUES block put in
+    assert result.exit_code == 2 and result.stderr.startswith(f"{rq}:5:9: expected one of ")
 
 
 def test_a_query_asked_from_a_day_after_its_to_is_bad_input():

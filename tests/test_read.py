@@ -106,6 +106,13 @@ def test_control_characters_in_text_are_bad_input(tmp_path, field, message):
     assert one_event(tmp_path, 'date: 2025-01-01, note: "tab\\there\\nand a line"').note == "tab\there\nand a line"
 
 
+def test_an_id_with_a_trailing_line_break_is_bad_input(tmp_path):
+    path = write(tmp_path, HEAD + 'events:\n  - {id: "e1\\n", type: call, date: 2025-01-01, actors: [a], summary: s}\n')
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert "is not a valid id" in info.value.lines()[0]
+
+
 def test_a_whole_number_too_large_for_arithmetic_is_bad_input(tmp_path):
     path = write(tmp_path, HEAD + "events:\n  - {id: e1, type: troop-deployment, date: 2025-01-01, actors: [a], "
                  "summary: s, quantity: {troops: 1" + "0" * 400 + "}}\n")
@@ -113,6 +120,11 @@ def test_a_whole_number_too_large_for_arithmetic_is_bad_input(tmp_path):
         read_timeline([path])
     assert info.value.lines() == [f"{path}:5: event 'e1' quantity 'troops': a number of 401 digits is too large "
                                   "(at most 10^18)"]
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, type: threat, date: 2025-01-01, actors: [a], "
+                 "summary: s, rate: 1" + "0" * 19 + "}\n")  # a bounded number: its bounds are what is wrong
+    with pytest.raises(TimelineError) as info:
+        read_timeline([path])
+    assert info.value.lines() == [f"{path}:5: event 'e1' 'rate': a number of 20 digits is outside [0, 1000]"]
 
 
 def test_links_get_ids_confidence_and_claimants(small):

@@ -146,6 +146,13 @@ def test_a_folder_of_other_files_is_no_store(small_timeline, tmp_path):
     with pytest.raises(StoreError, match="a folder of other files, not an Oxigraph store"):
         load(f"oxigraph:{tmp_path}", small_timeline)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.yaml"]
+    empty = tmp_path / "kg"  # a folder with only a hidden placeholder is as good as empty
+    empty.mkdir()
+    (empty / ".gitkeep").write_text("")
+    load(f"oxigraph:{empty}", small_timeline)
+    result = CliRunner().invoke(main, ["timeline", "--store", f"oxigraph:{tmp_path / 'notes.yaml'}"])
+    assert result.exit_code == 2 and result.stderr.splitlines() == [
+        f"--store oxigraph:{tmp_path / 'notes.yaml'}: not a directory"]
 
 
 @pytest.mark.parametrize("command", [["audit"], ["timeline"], ["query", "threat-outcomes"], ["analyze", "lags"]])
@@ -249,7 +256,7 @@ def test_cli_endpoint_errors_exit_2(answering, monkeypatch):
         monkeypatch.setenv("PARLEY_SPARQL_TIMEOUT", value)
         r = CliRunner().invoke(main, ["query", "unsourced", "--store", f"sparql:{url}"])
         assert r.exit_code == 2 and r.stderr.splitlines() == [
-            f"PARLEY_SPARQL_TIMEOUT={value!r}: not a number of seconds above 0"], value
+            f"PARLEY_SPARQL_TIMEOUT={value!r}: not a number of seconds above 0 and below 1e9"], value
 
 
 # --- parley load ----------------------------------------------------------------------------------------------
