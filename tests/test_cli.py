@@ -158,6 +158,12 @@ def test_an_output_through_a_symbolic_link_replaces_the_file_it_names(tmp_path, 
     assert link.is_symlink() and isomorphic(parse(target.read_text(), "ttl"), small_graph)
 
 
+def test_an_output_to_dev_stdout_is_standard_output(small_graph):
+    """Not the file a shell's `> file` or `>> log` opened replaced by a rename."""
+    result = run("build", "--timeline", SMALL, "--out", "/dev/stdout")
+    assert result.exit_code == 0 and isomorphic(parse(result.stdout, "ttl"), small_graph)
+
+
 def test_an_output_to_a_fifo_writes_into_it(tmp_path, small_graph):
     import os
     import threading
