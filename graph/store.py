@@ -594,6 +594,26 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
     return f"{path}: not valid {fmt}: {first[:200]}"
 
 
+def _located(path, fmt: str) -> str | None:
+    """`file:line:column: not valid FORMAT: why` for an N-Triples or N-Quads file, from Oxigraph's parser (rdflib's
+    line-based parsers do not say which line); None for other formats, or if Oxigraph reads the file."""
+    import pyoxigraph as ox
+
+    formats = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
+    if fmt not in formats:
+        return None
+    try:
+        for _ in ox.parse(path=str(path), format=formats[fmt]):
+            pass
+    except SyntaxError as e:
+        if isinstance(e.lineno, int) and isinstance(e.offset, int):
+            why = (e.msg or "").partition(": ")[2] or e.msg
+            return f"{path}:{e.lineno}:{e.offset}: not valid {fmt}: {why}"
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def _refuse_remote_contexts(path: Path) -> None:
     """StoreError for a JSON-LD file whose @context (or a context's @import) names a document: rdflib would fetch
     it from the network (or read a local file it names) while parsing a file that may come from anyone."""
@@ -643,7 +663,7 @@ def parse_graph_file(path: str) -> Dataset:
     try:
         target.parse(str(p), format=fmt)
     except Exception as e:  # parsers raise many types; all mean "bad input"
-        raise StoreError(_parse_error(path, fmt, e)) from None
+        raise StoreError(_located(path, fmt) or _parse_error(path, fmt, e)) from None
     ds.store._inner.update(_LEADS_TO_UPDATE())  # a file written by hand or by an older parley may lack them
     return ds
 

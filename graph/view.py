@@ -435,8 +435,12 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
         by, per, buckets = _aggregate(events, budget)
         dropped = builder.buckets(buckets, by, per, claims, max_edges=EDGE_BUDGET_PER_NODE * max_nodes)
         aggregation = {"by": by, "per": per, "events": len(events), "nodes": len(buckets), "max_nodes": max_nodes}
+        drawn = len(buckets) + len(actor_list) + len(lever_list)
+        # the coarsest level is used even when it does not fit: say so rather than imply the limit was kept
+        over = (f" ({drawn:,} nodes in all, more than --max-nodes allows: this is the coarsest aggregation)"
+                if drawn > max_nodes else "")
         note = (f"{len(events):,} events are more than --max-nodes {max_nodes:,}: they are aggregated by {by} per "
-                f"{per} into {len(buckets):,} nodes{left_out}. Each aggregate links to its 3 most frequent actors "
+                f"{per} into {len(buckets):,} nodes{left_out}{over}. Each aggregate links to its 3 most frequent actors "
                 f"and 2 levers{f'; the {dropped:,} rarest links between aggregates are left out' if dropped else ''}. "
                 f"Narrow the view (--from/--to, --types, --actors, --focus) to see single events.")
     else:

@@ -247,6 +247,15 @@ def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
     bad = tmp_path / "g.rdf"
     bad.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n</x>\n')
     assert run("timeline", "--graph", bad).stderr.startswith(f"{bad}:3:2: not valid xml: ")
+    # the line-based formats: rdflib's parser does not say where; the line and column come from Oxigraph's
+    bad = tmp_path / "g.nt"
+    bad.write_text('<http://example.org/a> <http://example.org/b> "c" .\n<http://example.org/a> <b> "c" .\n')
+    result = run("timeline", "--graph", bad)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{bad}:2:24: not valid nt: ")
+    bad = tmp_path / "g.nq"
+    bad.write_text('<http://example.org/a> <http://example.org/b> "c" <http://example.org/g> .\n\n<a> .\n')
+    result = run("timeline", "--graph", bad)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{bad}:3:1: not valid nquads: ")
     (tmp_path / "folder.ttl").mkdir()
     result = run("timeline", "--graph", tmp_path / "folder.ttl")
     assert result.exit_code == 2 and result.stderr.splitlines() == [f"{tmp_path / 'folder.ttl'}: is a directory "

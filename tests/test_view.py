@@ -251,6 +251,9 @@ def test_above_max_nodes_events_are_aggregated_and_the_page_says_so(small):
     assert claim_edges and all(e["arrows"] == "to" for e in claim_edges)
     tight = graph_view(small, max_nodes=3)  # too few for even the coarsest level: it is used anyway
     assert tight.aggregation["by"] == "group" and tight.aggregation["per"] == "year"
+    drawn = tight.aggregation["nodes"] + tight.counts["actors"] + tight.counts["levers"]
+    assert drawn > 3 and f"({drawn} nodes in all, more than --max-nodes allows" in tight.note
+    assert "nodes in all" not in graph_view(small, max_nodes=10).note  # it fits: nothing to say
 
 
 def test_empty_view_is_a_page_that_says_so(small):
