@@ -215,6 +215,7 @@ def bind_params(graph, query: NamedQuery, params: dict) -> dict:
     return bound
 
 
+_UNWRITABLE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]').search
 _VALUES_MARK = re.compile(r"^[ \t]*#@values[ \t]*$", re.M)
 
 
@@ -237,6 +238,24 @@ def with_values(text: str, bindings: dict) -> str:
     if at is None:
         raise QueryError("cannot bind parameters: the query has no WHERE group")
     return text[: at + 1] + block + text[at + 1:]
+
+
+def with_rows(text: str, name: str, terms) -> str:
+    """The query with `VALUES ?name { ... }` first in its top-level WHERE group: only the solutions whose ?name is
+    one of `terms` (rdflib terms, written with their n3(), which refuses an IRI that cannot be written).
+
+    For reading what a few nodes of a large graph have: Oxigraph starts from the values and looks each one up,
+    instead of scanning a whole property. A set of many thousands is better scanned: the caller decides.
+    """
+    terms = list(terms)
+    bad = next((t for t in terms if isinstance(t, URIRef) and _UNWRITABLE_IRI(t)), None)
+    if bad is not None:  # a lenient load may have let one in; n3() would write a raw line break into the query
+        raise QueryError(f"cannot bind values: {str(bad)!r} is not an IRI a query can hold")
+    rows = " ".join(t.n3() for t in terms)
+    at = _top_where_brace(text)
+    if at is None:
+        raise QueryError("cannot bind values: the query has no WHERE group")
+    return text[: at + 1] + f"\n  VALUES {Variable(name).n3()} {{ {rows} }}\n" + text[at + 1:]
 
 
 def _top_where_brace(text: str) -> int | None:
@@ -686,15 +705,18 @@ def run_query_text(graph, query: str | NamedQuery, *, params: dict | None = None
     return list(_run_on_oxigraph(*direct, text, lexical=True))
 
 
-def run_query(graph, query: str | NamedQuery, *, params: dict | None = None) -> QueryResult:
+def run_query(graph, query: str | NamedQuery, *, params: dict | None = None,
+              among: tuple[str, list] | None = None) -> QueryResult:
     """Rows of a named query (a name or a NamedQuery), with its parameters checked, typed and bound.
 
     Columns named by `# derive` header lines are computed from the rows (see the module docstring).
+    `among`: (variable, terms): only the rows whose variable is one of the terms (see with_rows).
     """
     q = named_query(query) if isinstance(query, str) else query
     _check_needs(graph, q)
     bound = bind_params(graph, q, params or {})
-    rows = run_sparql(graph, q.text, bound)
+    text = q.text if among is None else with_rows(q.text, *among)
+    rows = run_sparql(graph, text, bound)
     for d in q.derived:
         _derive(rows, d, bound)
         if d.column not in rows.columns:

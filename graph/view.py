@@ -186,8 +186,28 @@ def _local(iri, namespace) -> str:
     return text[len(str(namespace)):] if text.startswith(str(namespace)) else re.split(r"[/#]", text)[-1]
 
 
+# Up to this many events, levers and claims, what the view reads of them is asked for by IRI (a VALUES block:
+# Oxigraph looks each one up) instead of read for the whole graph and picked out: the participants, figures
+# and claims of the events within --from/--to, and the sources of what a page of single events shows. A 3-day
+# view of a 100,000-event graph took 12 s, nearly all of it reading what it did not show (bench/README.md).
+AMONG_LIMIT = 20_000
+
+
+def _rows(graph, name: str, variable: str, iris) -> list:
+    """Rows of a view query whose ?variable is one of `iris`, or of the whole graph (iris None)."""
+    if iris is not None:
+        from rdflib import URIRef
+
+        try:
+            return run_query(graph, name, among=(variable, [URIRef(i) for i in iris]))
+        except QueryError:  # an IRI a query cannot hold (a lenient load let it in): read everything instead
+            pass
+    return run_query(graph, name)
+
+
 def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:
-    """Everything the view shows, from the graph alone (events within the dates, all actors, levers, claims)."""
+    """Everything the view shows, from the graph alone (events within the dates, all actors, levers, and the
+    claims between events within the dates)."""
     params = {"from": date_from, "to": date_to}
     events: dict[str, _Event] = {}
     for r in run_query(graph, "view-events", params=params):
@@ -206,11 +226,14 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:
             effective=_day(r["effective"], f"event {r['id']}: effective") if r["effective"] is not None else None,
             until=_day(r["until"], f"event {r['id']}: until") if r["until"] is not None else None,
             note=_s(r["note"]), outcome=_s(r["outcome"]), defined_at=_s(r["definedAt"]))
-    for r in run_query(graph, "view-participants"):
+    # within dates, only those events' participants, figures and claims are read (claims between them are all
+    # the view draws)
+    some = list(events) if (date_from or date_to) and len(events) <= AMONG_LIMIT else None
+    for r in _rows(graph, "view-participants", "event", some):
         e = events.get(str(r["event"]))
         if e is not None:
             (e.actors if str(r["role"]) == "actor" else e.targets).append(str(r["actor"]))
-    for r in run_query(graph, "view-quantities"):
+    for r in _rows(graph, "view-quantities", "event", some):
         e = events.get(str(r["event"]))
         amount = _num(r["amount"])
         if e is not None and amount is not None:
@@ -239,7 +262,7 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:
             if value and value not in getattr(lv, attr):
                 getattr(lv, attr).append(value)
     claims: dict[str, _Claim] = {}
-    for r in run_query(graph, "view-claims"):
+    for r in _rows(graph, "view-claims", "cause", some):
         iri = str(r["claim"])
         c = claims.get(iri)
         if c is None:
@@ -268,10 +291,11 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:
     return _Data(titles, events, actors, levers, claims)
 
 
-def _read_sources(graph, data: _Data) -> None:
-    """Add the sources of events, levers and claims (only single events' tooltips show them)."""
-    by_subject = {**data.events, **data.levers, **data.claims}
-    for r in run_query(graph, "view-sources"):
+def _read_sources(graph, data: _Data, shown) -> None:
+    """Add the sources of the `shown` events, levers and claims (only single events' tooltips show them)."""
+    by_subject = {x.iri: x for x in shown}
+    some = list(by_subject) if len(by_subject) <= AMONG_LIMIT else None
+    for r in _rows(graph, "view-sources", "subject", some):
         thing = by_subject.get(str(r["subject"]))
         if thing is None:
             continue
@@ -424,7 +448,7 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
         # Actors and levers may take at most a quarter of the nodes: keep the most active.
         actor_list, lever_list, left_out = _most_active(events, actor_list, lever_list, max(2, max_nodes // 4))
     else:
-        _read_sources(graph, data)
+        _read_sources(graph, data, [*events, *lever_list, *claims])
     builder = _Builder(data, layout)
     for a in actor_list:
         builder.actor(a)
