@@ -365,7 +365,7 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
 
     \b
     parley view --out out/view.html
-    parley view --focus pause-1 --depth 2 --layout network --out pause.html
+    parley view --focus eo-14198-pause --depth 2 --layout network --out pause.html
     parley view --from 2025-02-01 --to 2025-03-31 --types reprieve,threat --open
     """
     from .graph.view import ViewError, write_view
@@ -457,8 +457,8 @@ def query_command(graph, query_name, text, params, fmt, out):
     Exit 2 on a syntax error, an unknown or missing parameter, or a store that does not answer.
 
     \b
-    parley query causes-of --param event=pause-1
-    parley query lever-state --param lever=duty --param date=2025-03-10 --format json
+    parley query causes-of --param event=eo-14198-pause
+    parley query lever-state --param lever=ieepa-mx --param date=2025-03-10 --format json
     parley query my-question.rq --format csv --out answers.csv
     parley query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --store oxigraph:kg
     """
@@ -597,8 +597,8 @@ def analyze_paths(graph, source, target, max_length, limit, fmt):
     """Every causal chain from event FROM to event TO, each hop with its claim, claimant and evidence.
 
     \b
-    parley analyze paths pledge-1 pause-1
-    parley analyze paths threat-1 extend-1 --max-length 4 --format json
+    parley analyze paths pledge-troops-2025-02-03 eo-14198-pause
+    parley analyze paths threat-2024-11-25 eo-14198-pause --max-length 4 --format json
     """
     render_analysis(run_analysis("causal_paths", graph, source, target, max_length=max_length, limit=limit), fmt)
 
@@ -614,8 +614,8 @@ def analyze_whatif(graph, ident, fmt):
     reaches it through a chain of claims (other than 'prevents').
 
     \b
-    parley analyze whatif pledge-1
-    parley analyze whatif stats-to-exempt --format json
+    parley analyze whatif pledge-troops-2025-02-03
+    parley analyze whatif fentanyl-data-for-exemption --format json
     """
     render_analysis(run_analysis("what_if", graph, ident), fmt)
 

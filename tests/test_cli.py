@@ -301,3 +301,27 @@ def test_build_without_timeline_uses_the_bundled_one():
     assert result.exit_code == 0, result.output
     assert "<https://w3id.org/parley/timeline/us-mexico-2025/>" in result.stdout
     assert "parley/events/data/us-mexico-2025/" in result.stdout
+
+
+def _help_examples():
+    """Each example in the commands' --help that runs on the bundled timeline as written: none that needs a
+    file or store of the reader's own, opens a browser or goes through a shell pipe."""
+    import re
+    import shlex
+
+    from parley import cli
+
+    text = Path(cli.__file__).read_text(encoding="utf-8")
+    for line in re.findall(r"^    parley (.+)$", text, re.M):
+        words = shlex.split(line.split(" | ")[0].split(" > ")[0])
+        if any(w in ("--open", "--store", "--graph", "--timeline") or w.endswith(".rq") for w in words):
+            continue
+        yield words
+
+
+@pytest.mark.parametrize("words", list(_help_examples()), ids=" ".join)
+def test_every_help_example_runs_on_the_bundled_timeline(words, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples write out/view.html, network/ and the like
+    (tmp_path / "out").mkdir()
+    result = run(*words)
+    assert result.exit_code == 0, result.output
