@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install clean
 
 install: $(VENV)/.installed
 
@@ -27,9 +27,6 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
-
-bench: install
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis *.egg-info

@@ -442,7 +442,8 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
     lever_list = sorted((data.levers[lv] for lv in lever_iris), key=lambda lv: (lv.name.lower(), lv.id, lv.iri))
 
     aggregation, note = None, None
-    aggregate = len(events) + len(actor_list) + len(lever_list) > max_nodes
+    wanted = (len(events), len(actor_list), len(lever_list))  # the nodes a page of single events would draw
+    aggregate = sum(wanted) > max_nodes
     left_out = ""
     if aggregate:
         # Actors and levers may take at most a quarter of the nodes: keep the most active.
@@ -463,7 +464,8 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
         # the coarsest level is used even when it does not fit: say so rather than imply the limit was kept
         over = (f" ({drawn:,} nodes in all, more than --max-nodes allows: this is the coarsest aggregation)"
                 if drawn > max_nodes else "")
-        note = (f"{len(events):,} events are more than --max-nodes {max_nodes:,}: they are aggregated by {by} per "
+        note = (f"{sum(wanted):,} nodes ({wanted[0]:,} events, {wanted[1]:,} actors, {wanted[2]:,} levers) are more "
+                f"than --max-nodes {max_nodes:,}: the events are aggregated by {by} per "
                 f"{per} into {len(buckets):,} nodes{left_out}{over}. Each aggregate links to its 3 most frequent actors "
                 f"and 2 levers{f'; the {dropped:,} rarest links between aggregates are left out' if dropped else ''}. "
                 f"Narrow the view (--from/--to, --types, --actors, --focus) to see single events.")

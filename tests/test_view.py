@@ -234,6 +234,9 @@ def test_above_max_nodes_events_are_aggregated_and_the_page_says_so(small):
     assert {n["label"] for n in v.nodes if v.meta[n["id"]]["k"] != "bucket"} == {
         "Alice", "Government of Borduria", "Duty on Bordurian goods"}
     assert "aggregated by type per week into 9 nodes" in v.note and "--max-nodes 14" in v.note
+    # what went over the limit: events, actors and levers together (fewer events than the limit here)
+    assert v.note.startswith("15 nodes (9 events, 4 actors, 2 levers) are more than --max-nodes 14: the events are "
+                             "aggregated by type per week")
     assert "only the 2 most active of 4 actors and 1 of 2 levers are drawn" in v.note
     assert page_data(v.to_html())["note"] == v.note
     # 8 nodes left: 9 type-weeks, 9 group-weeks and 9 type-months do not fit; 8 group-months do.
