@@ -507,3 +507,17 @@ def test_among_refuses_an_iri_a_query_cannot_hold(small):
     # a lenient load can let in an IRI with a raw line break; written into VALUES it would break the query text
     with pytest.raises(QueryError, match="not an IRI a query can hold"):
         run_query(small, "view-participants", among=("event", [URIRef("https://example.org/a\nb")]))
+
+
+def test_among_asks_for_many_terms_a_slice_at_a_time(small, monkeypatch):
+    from parley.graph import query as query_module
+
+    events = [URIRef(e) for e in sorted({r["event"] for r in run_query(small, "view-participants").to_dict()["rows"]})]
+    whole = sorted(map(str, run_query(small, "view-participants", among=("event", events)).to_dict()["rows"]))
+    asked = []
+    real = query_module.run_sparql
+    monkeypatch.setattr(query_module, "run_sparql", lambda g, text, b=None: asked.append(text) or real(g, text, b))
+    monkeypatch.setattr(query_module, "AMONG_SLICE", 2)
+    sliced = run_query(small, "view-participants", among=("event", events))
+    assert len(asked) == (len(events) + 1) // 2 > 1
+    assert sorted(map(str, sliced.to_dict()["rows"])) == whole and sliced.columns == ["event", "role", "actor"]
