@@ -24,7 +24,7 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 
 from ..events.model import EVENT_TYPES, GROUPS, DateSpec, group_of
-from .query import QueryError, resolve_id, run_query
+from .query import AMONG_LIMIT, QueryError, resolve_id, run_query, run_query_among
 
 GROUP_NAMES = (*GROUPS, "diplomacy")  # group_of() puts every type outside GROUPS in diplomacy
 # Colours for the text view on a terminal: one per audit group, so pressure and relief stand apart.
@@ -398,18 +398,27 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
     lever_nodes = {resolve_id(graph, "lever", lv) for lv in levers}
 
     events = run_query(graph, "timeline-events", params={"from": start, "to": end})
+    # Within dates, what the rows show of their events is asked for by IRI, not read for the whole graph.
+    some = [r["event"] for r in events] if (start or end) and len(events) <= AMONG_LIMIT else None
     participants: dict = {}
-    for r in run_query(graph, "timeline-participants"):
+    for r in run_query_among(graph, "timeline-participants", "event", some):
         participants.setdefault(r["event"], []).append((r["role"], r["actor"], _ident(r["actorId"], r["actor"])))
     quantities: dict = {}
-    for r in run_query(graph, "timeline-quantities"):
+    for r in run_query_among(graph, "timeline-quantities", "event", some):
         quantities.setdefault(r["event"], {})[str(r["kind"])] = _number(r["amount"])
     sources: dict = {}
-    for r in run_query(graph, "timeline-sources"):
+    for r in run_query_among(graph, "timeline-sources", "event", some):
         sources.setdefault(r["event"], set()).add(str(r["url"] if r["url"] is not None else r["source"]))
+    if some is None:
+        claim_rows = run_query(graph, "timeline-claims")
+    else:  # the claims from those events, then the claims into them that are not among the first
+        claim_rows = list(run_query_among(graph, "timeline-claims", "cause", some))
+        seen = {tuple(r.values()) for r in claim_rows}
+        claim_rows += [r for r in run_query_among(graph, "timeline-claims", "effect", some)
+                       if tuple(r.values()) not in seen]
     claims_in: dict = {}
     claims_out: dict = {}
-    for r in run_query(graph, "timeline-claims"):
+    for r in claim_rows:
         relation = _relation(r["relation"])
         claim = _ident(r["claimId"], r["claim"])
         cause, effect = _ident(r["causeId"], r["cause"]), _ident(r["effectId"], r["effect"])

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..events.model import EVENT_TYPES, group_of
 from ..ontology.namespace import ACTOR_CLASSES, LEVER_CLASSES, PROPERTY_RELATIONS, TYPE
-from .query import QueryError, run_query
+from .query import AMONG_LIMIT, QueryError, run_query, run_query_among
 
 LAYOUTS = ("timeline", "network")
 DEFAULT_MAX_NODES = 2000
@@ -186,23 +186,9 @@ def _local(iri, namespace) -> str:
     return text[len(str(namespace)):] if text.startswith(str(namespace)) else re.split(r"[/#]", text)[-1]
 
 
-# Up to this many events, levers and claims, what the view reads of them is asked for by IRI (a VALUES block:
-# Oxigraph looks each one up) instead of read for the whole graph and picked out: the participants, figures
-# and claims of the events within --from/--to, and the sources of what a page of single events shows. A 3-day
-# view of a 100,000-event graph took 12 s, nearly all of it reading what it did not show (bench/README.md).
-AMONG_LIMIT = 20_000
-
-
 def _rows(graph, name: str, variable: str, iris) -> list:
     """Rows of a view query whose ?variable is one of `iris`, or of the whole graph (iris None)."""
-    if iris is not None:
-        from rdflib import URIRef
-
-        try:
-            return run_query(graph, name, among=(variable, [URIRef(i) for i in iris]))
-        except QueryError:  # an IRI a query cannot hold (a lenient load let it in): read everything instead
-            pass
-    return run_query(graph, name)
+    return run_query_among(graph, name, variable, iris)
 
 
 def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:

@@ -505,8 +505,14 @@ def test_among_keeps_the_rows_of_the_given_nodes_on_every_store(small):
 
 def test_among_refuses_an_iri_a_query_cannot_hold(small):
     # a lenient load can let in an IRI with a raw line break; written into VALUES it would break the query text
+    odd = URIRef("https://example.org/a\nb")
     with pytest.raises(QueryError, match="not an IRI a query can hold"):
-        run_query(small, "view-participants", among=("event", [URIRef("https://example.org/a\nb")]))
+        run_query(small, "view-participants", among=("event", [odd]))
+    # run_query_among answers with every row instead, for the caller to pick from
+    from parley.graph.query import run_query_among
+
+    assert run_query_among(small, "view-participants", "event", [odd]) == run_query(small, "view-participants")
+    assert run_query_among(small, "view-participants", "event", None) == run_query(small, "view-participants")
 
 
 def test_among_asks_for_many_terms_a_slice_at_a_time(small, monkeypatch):

@@ -309,3 +309,28 @@ def test_cli_colour_and_width_follow_the_terminal(monkeypatch, small):
     assert ANSI.search(tty.output)
     no_color = CliRunner().invoke(main, ["timeline", "--timeline", SMALL], env={"NO_COLOR": "1"}, color=True)
     assert no_color.output == view.to_text(width=100)
+
+
+def test_a_date_range_reads_only_its_events_and_gives_the_same_rows(small, monkeypatch):
+    """Within start/end, the rows' participants, figures, sources and claims are asked for by IRI, claims that
+    cross the range's edge included (a large graph is not read whole for a month of it)."""
+    from parley.graph import reading as reading_module
+
+    asked = []
+    real = reading_module.run_query_among
+    monkeypatch.setattr(reading_module, "run_query_among",
+                        lambda g, name, var, nodes, **kw: asked.append((name, var, nodes and len(nodes)))
+                        or real(g, name, var, nodes, **kw))
+    narrow = timeline_rows(small, start="2025-01-13", end="2025-03-01")
+    ids = [r.id for r in narrow.rows]
+    assert ids == ["pause-1", "deploy-1", "raid-1", "stats-1"]
+    assert sorted(asked) == sorted([("timeline-participants", "event", 4), ("timeline-quantities", "event", 4),
+                                    ("timeline-sources", "event", 4), ("timeline-claims", "cause", 4),
+                                    ("timeline-claims", "effect", 4)])
+    # claims in from before the range (pledge-1) and out to after it (extend-1, exempt-1) are kept
+    rows = {r.id: r for r in narrow.rows}
+    assert [c.event for c in rows["pause-1"].claims_in] == ["pledge-1"]
+    assert [c.event for c in rows["raid-1"].claims_out] == ["extend-1"]
+    monkeypatch.setattr(reading_module, "AMONG_LIMIT", 0)  # everything read whole, as before
+    whole = timeline_rows(small, start="2025-01-13", end="2025-03-01")
+    assert whole.to_dict() == narrow.to_dict() and whole.to_text(width=120) == narrow.to_text(width=120)
