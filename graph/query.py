@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 
-from rdflib import Literal, URIRef, Variable
+from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
 ID_TYPES = ("event", "actor", "lever", "claim")
@@ -215,6 +215,7 @@ def bind_params(graph, query: NamedQuery, params: dict) -> dict:
     return bound
 
 
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:").match  # a scheme: not a blank node's id taken for an IRI
 _UNWRITABLE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]').search
 _VALUES_MARK = re.compile(r"^[ \t]*#@values[ \t]*$", re.M)
 
@@ -259,7 +260,7 @@ def with_rows(text: str, name: str, terms) -> str:
     instead of scanning a whole property. A set of many thousands is better scanned: the caller decides.
     """
     terms = list(terms)
-    bad = next((t for t in terms if isinstance(t, URIRef) and _UNWRITABLE_IRI(t)), None)
+    bad = next((t for t in terms if isinstance(t, URIRef) and (_UNWRITABLE_IRI(t) or not _ABSOLUTE_IRI(t))), None)
     if bad is not None:  # a lenient load may have let one in; n3() would write a raw line break into the query
         raise QueryError(f"cannot bind values: {str(bad)!r} is not an IRI a query can hold")
     rows = " ".join(t.n3() for t in terms)
@@ -748,7 +749,7 @@ def run_query_among(graph, query: str | NamedQuery, variable: str, nodes, *, par
     """run_query's rows whose ?variable is one of `nodes` (IRIs, as text or terms); the whole answer when nodes is
     None, or when one of them cannot be written into a query (a lenient load let it in), for the caller to
     pick from. For reading what a few events of a large graph have: see AMONG_LIMIT."""
-    if nodes is not None:
+    if nodes is not None and not any(isinstance(n, BNode) for n in nodes):
         try:
             return run_query(graph, query, params=params, among=(variable, [URIRef(str(n)) for n in nodes]))
         except QueryError as e:

@@ -513,6 +513,11 @@ def test_among_refuses_an_iri_a_query_cannot_hold(small):
 
     assert run_query_among(small, "view-participants", "event", [odd]) == run_query(small, "view-participants")
     assert run_query_among(small, "view-participants", "event", None) == run_query(small, "view-participants")
+    # a blank node (a hand-written graph may make an event one), as a term or as the text of its id
+    from rdflib import BNode
+
+    for blank in (BNode("b0"), "b0"):
+        assert run_query_among(small, "view-participants", "event", [blank]) == run_query(small, "view-participants")
 
 
 def test_among_asks_for_many_terms_a_slice_at_a_time(small, monkeypatch):
