@@ -594,24 +594,49 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
     return f"{path}: not valid {fmt}: {first[:200]}"
 
 
-def _located(path, fmt: str) -> str | None:
-    """`file:line:column: not valid FORMAT: why` for an N-Triples or N-Quads file, from Oxigraph's parser (rdflib's
-    line-based parsers do not say which line); None for other formats, or if Oxigraph reads the file."""
+def _located(path, fmt: str, error: Exception) -> str | None:
+    """`file:line:column: not valid FORMAT: why` for an N-Triples or N-Quads file that rdflib refused (its
+    line-based parsers do not say which line), from Oxigraph's parser; None for other formats, or if Oxigraph
+    reads the file.
+
+    Where the two disagree, the earlier line is reported: rdflib's, found by the rest of the line it quotes,
+    when it refused a line Oxigraph takes (`"x"@en--ltr`); Oxigraph's otherwise. None when neither says where. A statement without its final
+    dot is reported at the end of its own line (Oxigraph finds out where the next one starts).
+    """
     import pyoxigraph as ox
 
     formats = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
     if fmt not in formats:
         return None
+    line = column = why = None  # where Oxigraph stops, if it does
     try:
         for _ in ox.parse(path=str(path), format=formats[fmt]):
             pass
     except SyntaxError as e:
         if isinstance(e.lineno, int) and isinstance(e.offset, int):
-            why = (e.msg or "").partition(": ")[2] or e.msg
-            return f"{path}:{e.lineno}:{e.offset}: not valid {fmt}: {why}"
+            line, column, why = e.lineno, e.offset, (e.msg or "").partition(": ")[2] or e.msg
     except (OSError, ValueError):
         pass
-    return None
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    if line is None:
+        line = len(lines) + 1  # rdflib's line, if its message says which, is then the only one
+    elif "followed by a dot" in why:
+        i = min(line, len(lines) + 1) - 2
+        while i >= 0 and not lines[i].strip():
+            i -= 1
+        if i >= 0:
+            line, column, why = i + 1, len(lines[i].rstrip()) + 1, "the statement does not end with ' .'"
+    first = (str(error).strip().splitlines() or [""])[0]
+    quoted = re.match(r"Invalid line(?::| \(.* at) (.*?)\)?:?$", first)
+    rest = quoted.group(1).strip() if quoted else ""
+    if len(rest) >= 4:
+        for i, text in enumerate(lines[: line - 1]):
+            if text.rstrip().endswith(rest):
+                return f"{path}:{i + 1}: not valid {fmt}: {first[:200]}"
+    return None if why is None else f"{path}:{line}:{column}: not valid {fmt}: {why}"
 
 
 def _refuse_remote_contexts(path: Path) -> None:
@@ -663,7 +688,7 @@ def parse_graph_file(path: str) -> Dataset:
     try:
         target.parse(str(p), format=fmt)
     except Exception as e:  # parsers raise many types; all mean "bad input"
-        raise StoreError(_located(path, fmt) or _parse_error(path, fmt, e)) from None
+        raise StoreError(_located(path, fmt, e) or _parse_error(path, fmt, e)) from None
     ds.store._inner.update(_LEADS_TO_UPDATE())  # a file written by hand or by an older parley may lack them
     return ds
 

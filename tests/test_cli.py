@@ -256,6 +256,17 @@ def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
     bad.write_text('<http://example.org/a> <http://example.org/b> "c" <http://example.org/g> .\n\n<a> .\n')
     result = run("timeline", "--graph", bad)
     assert result.exit_code == 2 and result.stderr.startswith(f"{bad}:3:1: not valid nquads: ")
+    # a statement without its final dot: at the end of its own line, not where the next one starts
+    bad = tmp_path / "nodot.nt"
+    bad.write_text('<http://example.org/a> <http://example.org/b> "c"\n\n<http://example.org/a> <http://example.org/b> "d" .\n')
+    result = run("timeline", "--graph", bad)
+    assert result.stderr.splitlines() == [f"{bad}:1:50: not valid nt: the statement does not end with ' .'"]
+    # a line rdflib refuses and Oxigraph takes: rdflib's line, found by the rest of the line it quotes
+    bad = tmp_path / "lang.nt"
+    bad.write_text('<http://example.org/a> <http://example.org/b> "c" .\n<http://example.org/a> <http://example.org/b> '
+                   '"x"@en--ltr .\n')
+    result = run("timeline", "--graph", bad)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{bad}:2: not valid nt: ")
     (tmp_path / "folder.ttl").mkdir()
     result = run("timeline", "--graph", tmp_path / "folder.ttl")
     assert result.exit_code == 2 and result.stderr.splitlines() == [f"{tmp_path / 'folder.ttl'}: is a directory "

@@ -503,9 +503,11 @@ def test_among_keeps_the_rows_of_the_given_nodes_on_every_store(small):
     assert run_query(small, "view-participants", among=("event", [])).to_dict()["rows"] == []
 
 
-def test_among_refuses_an_iri_a_query_cannot_hold(small):
-    # a lenient load can let in an IRI with a raw line break; written into VALUES it would break the query text
-    odd = URIRef("https://example.org/a\nb")
+@pytest.mark.parametrize("odd", ["https://example.org/a\nb", "https://example.org/pledge%zz1", "https://[x/a"])
+def test_among_refuses_an_iri_a_query_cannot_hold(small, odd):
+    # a lenient load can let in an IRI with a raw line break or a bad escape; written into VALUES it would break
+    # the query text, or the query
+    odd = URIRef(odd)
     with pytest.raises(QueryError, match="not an IRI a query can hold"):
         run_query(small, "view-participants", among=("event", [odd]))
     # run_query_among answers with every row instead, for the caller to pick from
@@ -518,6 +520,21 @@ def test_among_refuses_an_iri_a_query_cannot_hold(small):
 
     for blank in (BNode("b0"), "b0"):
         assert run_query_among(small, "view-participants", "event", [blank]) == run_query(small, "view-participants")
+
+
+def test_run_query_among_reads_only_the_given_nodes(small, monkeypatch):
+    from parley.graph import query as query_module
+    from parley.graph.query import run_query_among
+
+    everything = run_query(small, "view-participants")
+    one = sorted({r["event"] for r in everything})[0]
+    asked = []
+    real = query_module.run_sparql
+    monkeypatch.setattr(query_module, "run_sparql", lambda g, text, b=None: asked.append(text) or real(g, text, b))
+    got = run_query_among(small, "view-participants", "event", [str(one)])
+    assert got and all(r["event"] == one for r in got) and len(got) < len(everything)
+    assert sorted(map(str, got)) == sorted(map(str, (r for r in everything if r["event"] == one)))
+    assert len(asked) == 1 and f"VALUES ?event {{ <{one}> }}" in asked[0]
 
 
 def test_among_asks_for_many_terms_a_slice_at_a_time(small, monkeypatch):

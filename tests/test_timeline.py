@@ -331,6 +331,12 @@ def test_a_date_range_reads_only_its_events_and_gives_the_same_rows(small, monke
     rows = {r.id: r for r in narrow.rows}
     assert [c.event for c in rows["pause-1"].claims_in] == ["pledge-1"]
     assert [c.event for c in rows["raid-1"].claims_out] == ["extend-1"]
+    # a claim with both ends in the range (pledge-1 -> pause-1) comes back from both reads: listed once
+    both = timeline_rows(small, start="2025-01-12", end="2025-01-13")
+    rows = {r.id: r for r in both.rows}
+    assert [c.event for c in rows["pledge-1"].claims_out] == ["deploy-1", "pause-1"]
+    assert [c.event for c in rows["pause-1"].claims_in] == ["pledge-1"]
     monkeypatch.setattr(reading_module, "AMONG_LIMIT", 0)  # everything read whole, as before
     whole = timeline_rows(small, start="2025-01-13", end="2025-03-01")
     assert whole.to_dict() == narrow.to_dict() and whole.to_text(width=120) == narrow.to_text(width=120)
+    assert timeline_rows(small, start="2025-01-12", end="2025-01-13").to_dict() == both.to_dict()
