@@ -447,12 +447,15 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
         dropped = builder.buckets(buckets, by, per, claims, max_edges=EDGE_BUDGET_PER_NODE * max_nodes)
         aggregation = {"by": by, "per": per, "events": len(events), "nodes": len(buckets), "max_nodes": max_nodes}
         drawn = len(buckets) + len(actor_list) + len(lever_list)
-        # the coarsest level is used even when it does not fit: say so rather than imply the limit was kept
-        over = (f" ({drawn:,} nodes in all, more than --max-nodes allows: this is the coarsest aggregation)"
-                if drawn > max_nodes else "")
-        note = (f"{sum(wanted):,} nodes ({wanted[0]:,} events, {wanted[1]:,} actors, {wanted[2]:,} levers) are more "
-                f"than --max-nodes {max_nodes:,}: the events are aggregated by {by} per "
-                f"{per} into {len(buckets):,} nodes{left_out}{over}. Each aggregate links to its 3 most frequent actors "
+        # over the limit all the same: say why rather than imply the limit was kept
+        over = ""
+        if drawn > max_nodes:
+            why = ("even the coarsest aggregation has more buckets" if len(buckets) > budget
+                   else "at least 2 actors and levers are drawn beside the events")
+            over = f" ({_count(drawn, 'node')} in all, more than --max-nodes allows: {why})"
+        note = (f"{_count(sum(wanted), 'node')} ({_count(wanted[0], 'event')}, {_count(wanted[1], 'actor')}, "
+                f"{_count(wanted[2], 'lever')}) are more than --max-nodes {max_nodes:,}: the events are aggregated by "
+                f"{by} per {per} into {_count(len(buckets), 'node')}{left_out}{over}. Each aggregate links to its 3 most frequent actors "
                 f"and 2 levers{f'; the {dropped:,} rarest links between aggregates are left out' if dropped else ''}. "
                 f"Narrow the view (--from/--to, --types, --actors, --focus) to see single events.")
     else:
@@ -465,6 +468,10 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
     view = builder.finish(title=" / ".join(data.titles) or "parley timeline", note=note, aggregation=aggregation)
     view.counts.update(events=len(events), actors=len(actor_list), levers=len(lever_list), claims=len(claims))
     return view
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _most_active(events, actor_list, lever_list, budget: int):
@@ -486,8 +493,8 @@ def _most_active(events, actor_list, lever_list, budget: int):
     keep = {x.iri for x in (*ranked(actor_list)[:n_actors], *ranked(lever_list)[:n_levers])}
     actors = [a for a in actor_list if a.iri in keep]
     levers = [lv for lv in lever_list if lv.iri in keep]
-    note = (f"; only the {len(actors):,} most active of {len(actor_list):,} actors and {len(levers):,} of "
-            f"{len(lever_list):,} levers are drawn")
+    note = (f"; only the {len(actors):,} most active of {_count(len(actor_list), 'actor')} and {len(levers):,} of "
+            f"{_count(len(lever_list), 'lever')} are drawn")
     return actors, levers, note
 
 

@@ -255,7 +255,15 @@ def test_above_max_nodes_events_are_aggregated_and_the_page_says_so(small):
     tight = graph_view(small, max_nodes=3)  # too few for even the coarsest level: it is used anyway
     assert tight.aggregation["by"] == "group" and tight.aggregation["per"] == "year"
     drawn = tight.aggregation["nodes"] + tight.counts["actors"] + tight.counts["levers"]
-    assert drawn > 3 and f"({drawn} nodes in all, more than --max-nodes allows" in tight.note
+    assert drawn > 3 and (f"({drawn} nodes in all, more than --max-nodes allows: even the coarsest aggregation "
+                          "has more buckets)") in tight.note
+    # one threat fits one bucket of the finest level: the actors and levers drawn beside it are what overflow
+    one = graph_view(small, max_nodes=2, types=["threat"])
+    assert one.aggregation["by"] == "type" and one.aggregation["per"] == "week"
+    assert one.note.startswith("5 nodes (1 event, 3 actors, 1 lever) are more than --max-nodes 2: the events are "
+                               "aggregated by type per week into 1 node; only the 1 most active of 3 actors and 1 of "
+                               "1 lever are drawn (3 nodes in all")
+    assert "at least 2 actors and levers are drawn beside the events" in one.note and "coarsest" not in one.note
     assert "nodes in all" not in graph_view(small, max_nodes=10).note  # it fits: nothing to say
 
 
