@@ -34,9 +34,13 @@ def main(event: str = "eo-14198-pause") -> None:
             page.wait_for_function("window.parleyDrawn === true", timeout=15000)
             at = page.evaluate("""label => {
                 const id = nodes.getIds().find(i => nodes.get(i).label === label);
+                if (id === undefined) return null;
                 const p = network.canvasToDOM(network.getPositions([id])[id]);
                 return [p.x, p.y];
             }""", event)
+            if at is None:
+                browser.close()
+                raise SystemExit(f"no event {event!r} in the bundled timeline's view")
             box = page.locator("#mynetwork").bounding_box()
             page.mouse.click(box["x"] + at[0], box["y"] + at[1])
             page.wait_for_function("!document.getElementById('parley-tooltip').hidden", timeout=5000)
