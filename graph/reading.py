@@ -398,8 +398,14 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
     lever_nodes = {resolve_id(graph, "lever", lv) for lv in levers}
 
     events = run_query(graph, "timeline-events", params={"from": start, "to": end})
-    # Within dates, what the rows show of their events is asked for by IRI, not read for the whole graph.
-    some = [r["event"] for r in events] if (start or end) and len(events) <= AMONG_LIMIT else None
+    if types or groups or lever_nodes:  # the filters the event rows can answer, before anything else is read
+        events = [r for r in events if (not types or _event_type(r["type"]) in types)
+                  and (not groups or group_of(_event_type(r["type"])) in groups)
+                  and (not lever_nodes or r["lever"] in lever_nodes)]
+    # Within dates or other filters, what the rows show of their events is asked for by IRI, not read for the
+    # whole graph.
+    narrowed = start or end or types or groups or lever_nodes  # (the actors are known only once read)
+    some = [r["event"] for r in events] if narrowed and len(events) <= AMONG_LIMIT else None
     participants: dict = {}
     for r in run_query_among(graph, "timeline-participants", "event", some):
         participants.setdefault(r["event"], []).append((r["role"], r["actor"], _ident(r["actorId"], r["actor"])))
