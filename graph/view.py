@@ -191,9 +191,10 @@ def _rows(graph, name: str, variable: str, iris) -> list:
     return run_query_among(graph, name, variable, iris)
 
 
-def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:
+def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=()) -> _Data:
     """Everything the view shows, from the graph alone (events within the dates, all actors, levers, and the
-    claims between events within the dates)."""
+    claims between events within the dates). With `types`, the other events keep only what the events query
+    gives (their participants, figures and claims are not drawn)."""
     params = {"from": date_from, "to": date_to}
     events: dict[str, _Event] = {}
     for r in run_query(graph, "view-events", params=params):
@@ -212,9 +213,10 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None) -> _Data:
             effective=_day(r["effective"], f"event {r['id']}: effective") if r["effective"] is not None else None,
             until=_day(r["until"], f"event {r['id']}: until") if r["until"] is not None else None,
             note=_s(r["note"]), outcome=_s(r["outcome"]), defined_at=_s(r["definedAt"]))
-    # within dates, only those events' participants, figures and claims are read (claims between them are all
-    # the view draws)
-    some = list(events) if (date_from or date_to) and len(events) <= AMONG_LIMIT else None
+    # within dates, or of the wanted types, only those events' participants, figures and claims are read (claims
+    # between them are all the view draws)
+    wanted = [iri for iri, e in events.items() if e.type in types] if types else list(events)
+    some = wanted if (date_from or date_to or types) and len(wanted) <= AMONG_LIMIT else None
     for r in _rows(graph, "view-participants", "event", some):
         e = events.get(str(r["event"]))
         if e is not None:
@@ -388,12 +390,12 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
         raise ViewError(f"--depth {depth}: expected 0 or more")
     if max_nodes < 1:
         raise ViewError(f"--max-nodes {max_nodes}: expected 1 or more")
+    want_types = _split(types)
     try:
-        data = _read(graph, date_from, date_to)
+        data = _read(graph, date_from, date_to, want_types)
     except QueryError as e:
         raise ViewError(str(e)) from None
 
-    want_types = _split(types)
     known_types = set(EVENT_TYPES) | {e.type for e in data.events.values()}
     for t in want_types:
         if t not in known_types:
