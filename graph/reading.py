@@ -402,9 +402,13 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
         events = [r for r in events if (not types or _event_type(r["type"]) in types)
                   and (not groups or group_of(_event_type(r["type"])) in groups)
                   and (not lever_nodes or r["lever"] in lever_nodes)]
+    if actor_nodes:  # the events the actors took part in or were targeted by, asked for by the actors' IRIs
+        theirs = {r["event"] for r in run_query_among(graph, "timeline-participants", "actor", actor_nodes)
+                  if r["actor"] in actor_nodes}
+        events = [r for r in events if r["event"] in theirs]
     # Within dates or other filters, what the rows show of their events is asked for by IRI, not read for the
     # whole graph.
-    narrowed = start or end or types or groups or lever_nodes  # (the actors are known only once read)
+    narrowed = start or end or types or groups or lever_nodes or actor_nodes
     some = [r["event"] for r in events] if narrowed and len(events) <= AMONG_LIMIT else None
     participants: dict = {}
     for r in run_query_among(graph, "timeline-participants", "event", some):
