@@ -191,10 +191,10 @@ def _rows(graph, name: str, variable: str, iris) -> list:
     return run_query_among(graph, name, variable, iris)
 
 
-def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=()) -> _Data:
+def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), actor_ids=()) -> _Data:
     """Everything the view shows, from the graph alone (events within the dates, all actors, levers, and the
-    claims between events within the dates). With `types`, the other events keep only what the events query
-    gives (their participants, figures and claims are not drawn)."""
+    claims between events within the dates). With `types` or `actor_ids`, the other events keep only what the
+    events query gives (their participants, figures and claims are not drawn)."""
     params = {"from": date_from, "to": date_to}
     events: dict[str, _Event] = {}
     for r in run_query(graph, "view-events", params=params):
@@ -213,19 +213,6 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=()) -
             effective=_day(r["effective"], f"event {r['id']}: effective") if r["effective"] is not None else None,
             until=_day(r["until"], f"event {r['id']}: until") if r["until"] is not None else None,
             note=_s(r["note"]), outcome=_s(r["outcome"]), defined_at=_s(r["definedAt"]))
-    # within dates, or of the wanted types, only those events' participants, figures and claims are read (claims
-    # between them are all the view draws)
-    wanted = [iri for iri, e in events.items() if e.type in types] if types else list(events)
-    some = wanted if (date_from or date_to or types) and len(wanted) <= AMONG_LIMIT else None
-    for r in _rows(graph, "view-participants", "event", some):
-        e = events.get(str(r["event"]))
-        if e is not None:
-            (e.actors if str(r["role"]) == "actor" else e.targets).append(str(r["actor"]))
-    for r in _rows(graph, "view-quantities", "event", some):
-        e = events.get(str(r["event"]))
-        amount = _num(r["amount"])
-        if e is not None and amount is not None:
-            e.quantities.setdefault(str(r["kind"]), amount)
     actors: dict[str, _Actor] = {}
     for r in run_query(graph, "view-actors"):
         iri = str(r["actor"])
@@ -235,6 +222,23 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=()) -
                 actors[iri].kind = kind
             continue
         actors[iri] = _Actor(iri, str(r["id"]), _s(r["name"]) or str(r["id"]), kind, _s(r["country"]), _s(r["role"]))
+    # within dates, of the wanted types, or with the wanted actors, only those events' participants, figures and
+    # claims are read (claims between them are all the view draws); the actors' events are found by their IRIs
+    wanted = [iri for iri, e in events.items() if e.type in types] if types else list(events)
+    if actor_ids:
+        mine = {iri for iri, a in actors.items() if a.id in actor_ids}
+        theirs = {str(r["event"]) for r in _rows(graph, "view-participants", "actor", mine) if str(r["actor"]) in mine}
+        wanted = [iri for iri in wanted if iri in theirs]
+    some = wanted if (date_from or date_to or types or actor_ids) and len(wanted) <= AMONG_LIMIT else None
+    for r in _rows(graph, "view-participants", "event", some):
+        e = events.get(str(r["event"]))
+        if e is not None:
+            (e.actors if str(r["role"]) == "actor" else e.targets).append(str(r["actor"]))
+    for r in _rows(graph, "view-quantities", "event", some):
+        e = events.get(str(r["event"]))
+        amount = _num(r["amount"])
+        if e is not None and amount is not None:
+            e.quantities.setdefault(str(r["kind"]), amount)
     levers: dict[str, _Lever] = {}
     for r in run_query(graph, "view-levers"):
         iri = str(r["lever"])
@@ -390,9 +394,9 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
         raise ViewError(f"--depth {depth}: expected 0 or more")
     if max_nodes < 1:
         raise ViewError(f"--max-nodes {max_nodes}: expected 1 or more")
-    want_types = _split(types)
+    want_types, want_actors = _split(types), _split(actors)
     try:
-        data = _read(graph, date_from, date_to, want_types)
+        data = _read(graph, date_from, date_to, want_types, want_actors)
     except QueryError as e:
         raise ViewError(str(e)) from None
 
@@ -400,7 +404,6 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
     for t in want_types:
         if t not in known_types:
             raise ViewError(f"--types: unknown event type {t!r} (known: {', '.join(sorted(known_types))})")
-    want_actors = _split(actors)
     actor_iris: set[str] = set()
     for a in want_actors:
         found = {iri for iri, x in data.actors.items() if x.id == a}

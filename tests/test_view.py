@@ -429,12 +429,17 @@ def test_a_date_range_reads_only_its_events_and_draws_the_same_page(small, monke
     assert asked["view-participants"] == asked["view-quantities"] == asked["view-claims"] == events
     assert 0 < events < graph_view(small).counts["events"]
     assert asked["view-sources"] == events + narrow.counts["levers"] + narrow.counts["claims"]
-    # the types narrow the events too (the actors cannot: they are known only once read)
+    # the types narrow the events too, and so do the actors (their events found by the actors' IRIs first)
     calls.clear()
     typed = graph_view(small, types=["reprieve", "extension"])
     assert dict(calls)["view-participants"] == typed.counts["events"] == 2
+    calls.clear()
+    alices = graph_view(small, actors=["alice"])
+    assert calls[:2] == [("view-participants", 1), ("view-participants", alices.counts["events"])]
+    assert 0 < alices.counts["events"] < 9
     monkeypatch.setattr(view_module, "AMONG_LIMIT", 0)  # everything read whole, as before
     assert graph_view(small, types=["reprieve", "extension"]).to_dict() == typed.to_dict()
+    assert graph_view(small, actors=["alice"]).to_dict() == alices.to_dict()
     calls.clear()
     whole = graph_view(small, **options)
     assert calls and all(n is None for _, n in calls)
