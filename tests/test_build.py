@@ -171,6 +171,20 @@ def test_actors_and_levers(g):
     assert (URIRef(B + "lever/guard"), RDF.type, PARLEY.DeploymentMeasure) in g
 
 
+def test_an_actor_s_wikidata_id_becomes_owl_same_as(tmp_path):
+    from rdflib.namespace import OWL
+
+    path = tmp_path / "wd.yaml"
+    path.write_text("timeline: {id: wd, base: \"https://example.org/wd/\"}\n"
+                    "actors:\n"
+                    "  - {id: ada, name: Ada, kind: person, wikidata: Q7259}\n"
+                    "  - {id: bob, name: Bob, kind: person}\n", encoding="utf-8")
+    graph = rdf_graph(read_timeline([path]))
+    assert graph.value(URIRef("https://example.org/wd/actor/ada"), OWL.sameAs) == URIRef(
+        "http://www.wikidata.org/entity/Q7259")
+    assert graph.value(URIRef("https://example.org/wd/actor/bob"), OWL.sameAs) is None
+
+
 def test_claims_are_nodes_with_a_direct_edge(g):
     claim = URIRef(B + "claim/pledge-1.in-exchange-for.pause-1")
     assert (claim, RDF.type, PARLEY.Claim) in g
