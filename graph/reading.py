@@ -18,7 +18,7 @@ import csv
 import datetime as dt
 import html
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -512,18 +512,28 @@ class Change:
 
 @dataclass(frozen=True)
 class LeverState:
-    """A lever on one day: the change in force (`current`), the next one to take effect, and, when nothing is
-    in force, the last change that lapsed."""
+    """A lever on one day: the change in force (`current`), the next one to take effect, and `lapsed`, the last
+    change that ran out, when nothing holds or when `resumed`: a pause or exemption that ran out before the next
+    change, after which what it suspended holds again (`current`, from the day the pause ended; see state_on)."""
 
     lever: str
     name: str | None
     current: Change | None
     next: Change | None
     lapsed: Change | None = None
+    resumed: bool = False
 
     @property
     def status(self) -> str | None:
         return self.current.status if self.current else None
+
+    @property
+    def set_by_text(self) -> str:
+        c, lp = self.current, self.lapsed
+        text = f"{c.event} ({short_date(c.date)})"
+        if self.resumed:
+            text += f", resumed on {lp.valid_until} when the {_SUSPENSION[lp.status]} set by {lp.event} ended"
+        return text
 
     def to_dict(self) -> dict:
         c = self.current
@@ -534,6 +544,7 @@ class LeverState:
             "set_by": {"event": c.event, "date": date_dict(c.date)} if c else None,
             "next": self.next.to_dict() if self.next else None,
             "lapsed": self.lapsed.to_dict() if self.lapsed else None,
+            "resumed": self.resumed,
         }
 
     def cells(self) -> list[str]:
@@ -542,8 +553,7 @@ class LeverState:
             status = f"none (was {self.lapsed.status} until {self.lapsed.valid_until})" if self.lapsed else "none"
             return [self.lever, status, "", "", "", "", "", self._next_text()]
         return [self.lever, c.status, "" if c.rate is None else format_rate(c.rate), c.scope or "",
-                c.valid_from.isoformat(), _iso(c.valid_until) or "", f"{c.event} ({short_date(c.date)})",
-                self._next_text()]
+                c.valid_from.isoformat(), _iso(c.valid_until) or "", self.set_by_text, self._next_text()]
 
     def _next_text(self) -> str:
         n = self.next
@@ -594,8 +604,7 @@ class StateView:
             status = c.describe()
             since = f"{c.valid_from}" + (f" until {c.valid_until} (not included)" if c.valid_until else
                                          " until further notice")
-            fields = [("status", status), ("scope", c.scope or ""), ("since", since),
-                      ("set by", f"{c.event} ({short_date(c.date)})")]
+            fields = [("status", status), ("scope", c.scope or ""), ("since", since), ("set by", r.set_by_text)]
         elif r.lapsed is not None:
             lp = r.lapsed
             fields = [("status", f"none: {lp.describe()} ended on {lp.valid_until} (set by {lp.event})")]
@@ -628,30 +637,52 @@ class StateView:
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["date", "lever", "name", "status", "rate", "scope", "since", "until", "set_by", "set_by_date",
-                    "next_event", "next_date", "next_status", "next_rate", "next_from"])
+                    "next_event", "next_date", "next_status", "next_rate", "next_from", "lapsed_event",
+                    "lapsed_status", "lapsed_until", "resumed"])
         for r in self.rows:
-            c, n = r.current, r.next
+            c, n, lp = r.current, r.next, r.lapsed
             w.writerow([_iso(self.date) or "", r.lever, r.name or "", c.status if c else "",
                         "" if c is None or c.rate is None else c.rate, (c.scope or "") if c else "",
                         c.valid_from.isoformat() if c else "", (_iso(c.valid_until) or "") if c else "",
                         c.event if c else "", short_date(c.date) if c else "", n.event if n else "",
                         short_date(n.date) if n else "", n.status if n else "",
-                        "" if n is None or n.rate is None else n.rate, n.valid_from.isoformat() if n else ""])
+                        "" if n is None or n.rate is None else n.rate, n.valid_from.isoformat() if n else "",
+                        lp.event if lp else "", lp.status if lp else "", (_iso(lp.valid_until) or "") if lp else "",
+                        "yes" if r.resumed else ""])
         return out.getvalue()
 
 
-def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change | None, Change | None]:
-    """(current, next, lapsed) for one lever's changes on `day`."""
+# A pause or exemption suspends what was in force; when it runs out, that holds again (the audit reckons the
+# rate collected each day the same way).
+_SUSPENSION = {"paused": "pause", "exempted": "exemption"}
+_RESUMABLE = ("in-force", "reduced")
+
+
+def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change | None, Change | None, bool]:
+    """(current, next, lapsed, resumed) for one lever's changes on `day`.
+
+    When no change holds on the day, `lapsed` is the last one that did. If that was a pause or exemption, what
+    it suspended (the last change before it in event order that was neither, an imposition it overtook
+    included) holds again from the day it ended, when that was in force or reduced: `current` is then that
+    change from that day to the next change, and `resumed` is True. A suspended threat does not resume.
+    """
     real = [c for c in changes if c.ever_holds()]
     holding = [c for c in real if c.holds_on(day)]
     current = max(holding, key=lambda c: c.order) if holding else None
     upcoming = [c for c in real if c.valid_from > day]
     nxt = min(upcoming, key=lambda c: (c.valid_from, c.order)) if upcoming else None
-    lapsed = None
+    lapsed, resumed = None, False
     if current is None:
         past = [c for c in real if c.valid_from <= day]
         lapsed = max(past, key=lambda c: c.order) if past else None
-    return current, nxt, lapsed
+        if lapsed is not None and lapsed.status in _SUSPENSION:
+            earlier = [c for c in changes if c.order < lapsed.order and c.status not in _SUSPENSION]
+            suspended = max(earlier, key=lambda c: c.order) if earlier else None
+            if suspended is not None and suspended.status in _RESUMABLE:
+                current = replace(suspended, valid_from=lapsed.valid_until,
+                                  valid_until=nxt.valid_from if nxt else None)
+                resumed = True
+    return current, nxt, lapsed, resumed
 
 
 def lever_states(graph, *, on=None, lever: str | None = None) -> StateView:
@@ -680,7 +711,8 @@ def lever_states(graph, *, on=None, lever: str | None = None) -> StateView:
     rows = []
     for node, (ident, name) in sorted(seen.items(), key=lambda kv: kv[1][0]):
         current = nxt = lapsed = None
+        resumed = False
         if day is not None:
-            current, nxt, lapsed = state_on(changes.get(node, []), day)
-        rows.append(LeverState(ident, name, current, nxt, lapsed))
+            current, nxt, lapsed, resumed = state_on(changes.get(node, []), day)
+        rows.append(LeverState(ident, name, current, nxt, lapsed, resumed))
     return StateView(day, tuple(rows), lever, default)

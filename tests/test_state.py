@@ -59,16 +59,21 @@ def test_each_day_of_the_small_timeline(small):
                                                                                      dt.date(2025, 2, 13))
         assert (paused.next.event, paused.next.status, paused.next.valid_from) == ("exempt-1", "in-force",
                                                                                    dt.date(2025, 3, 6))
-    # The pause ended on 13 Feb and nothing replaced it until 6 March.
-    lapsed = state(small, "duty", "2025-02-13")
-    assert lapsed.current is None and (lapsed.lapsed.event, lapsed.lapsed.status) == ("pause-1", "paused")
-    assert state(small, "duty", "2025-03-05").current is None
+    # The pause ended on 13 Feb and nothing replaced it until 6 March: what it suspended, the imposition it
+    # overtook, holds again from 13 Feb (resumed), up to the next change.
+    for day in ("2025-02-13", "2025-03-05"):
+        resumed = state(small, "duty", day)
+        assert resumed.resumed and (resumed.lapsed.event, resumed.lapsed.status) == ("pause-1", "paused")
+        assert (resumed.status, resumed.current.rate, resumed.current.event) == ("in-force", 20, "impose-1")
+        assert (resumed.current.valid_from, resumed.current.valid_until) == (dt.date(2025, 2, 13), dt.date(2025, 3, 6))
     exempt = state(small, "duty", "2025-03-06")
     assert (exempt.status, exempt.current.rate, exempt.current.scope) == ("in-force", 20,
                                                                           "goods outside the trade pact")
     assert state(small, "duty", "2025-06-29").status == "paused"
-    after = state(small, "duty", "2025-06-30")
-    assert after.current is None and after.next is None and after.lapsed.event == "extend-1"
+    after = state(small, "duty", "2025-06-30")  # the extension ran out: the exemption's 20 % holds again
+    assert after.resumed and after.next is None and after.lapsed.event == "extend-1"
+    assert (after.status, after.current.rate, after.current.event) == ("in-force", 20, "exempt-1")
+    assert after.current.scope == "goods outside the trade pact" and after.current.valid_until is None
     guard = state(small, "guard", "2025-01-14")
     assert (guard.status, guard.current.event, guard.current.valid_until) == ("in-force", "deploy-1", None)
 
@@ -211,6 +216,8 @@ def named_query_state(graph, lever, day):
 
 @pytest.mark.parametrize("which", ["small", "bundled"])
 def test_agrees_with_the_lever_state_named_query(which, request):
+    # The named query reads the outcome node in force; on a day a state resumed after a pause ran out, no node
+    # is, so it has no row and `state` has what resumed.
     # Every day on which some state starts or ends, and the day before: where two readings could part.
     graph = request.getfixturevalue(which)
     changes: dict = {}
@@ -223,9 +230,74 @@ def test_agrees_with_the_lever_state_named_query(which, request):
     for node, days in changes.items():
         [lever] = [i for i in ids if str(node).endswith(f"/lever/{i}")]
         for day in sorted(days):
-            c = state(graph, lever, day).current
+            row = state(graph, lever, day)
+            c = None if row.resumed else row.current
             mine = None if c is None else (c.status, None if c.rate is None else float(c.rate), c.scope,
                                            c.valid_from, c.valid_until, c.event)
             assert mine == named_query_state(graph, lever, day), (lever, day)
             checked += 1
     assert checked >= (16 if which == "small" else 50)
+
+
+@pytest.mark.parametrize("which", ["small", "bundled", "lapse"])
+def test_the_rate_collected_agrees_with_the_audit_each_day(which, request, tmp_path):
+    # `state` and the audit's series must tell one story: on every day from the first change to a year after the
+    # last, the rate in force or reduced (0 otherwise) is the audit's collected rate.
+    from parley.graph.audit import audit
+
+    if which == "lapse":
+        graph = read_graph(timeline=read_timeline([_lapse_timeline(tmp_path)]))
+    else:
+        graph = request.getfixturevalue(which)
+    series = {s["lever"]: s["points"] for s in audit(graph).series["levers"]}
+    assert series
+    for lever, points in series.items():
+        first = dt.date.fromisoformat(points[0][0])
+        days = [first + dt.timedelta(days=i) for i in range(0, (dt.date.fromisoformat(points[-1][0]) - first).days + 366)]
+        for view_day in days[::7] + [dt.date.fromisoformat(p[0]) for p in points]:
+            expected = 0.0
+            for day, rate, _ in points:
+                if dt.date.fromisoformat(day) <= view_day:
+                    expected = rate
+            row = state(graph, lever, view_day)
+            c = row.current
+            mine = float(c.rate) if c is not None and c.status in ("in-force", "reduced") and c.rate is not None else 0.0
+            assert mine == expected, (lever, view_day, row)
+
+
+def _lapse_timeline(tmp_path) -> Path:
+    """duty: in force, then a pause that runs out with nothing after it; levy: a threat paused, the pause runs
+    out (a threat does not resume); toll: reduced, exempted for a while, then reduced again by the lapse."""
+    ev = "{{id: {}, date: {}, type: {}, actors: [a], lever: {}{}, summary: s}}"
+    events = [ev.format("t1", "2025-01-02", "threat", "duty", ", rate: 20"),
+              ev.format("i1", "2025-01-05", "tariff-imposition", "duty", ", rate: 20, effective: 2025-01-10"),
+              ev.format("p1", "2025-02-01", "reprieve", "duty", ", until: 2025-03-01"),
+              ev.format("t2", "2025-01-02", "threat", "levy", ", rate: 10"),
+              ev.format("p2", "2025-01-20", "reprieve", "levy", ", until: 2025-02-20"),
+              ev.format("i3", "2025-01-02", "tariff-imposition", "toll", ", rate: 30"),
+              ev.format("r3", "2025-01-15", "tariff-reduction", "toll", ", rate: 15"),
+              ev.format("e3", "2025-02-01", "exemption", "toll", ", rate: 0, until: 2025-04-01")]
+    path = tmp_path / "lapse.yaml"
+    path.write_text("timeline: {id: lapse}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
+                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("duty", "levy", "toll"))
+                    + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
+    return path
+
+
+def test_what_resumes_when_a_pause_or_exemption_runs_out(tmp_path):
+    graph = read_graph(timeline=read_timeline([_lapse_timeline(tmp_path)]))
+    duty = state(graph, "duty", "2025-06-01")
+    assert duty.resumed and (duty.status, duty.current.rate, duty.current.event) == ("in-force", 20, "i1")
+    assert (duty.current.valid_from, duty.current.valid_until, duty.lapsed.event) == (dt.date(2025, 3, 1), None, "p1")
+    levy = state(graph, "levy", "2025-06-01")  # a paused threat does not come back by itself
+    assert levy.current is None and not levy.resumed and levy.lapsed.event == "p2"
+    toll = state(graph, "toll", "2025-06-01")
+    assert toll.resumed and (toll.status, toll.current.rate, toll.current.event) == ("reduced", 15, "r3")
+    text = lever_states(graph, lever="duty", on="2025-06-01").to_text()
+    assert "set by  i1 (2025-01-05), resumed on 2025-03-01 when the pause set by p1 ended" in text
+    [row] = csv.DictReader(io.StringIO(lever_states(graph, lever="levy", on="2025-06-01").to_csv()))
+    assert (row["status"], row["lapsed_event"], row["lapsed_status"], row["lapsed_until"], row["resumed"]) == (
+        "", "p2", "paused", "2025-02-20", "")
+    [row] = csv.DictReader(io.StringIO(lever_states(graph, lever="toll", on="2025-06-01").to_csv()))
+    assert (row["status"], row["rate"], row["lapsed_event"], row["resumed"]) == ("reduced", "15", "e3", "yes")
+    assert lever_states(graph, lever="toll", on="2025-06-01").to_dict()["levers"][0]["resumed"] is True
