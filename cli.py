@@ -44,15 +44,25 @@ def write_output(text: str | bytes, out: str | None) -> None:
 _STDOUT = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
-def write_file(path: str | Path, data: str | bytes) -> None:
-    """Replace `path` only once `data` is fully written (a temporary file in the same folder, then rename)."""
+def check_output(path: str | Path) -> Path:
+    """`path` as a file this command may write, or exit 2 (before anything is written: a command that writes
+    two files checks both first)."""
+    given = str(path)
     path = Path(path)
     if path.is_dir():
-        fail(f"{path}: is a directory")
+        fail(f"{given}: is a directory")
+    if given.endswith(("/", os.sep)):  # Path() drops the slash: `--out new/` would write a file named new
+        fail(f"{given}: names a folder that does not exist; give a file name")
     not_an_input(path)
     folder = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
     if not folder.exists():
         fail(f"{path}: folder {folder} does not exist")
+    return path
+
+
+def write_file(path: str | Path, data: str | bytes) -> None:
+    """Replace `path` only once `data` is fully written (a temporary file in the same folder, then rename)."""
+    path = check_output(path)
     from .graph.export import write_atomic
 
     try:
@@ -80,7 +90,10 @@ def _inputs() -> set[str]:
 def expand_paths(paths) -> list[Path]:
     """Timeline paths: files as given, folders as their *.yaml/*.yml files in name order."""
     out = []
-    for p in map(Path, paths):
+    for given in paths:
+        if not str(given).strip():  # Path("") is the current folder: never read a folder nobody named
+            fail("--timeline: an empty path")
+        p = Path(given)
         if p.is_dir():
             found = sorted(x for x in p.iterdir() if x.suffix.lower() in (".yaml", ".yml"))
             if not found:
@@ -370,7 +383,7 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
     """
     from .graph.view import ViewError, write_view
 
-    not_an_input(out)
+    check_output(out)
     try:
         page = write_view(graph, out, layout=layout, focus=focus, depth=depth, date_from=date_from,
                           date_to=date_to, types=types, actors=actors, max_nodes=max_nodes)
@@ -380,7 +393,14 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
         fail(cannot_write(out, e))
     click.echo(f"wrote {out}: {page.summary()}", err=True)
     if open_page:
-        click.launch(str(Path(out).resolve()))
+        import webbrowser
+
+        try:  # webbrowser knows when there is no browser to start (click.launch would not say)
+            opened = webbrowser.get().open(Path(out).resolve().as_uri())
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            click.echo(f"no browser to open it with here: open {Path(out).resolve()} in one", err=True)
 
 
 # --- the audit: parley audit ----------------------------------------------------------------------------------
@@ -423,6 +443,8 @@ def audit_command(graph, window_days, fmt, out, chart_path, strict):
         report = audit(graph, window_days=window_days)
     except (AuditError, ChartError) as e:
         fail(str(e))
+    if out not in (None, "-", *_STDOUT):
+        check_output(out)  # before the chart is written: a bad --out leaves no chart behind
     if chart_path:
         write_file(chart_path, report.chart(fmt=chart_fmt))
     if fmt == "json":
@@ -598,7 +620,7 @@ def analyze_paths(graph, source, target, max_length, limit, fmt):
 
     \b
     parley analyze paths pledge-troops-2025-02-03 eo-14198-pause
-    parley analyze paths threat-2024-11-25 eo-14198-pause --max-length 4 --format json
+    parley analyze paths proclamation-10886 eo-14198-pause --max-length 4 --format json
     """
     render_analysis(run_analysis("causal_paths", graph, source, target, max_length=max_length, limit=limit), fmt)
 

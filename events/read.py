@@ -203,8 +203,13 @@ def _ident(f: _File, m: _Map, key: str, what: str) -> str | None:
     if isinstance(value, (int, str)) and not isinstance(value, bool):
         value = getattr(value, "text", str(value))  # an int as written: `id: 007` is '007'
     if not isinstance(value, str) or not ID_RE.match(value):
-        f.err(_line(m, key), f"{what} '{key}': {value!r} is not a valid id "
-                             "(letters, digits, '.', '_' and '-', starting with a letter or digit)")
+        if isinstance(value, (float, bool, dt.date)):  # YAML read it as a number, a boolean or a date
+            f.err(_line(m, key), f"{what} '{key}': YAML read this id as "
+                                 f"{'true/false' if isinstance(value, bool) else 'a number' if isinstance(value, float) else 'a date'}"
+                                 " (" + str(value) + "): quote it to keep it as written")
+        else:
+            f.err(_line(m, key), f"{what} '{key}': {value!r} is not a valid id "
+                                 "(letters, digits, '.', '_' and '-', starting with a letter or digit)")
         return None
     return value
 
@@ -412,6 +417,11 @@ def _load_yaml(path: Path, name: str, problems: list) -> _Map | None:
         return None
     except RecursionError:
         f.err(1, "not valid YAML: nested too deeply")
+        return None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow: it gives a position, not a line
+        f.err(text[: e.position].count("\n") + 1,
+              f"not valid YAML: character U+{e.character:04X} is not allowed (a control character)"
+              if isinstance(e.character, int) else f"not valid YAML: {e.reason}")
         return None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)

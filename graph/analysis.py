@@ -480,7 +480,9 @@ class Lags:
 def _stats(key: str, days: list[int]) -> dict:
     if not days:
         return {"key": key, "count": 0, "min": None, "median": None, "max": None}
-    return {"key": key, "count": len(days), "min": min(days), "median": statistics.median(days), "max": max(days)}
+    median = statistics.median(days)  # an int for an odd count, a float for an even one: whole numbers as ints
+    return {"key": key, "count": len(days), "min": min(days), "median": int(median) if median == int(median) else median,
+            "max": max(days)}
 
 
 def lags(graph) -> Lags:

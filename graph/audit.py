@@ -746,7 +746,7 @@ class AuditReport:
         lever = r["lever"]["id"] if r["lever"] else "no lever"
         out = [f"{r['event']['date']}  {r['event']['id']} ({r['event']['type']}, {lever}): "
                f"{VERDICT_LABELS[r['verdict']].upper()}",
-               f"    {r['event']['summary']}",
+               f"    {_line(r['event']['summary'])}",
                f"    lever: {_state_text(r['before'])} -> {_state_text(r['after'])}",
                f"    why: {r['reason']}"]
         for link in r["links"]:
@@ -999,7 +999,12 @@ def _share(x) -> str:
 
 
 def _who(a: dict | None) -> str:
-    return "unknown" if a is None else a["name"]
+    return "unknown" if a is None else _line(a["name"])
+
+
+def _line(text) -> str:
+    """Text for one line of the text report: a line break or carriage return in it would break the layout."""
+    return " ".join(str(text).split())
 
 
 def _md(text: str) -> str:
@@ -1018,7 +1023,7 @@ def _state_text(st: dict | None) -> str:
     if st is None:
         return "no recorded state"
     rate = "" if st["rate"] is None else f" {st['rate']:g}%"
-    scope = f" on {st['scope']}" if st.get("scope") else ""
+    scope = f" on {_line(st['scope'])}" if st.get("scope") else ""
     if st["until"] is not None and st["until"] <= st["from"]:
         return f"{st['status']}{rate} (set, but overtaken before it took effect on {st['from']})"
     until = f" until {st['until']}" if st.get("until") else ""
@@ -1031,7 +1036,7 @@ def _claim_text(c: dict) -> str:
     text = (f"{c['cause']} -{c['relation']}-> {c['effect']} [{c['id']}], claimed by {_who(c['claimed_by'])}"
             + (f", confidence {conf}" if conf else ""))
     if c["evidence"]:
-        text += f'; evidence: "{c["evidence"]}"'
+        text += f'; evidence: "{_line(c["evidence"])}"'
     text += "; sources: " + (", ".join(s["url"] for s in c["sources"]) or "none")
     if c["disputed_by"]:
         text += "; disputed by " + ", ".join(_who(a) for a in c["disputed_by"])

@@ -19,9 +19,11 @@ class ChartError(Exception):
 
 def chart_format(path: str) -> str:
     """'png' or 'svg' from a file name; ChartError for any other suffix."""
-    suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
+    name = str(path).replace("\\", "/").rsplit("/", 1)[-1]
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in FORMATS:
-        raise ChartError(f"{path}: the chart is written as .png or .svg, not {('.' + suffix) if suffix else 'no suffix'}")
+        raise ChartError(f"{path}: the chart is written as .png or .svg: "
+                         + (f"not .{suffix}" if suffix else "give a file name that ends in one of them"))
     return suffix
 
 

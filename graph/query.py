@@ -150,10 +150,16 @@ def typed_value(param: Param, value) -> object:
     if t in ID_TYPES:
         return value
     if t == "date":
+        from ..events.model import in_range
+
         try:
-            return Literal(dt.date.fromisoformat(value).isoformat(), datatype=XSD.date)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             raise QueryError(f"parameter '{param.name}': {value!r} is not a date (YYYY-MM-DD)") from None
+        try:
+            return Literal(in_range(day).isoformat(), datatype=XSD.date)
+        except ValueError as e:
+            raise QueryError(f"parameter '{param.name}': {e}") from None
     if t == "integer":
         try:
             return Literal(int(value), datatype=XSD.integer)

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from rdflib import Literal, URIRef
 
-from ..events.model import EVENT_TYPES, GROUPS, DateSpec, group_of
+from ..events.model import EVENT_TYPES, GROUPS, DateSpec, group_of, in_range
 from .query import AMONG_LIMIT, QueryError, resolve_id, run_query, run_query_among
 
 GROUP_NAMES = (*GROUPS, "diplomacy")  # group_of() puts every type outside GROUPS in diplomacy
@@ -86,14 +86,19 @@ def _iso(d: dt.date | None) -> str | None:
 def parse_day(value, *, what: str = "date") -> dt.date:
     """A calendar day from a date or a 'YYYY-MM-DD' string; QueryError naming the bad value otherwise."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    text = str(value)
-    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not (text[:4] + text[5:7] + text[8:]).isdigit():
-        raise QueryError(f"{what} {text!r} is not a date (expected YYYY-MM-DD)")
+        day = value
+    else:
+        text = str(value)
+        if len(text) != 10 or text[4] != "-" or text[7] != "-" or not (text[:4] + text[5:7] + text[8:]).isdigit():
+            raise QueryError(f"{what} {text!r} is not a date (expected YYYY-MM-DD)")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError as e:
+            raise QueryError(f"{what} {text!r} is not a real calendar date ({e})") from None
     try:
-        return dt.date.fromisoformat(text)
+        return in_range(day)
     except ValueError as e:
-        raise QueryError(f"{what} {text!r} is not a real calendar date ({e})") from None
+        raise QueryError(f"{what}: {e}") from None
 
 
 def date_spec(earliest: dt.date, latest: dt.date | None, precision: str | None) -> DateSpec:
@@ -122,6 +127,12 @@ def date_dict(d: DateSpec) -> dict:
             "text": short_date(d)}
 
 
+def one_line(text: str) -> str:
+    """Text for one line of a text rendering: line breaks, carriage returns and tabs in it would break the
+    layout (and a carriage return overwrite the line on a terminal)."""
+    return " ".join(text.split())
+
+
 def ellipsize(text: str, width: int) -> str:
     """`text` cut to `width` characters, ending in an ellipsis when cut."""
     if len(text) <= width:
@@ -138,10 +149,11 @@ def format_quantity(quantity: dict) -> str:
 
 
 def _md(text) -> str:
-    """A markdown table cell: no raw HTML (a summary's `<script>` is text), pipes escaped, line breaks flattened."""
+    """A markdown table cell: no raw HTML (a summary's `<script>` is text), backslashes and pipes escaped (a
+    backslash left alone would escape what follows it), line breaks flattened."""
     if text is None:
         return ""
-    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
+    return html.escape(" ".join(str(text).split()), quote=False).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _md_url(url: str) -> str:
@@ -300,7 +312,7 @@ class TimelineView:
             return self.empty_message() + "\n"
         import click
 
-        cells = [[short_date(r.date), r.type, r.who, r.what] for r in self.rows]
+        cells = [[short_date(r.date), r.type, one_line(r.who), one_line(r.what)] for r in self.rows]
         widths = [max(len(c[i]) for c in cells) for i in range(4)]
         if width is not None:
             # Who and what take at most a quarter each of what the date, the type and the shortest tail leave,
@@ -317,7 +329,7 @@ class TimelineView:
             head = [c[i].ljust(widths[i]) for i in range(4) if widths[i]]
             prefix = "  ".join(head) + "  "
             tails = r.tails()
-            tail, summary = tails[0], r.summary
+            tail, summary = tails[0], one_line(r.summary)
             if width is not None:
                 fits = [t for t in tails if width - len(prefix) - len(t) - 2 >= MIN_SUMMARY]
                 tail = fits[0] if fits else tails[-1]
@@ -552,7 +564,7 @@ class LeverState:
         if c is None:
             status = f"none (was {self.lapsed.status} until {self.lapsed.valid_until})" if self.lapsed else "none"
             return [self.lever, status, "", "", "", "", "", self._next_text()]
-        return [self.lever, c.status, "" if c.rate is None else format_rate(c.rate), c.scope or "",
+        return [self.lever, c.status, "" if c.rate is None else format_rate(c.rate), one_line(c.scope or ""),
                 c.valid_from.isoformat(), _iso(c.valid_until) or "", self.set_by_text, self._next_text()]
 
     def _next_text(self) -> str:
@@ -598,13 +610,14 @@ class StateView:
 
         c, n = r.current, r.next
         on = "no date (the graph has no events)" if self.date is None else str(self.date)
-        head = f"{r.lever}" + (f" ({r.name})" if r.name else "") + f" on {on}"
+        head = f"{r.lever}" + (f" ({one_line(r.name)})" if r.name else "") + f" on {on}"
         head += " (the latest event date)" if self.default_date else ""
         if c is not None:
             status = c.describe()
             since = f"{c.valid_from}" + (f" until {c.valid_until} (not included)" if c.valid_until else
                                          " until further notice")
-            fields = [("status", status), ("scope", c.scope or ""), ("since", since), ("set by", r.set_by_text)]
+            fields = [("status", status), ("scope", one_line(c.scope or "")), ("since", since),
+                      ("set by", r.set_by_text)]
         elif r.lapsed is not None:
             lp = r.lapsed
             fields = [("status", f"none: {lp.describe()} ended on {lp.valid_until} (set by {lp.event})")]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..events.model import EVENT_TYPES, group_of
+from ..events.model import EVENT_TYPES, group_of, in_range
 from ..ontology.namespace import ACTOR_CLASSES, LEVER_CLASSES, PROPERTY_RELATIONS, TYPE
 from .query import AMONG_LIMIT, QueryError, run_query, run_query_among
 
@@ -163,11 +163,13 @@ def _day(term, what: str) -> dt.date:
 
 def _as_day(value, what: str) -> dt.date | None:
     """A date given as a date or 'YYYY-MM-DD' text (None stays None)."""
-    if value is None or isinstance(value, dt.date):
+    if value is None:
         return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
+        return in_range(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+    except ValueError as e:
+        if isinstance(value, dt.date) or "outside the dates" in str(e):
+            raise ViewError(f"{what}: {e}") from None
         raise ViewError(f"{what} {value!r}: not a date (YYYY-MM-DD)") from None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import statistics
 from pathlib import Path
 
 import networkx as nx
@@ -213,6 +214,11 @@ def test_lags_known_values(net):
     assert types["statistic -> exemption"]["min"] == 47  # e6 is dated to February: its earliest day is 1 Feb
     assert types["commitment -> reprieve"]["count"] == 2
     assert result.overall["count"] == 8
+    # a median is an int when whole (the mean of two middle lags may be 1.0 or 1.5): JSON and CSV print it alike
+    medians = [r["median"] for r in (*result.by_relation, *result.by_types, result.overall) if r["count"]]
+    assert all(isinstance(m, int) or m != int(m) for m in medians)
+    assert types["commitment -> reprieve"]["median"] == statistics.median(
+        [r for r in [types["commitment -> reprieve"]["min"], types["commitment -> reprieve"]["max"]]])
 
 
 # --- the commands -------------------------------------------------------------------------------------

@@ -85,6 +85,10 @@ CASES = {
         (0, 8, "duplicate id 'alice' (event; first defined at {0}:3)")]),
     "invalid-id-space": (["invalid-id-space"], [(0, 14, f"event 'id': 'tariff imposed' {BAD_ID}")]),
     "invalid-id-iri": (["invalid-id-iri"], [(0, 14, f"event 'id': 'e<2>' {BAD_ID}")]),
+    "id-read-as-number": (["id-read-as-number"], [
+        (0, 14, "event 'id': YAML read this id as a number (1.5): quote it to keep it as written")]),
+    "control-character": (["control-character"], [
+        (0, 13, "not valid YAML: character U+0007 is not allowed (a control character)")]),
     "timeline-id-differs": (["timeline-id-differs-1", "timeline-id-differs-2"], [
         (1, 1, "timeline id 'worse' differs from 'bad' at {0}:1: all files of one timeline share its id")]),
     "bad-base": (["bad-base"], [

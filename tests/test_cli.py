@@ -117,6 +117,8 @@ def test_several_timeline_options_make_one_timeline(tmp_path):
     (["--timeline", str(SMALL), "--out", "{tmp}/no/such/folder/x.ttl"],
      "{tmp}/no/such/folder/x.ttl: folder {tmp}/no/such/folder does not exist"),
     (["--timeline", str(SMALL), "--out", "{tmp}"], "{tmp}: is a directory"),
+    (["--timeline", str(SMALL), "--out", "{tmp}/new/"], "{tmp}/new/: names a folder that does not exist; give a file name"),
+    (["--timeline", ""], "--timeline: an empty path"),
 ])
 def test_bad_paths_exit_2_with_a_message(tmp_path, args, message):
     result = run("build", *[a.replace("{tmp}", str(tmp_path)) for a in args])
@@ -336,3 +338,47 @@ def test_every_help_example_runs_on_the_bundled_timeline(words, tmp_path, monkey
     (tmp_path / "out").mkdir()
     result = run(*words)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("command", [["view"], ["audit"], ["export", "--format", "graphml"], ["query", "lever-state",
+                                     "--param", "lever=duty", "--param", "date=2025-02-01"]])
+def test_an_output_named_as_a_missing_folder_writes_nothing(tmp_path, command):
+    result = run(*command, "--timeline", SMALL, "--out", f"{tmp_path}/new/")
+    assert result.exit_code == 2 and "names a folder that does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_audit_whose_out_cannot_be_written_leaves_no_chart(tmp_path):
+    chart = tmp_path / "c.svg"
+    result = run("audit", "--timeline", SMALL, "--format", "html", "--out", f"{tmp_path}/no/a.html", "--chart", chart)
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    assert not chart.exists()
+    result = run("audit", "--timeline", SMALL, "--chart", f"{tmp_path}/ch/")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("the chart is written as .png or .svg: give a file name that ends in one of them")
+
+
+@pytest.mark.parametrize("command, message", [
+    (["state", "duty", "0999-12-31"], "DATE: 0999-12-31 is outside the dates parley takes (1000-01-01 to 8999-12-31)"),
+    (["timeline", "--to", "9000-01-01"], "--to: 9000-01-01 is outside the dates parley takes"),
+    (["view", "--from", "0001-01-01", "--out", "-"], "--from: 0001-01-01 is outside the dates parley takes"),
+    (["query", "lever-state", "--param", "lever=duty", "--param", "date=0999-01-01"],
+     "parameter 'date': 0999-01-01 is outside the dates parley takes"),
+])
+def test_option_dates_are_in_the_range_timelines_take(command, message):
+    result = run(*command, "--timeline", SMALL)
+    assert result.exit_code == 2 and message in result.stderr, result.output
+
+
+def test_values_with_line_breaks_stay_on_their_line_and_markdown_keeps_backslashes(tmp_path):
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "summary: Alice threatens a 20% duty on all Bordurian goods.",
+        'summary: "Relief granted\\rUNEXPLAINED\\nsecond line, a\\\\|b"')
+    assert "UNEXPLAINED" in text
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = run("timeline", "--timeline", path).stdout
+    [line] = [x for x in out.splitlines() if "UNEXPLAINED" in x]
+    assert "\r" not in out and "Relief granted UNEXPLAINED second line" in line
+    md = run("timeline", "--timeline", path, "--format", "md").stdout
+    assert "a\\\\\\|b" in md  # the backslash escaped, then the pipe: it renders as a\|b, in one cell

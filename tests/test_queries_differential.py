@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from parley.cli import main
 from parley.events.read import read_timeline
-from parley.graph.build import graph_iri
+from parley.graph.build import graph_iri, triples
 from parley.graph.query import QueryError, named_query, parse_query_text, query_names, run_query
 from parley.graph.store import LOADING, Endpoint, StoreError, load, read_graph
 from parley.ontology.namespace import RELATION_PROPERTIES, TYPE
@@ -338,3 +338,17 @@ def test_cli_load_through_a_failing_endpoint_exits_2(stores, server, proxy):
     spec = proxy(lambda n: "fail" if n >= 2 else "forward")
     r = CliRunner().invoke(main, ["load", "--store", spec, "--timeline", str(DATA / "small.yaml")])
     assert r.exit_code == 2 and "HTTP 503" in r.output and "/proxy-update" in r.output
+
+
+def test_the_load_report_counts_the_triples_the_graph_holds(server, tmp_path):
+    # The bundled timeline cites some sources from several events: their triples are built more than once, and
+    # a store keeps each once. The report says what the graph holds, on disk and on the server alike.
+    from parley.events.read import read_bundled
+
+    timeline = read_bundled()
+    distinct = len(set(triples(timeline)))
+    assert sum(1 for _ in triples(timeline)) > distinct
+    on_disk = load(f"oxigraph:{tmp_path / 'kg'}", timeline)
+    on_server = load(f"sparql:{server}", timeline)
+    assert on_disk.triples == on_server.triples == distinct
+    assert len(read_graph(store=f"oxigraph:{tmp_path / 'kg'}")) == distinct

@@ -395,12 +395,33 @@ def test_cli_bad_input_exits_2_with_a_message(extra, message):
 
 
 def test_cli_open_launches_the_written_page(tmp_path, monkeypatch):
+    import webbrowser
+
     opened = []
-    monkeypatch.setattr("click.launch", lambda url, **kw: opened.append(url))
+
+    class Browser:
+        def open(self, url):
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda *a: Browser())
     out = tmp_path / "v.html"
     r = CliRunner().invoke(main, ["view", "--timeline", SMALL, "--out", str(out), "--open"])
     assert r.exit_code == 0, r.output
-    assert opened == [str(out.resolve())]
+    assert opened == [out.resolve().as_uri()] and "no browser" not in r.output
+
+
+def test_cli_open_without_a_browser_says_where_the_page_is(tmp_path, monkeypatch):
+    import webbrowser
+
+    def no_browser(*a):
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    out = tmp_path / "v.html"
+    r = CliRunner().invoke(main, ["view", "--timeline", SMALL, "--out", str(out), "--open"])
+    assert r.exit_code == 0 and out.is_file()
+    assert f"no browser to open it with here: open {out.resolve()} in one" in r.output
 
 
 def test_pyvis_and_networkx_are_imported_only_when_drawing():
