@@ -192,6 +192,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _kind(value) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
     return {dict: "a mapping", _Map: "a mapping", list: "a list", _Seq: "a list", bool: "true/false"}.get(
         type(value), type(value).__name__)
 
@@ -327,6 +329,9 @@ def _sources(f: _File, m: _Map, key: str, what: str) -> tuple[Source, ...]:
     value = m.get(key)
     if value is None:
         return ()
+    if isinstance(value, (str, _Map)):  # one source, as `actors: alice` is one actor
+        value = _Seq([value])
+        value.line, value.item_lines = _line(m, key), [_line(m, key)]
     if not isinstance(value, _Seq):
         f.err(_line(m, key), f"{what} '{key}' must be a list of sources, not {_kind(value)}")
         return ()

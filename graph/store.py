@@ -86,11 +86,26 @@ def parse_store(spec: str) -> StoreSpec:
         return StoreSpec("oxigraph", location)
     if kind == "sparql":
         query_url, _, update_url = location.partition("|")
+        if "|" in update_url:
+            raise StoreError(f"--store {spec!r}: expected sparql:URL or sparql:QUERY_URL|UPDATE_URL (two at most)")
         for url in filter(None, (query_url, update_url)):
-            if not re.match(r"^https?://[^\s/]+", url):
-                raise StoreError(f"--store {spec!r}: {url!r} is not an http(s) URL")
+            _check_url(spec, url)
         return StoreSpec("sparql", query_url, update_url or None)
     raise StoreError(f"--store {spec!r}: unknown store kind {kind!r} (expected memory, oxigraph:DIR or sparql:URL)")
+
+
+def _check_url(spec: str, url: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
+        raise StoreError(f"--store {spec!r}: {url!r} is not an http(s) URL")
+    try:
+        port = parts.port  # raises for a port above 65535
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise StoreError(f"--store {spec!r}: {url!r} has a port outside 1-65535")
 
 
 def open_dataset(spec: StoreSpec) -> Dataset:
@@ -602,6 +617,17 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
         return f"{path}:{e.lineno}:{e.colno}: not valid {fmt}: {e.msg}"
     if hasattr(e, "getLineNumber"):  # xml.sax.SAXParseException
         return f"{path}:{e.getLineNumber()}:{e.getColumnNumber()}: not valid {fmt}: {e.getMessage()}"
+    if fmt in ("turtle", "trig"):  # some of rdflib's Turtle errors (a string cut off by the file's end) say no line
+        import pyoxigraph as ox
+
+        try:
+            for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.TRIG):
+                pass
+        except SyntaxError as oe:
+            if isinstance(oe.lineno, int) and isinstance(oe.offset, int):
+                return f"{path}:{oe.lineno}:{oe.offset}: not valid {fmt}: {(oe.msg or '').partition(': ')[2] or oe.msg}"
+        except (OSError, ValueError):
+            pass
     first = (str(e).strip().splitlines() or [type(e).__name__])[0]
     return f"{path}: not valid {fmt}: {first[:200]}"
 

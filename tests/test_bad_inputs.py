@@ -115,7 +115,7 @@ CASES = {
         (0, 20, "event 'e2' 'promises': only a commitment promises (type is tariff-imposition)")]),
     "source-not-http": (["source-not-http"], [(0, 14, "source 'url': 'ftp://example.org/1' is not an http(s) URL")]),
     # shapes of the file
-    "scalar-for-list": (["scalar-for-list"], [(0, 14, "event 'e1' 'sources' must be a list of sources, not str")]),
+    "scalar-for-list": (["scalar-for-list"], [(0, 14, "event 'e1' 'sources' must be a list of sources, not a number")]),
     "events-not-a-list": (["events-not-a-list"], [(0, 7, "'events' must be a list, not str")]),
     "duplicate-yaml-key": (["duplicate-yaml-key"], [(0, 13, "duplicate key 'type'")]),
     "not-yaml": (["not-yaml"], [

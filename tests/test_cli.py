@@ -243,6 +243,11 @@ def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [f"{graph}:31: not valid turtle: "
                                           "expected '.' or '}' or ']' at end of statement"]
+    # a string the file's end cuts off: rdflib's error says no line; Oxigraph's parser does
+    cut = tmp_path / "cut.ttl"
+    cut.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "never closed', encoding="utf-8")
+    result = run("timeline", "--graph", cut)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{cut}:2:") and "not valid turtle" in result.stderr
     bad = tmp_path / "g.jsonld"
     bad.write_text('{\n  "@id": }\n')
     assert run("timeline", "--graph", bad).stderr.startswith(f"{bad}:2:10: not valid json-ld: ")

@@ -303,3 +303,12 @@ def test_sexagesimal_is_not_an_id(tmp_path):
     with pytest.raises(TimelineError) as info:
         read_timeline([path])
     assert info.value.problems[0][1].startswith("event 'id': '1:30' is not a valid id")
+
+
+def test_one_source_or_one_actor_may_be_given_without_a_list(tmp_path):
+    e = one_event(tmp_path, 'date: 2025-01-01, sources: "https://example.org/1"')
+    assert [s.url for s in e.sources] == ["https://example.org/1"]
+    e = one_event(tmp_path, 'date: 2025-01-01, sources: {url: "https://example.org/2", title: T}')
+    assert [(s.url, s.title) for s in e.sources] == [("https://example.org/2", "T")]
+    path = write(tmp_path, HEAD + "events:\n  - {id: e1, date: 2025-01-01, type: call, actors: a, summary: s}\n")
+    assert read_timeline([path]).events["e1"].actors == ("a",)

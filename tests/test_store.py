@@ -56,7 +56,9 @@ def test_parse_store():
     assert parse_store("oxigraph:some/dir") == StoreSpec("oxigraph", "some/dir")
     assert parse_store("sparql:http://h:7878/query") == StoreSpec("sparql", "http://h:7878/query")
     assert parse_store("sparql:http://h/q|http://h/u") == StoreSpec("sparql", "http://h/q", "http://h/u")
-    for bad in ("disk", "oxigraph:", "sparql:ftp://h/q", "fuseki:http://h", "sparql:http://h/q|nope"):
+    for bad in ("disk", "oxigraph:", "sparql:ftp://h/q", "fuseki:http://h", "sparql:http://h/q|nope",
+                "sparql:http://h:99999/q", "sparql:http://h:0/q", "sparql:http:///q", "sparql:http://h/a b",
+                "sparql:http://h/q|http://h/u|http://h/v"):
         with pytest.raises(StoreError, match="--store"):
             parse_store(bad)
 
