@@ -97,6 +97,11 @@ class Centrality:
         if not self.rows:
             return "\n".join([*lines, "(none)"]) + "\n"
         width = max([len(r["id"]) for r in self.rows] + [2])
+        if self.kind == "event":  # an event's label is its id, and it is one event: its type says more
+            lines.append(f"{'#':>3}  {'id':<{width}}  {'betweenness':>11}  {'pagerank':>8}  type")
+            lines += [f"{i:>3}  {r['id']:<{width}}  {r['betweenness']:>11.4f}  {r['pagerank']:>8.4f}  {r['type']}"
+                      for i, r in enumerate(self.rows, 1)]
+            return "\n".join(lines) + "\n"
         lines.append(f"{'#':>3}  {'id':<{width}}  {'betweenness':>11}  {'pagerank':>8}  {'events':>6}  label")
         for i, r in enumerate(self.rows, 1):
             lines.append(f"{i:>3}  {r['id']:<{width}}  {r['betweenness']:>11.4f}  {r['pagerank']:>8.4f}  "

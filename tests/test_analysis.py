@@ -291,3 +291,11 @@ def test_a_timeline_without_claims(tmp_path):
     assert json.loads(run("analyze", "lags", "--timeline", str(path), "--format", "json").output)["overall"] == {
         "key": "all", "count": 0, "min": None, "median": None, "max": None}
     assert "(none)" in run("analyze", "centrality", "--kind", "lever", "--timeline", str(path)).output
+
+
+def test_event_centrality_text_shows_each_event_s_type(net):
+    text = centrality(net, kind="event").to_text().splitlines()
+    assert text[1].split() == ["#", "id", "betweenness", "pagerank", "type"]
+    row = text[2].split()
+    assert row[-1] == net.nodes[next(n for n, a in net.nodes(data=True) if a.get("id") == row[1])]["type"]
+    assert centrality(net, kind="actor").to_text().splitlines()[2].split()[-2:] == ["events", "label"]
