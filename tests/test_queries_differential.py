@@ -341,11 +341,13 @@ def test_cli_load_through_a_failing_endpoint_exits_2(stores, server, proxy):
 
 
 def test_the_load_report_counts_the_triples_the_graph_holds(server, tmp_path):
-    # The bundled timeline cites some sources from several events: their triples are built more than once, and
-    # a store keeps each once. The report says what the graph holds, on disk and on the server alike.
-    from parley.events.read import read_bundled
-
-    timeline = read_bundled()
+    # Two claims of one link (two claimants) each give the direct edge between the events: it is built twice, and
+    # a store keeps it once. The report says what the graph holds, on disk and on the server alike.
+    path = tmp_path / "twice.yaml"
+    path.write_text((DATA / "small.yaml").read_text(encoding="utf-8") + (
+        "  - {id: second-claim, cause: pledge-1, effect: pause-1, relation: in-exchange-for, claimed_by: borduria}\n"),
+        encoding="utf-8")
+    timeline = read_timeline([path])
     distinct = len(set(triples(timeline)))
     assert sum(1 for _ in triples(timeline)) > distinct
     on_disk = load(f"oxigraph:{tmp_path / 'kg'}", timeline)
