@@ -39,6 +39,7 @@ import bisect
 import datetime as dt
 import html
 import operator
+import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -767,6 +768,16 @@ class AuditReport:
             out.append(f"    temporal-only candidates: {shown}" + (f" and {more} more" if more > 0 else ""))
         return out
 
+    def _count_lines(self) -> list[str]:
+        """The summary's counts of security actions, pledges and threats, as every format words them."""
+        sec, pl, th = self.summary["security"], self.summary["pledges"], self.summary["threats"]
+        by = sec["rewarded_by"]
+        how = (f" ({by['claims']} linked by claims, {by['pledge']} delivering a pledge relief was granted on, "
+               f"{by['timing']} only followed by relief within the window)" if sec["rewarded"] else "")
+        return [f"Security actions: {sec['rewarded']} rewarded{how}, {sec['unrewarded']} unrewarded",
+                "Security pledges: " + ", ".join(f"{n} {k}" for k, n in pl.items()),
+                "Threats: " + ", ".join(f"{n} {k}" for k, n in th.items())]
+
     def to_text(self) -> str:
         s = self.summary
         lines = [f"Audit: security actions and tariff relief (window {self.window_days} days; lags between "
@@ -774,7 +785,7 @@ class AuditReport:
         lines.append(f"Relief events: {s['reliefs']}")
         for v in VERDICTS:
             lines.append(f"  {VERDICT_LABELS[v]:<20} {s['verdicts'][v]['count']:>4}  {_share(s['verdicts'][v]['share'])}")
-        for name, label in (("linked", "claim-linked lags"), ("temporal", "temporal-only lags"),
+        for name, label in (("linked", "claim-linked lags"), ("temporal", _CANDIDATE_LAGS),
                             ("delivery", "pledge-to-delivery lags")):
             st = s["lags"][name]
             if st["n"]:
@@ -783,10 +794,7 @@ class AuditReport:
         for d in s["disputed"]:
             lines.append(f"  disputed: {d['claim']} ({d['cause']} -{d['relation']}-> {d['effect']}) claimed by "
                          f"{_who(d['claimed_by'])}, disputed by {', '.join(_who(a) for a in d['disputed_by'])}")
-        sec, pl, th = s["security"], s["pledges"], s["threats"]
-        lines.append(f"Security actions: {sec['rewarded']} rewarded, {sec['unrewarded']} unrewarded")
-        lines.append("Security pledges: " + ", ".join(f"{n} {k}" for k, n in pl.items()))
-        lines.append("Threats: " + ", ".join(f"{n} {k}" for k, n in th.items()))
+        lines += self._count_lines()
         lines += ["", "== Relief events"]
         for r in self.reliefs:
             lines += self._relief_lines(r)
@@ -816,7 +824,7 @@ class AuditReport:
         for v in VERDICTS:
             md.append(f"| {VERDICT_LABELS[v]} | {s['verdicts'][v]['count']} | {_share(s['verdicts'][v]['share'])} |")
         md.append("")
-        for name, label in (("linked", "Claim-linked lags"), ("temporal", "Temporal-only lags"),
+        for name, label in (("linked", "Claim-linked lags"), ("temporal", _CANDIDATE_LAGS.capitalize()),
                             ("delivery", "Pledge-to-delivery lags")):
             st = s["lags"][name]
             if st["n"]:
@@ -825,6 +833,7 @@ class AuditReport:
         for d in s["disputed"]:
             md.append(f"- Disputed: {_mdc(d['claim'])} claimed by {_md(_who(d['claimed_by']))}, disputed by "
                       f"{_md(', '.join(_who(a) for a in d['disputed_by']))}")
+        md += [f"- {_md(line)}" for line in self._count_lines()]
         md += ["", f"![Lever rates against cumulative security figures]({chart_src or self._chart_data_uri()})", "",
                "## Relief events", ""]
         for r in self.reliefs:
@@ -882,7 +891,7 @@ class AuditReport:
             h.append(f'<tr class="{v}"><td>{e(VERDICT_LABELS[v])}</td><td>{s["verdicts"][v]["count"]}</td>'
                      f"<td>{e(_share(s['verdicts'][v]['share']))}</td></tr>")
         h.append("</table><ul>")
-        for name, label in (("linked", "Claim-linked lags"), ("temporal", "Temporal-only lags"),
+        for name, label in (("linked", "Claim-linked lags"), ("temporal", _CANDIDATE_LAGS.capitalize()),
                             ("delivery", "Pledge-to-delivery lags")):
             st = s["lags"][name]
             if st["n"]:
@@ -892,6 +901,7 @@ class AuditReport:
         for d in s["disputed"]:
             h.append(f"<li>Disputed: <code>{e(d['claim'])}</code> claimed by {e(_who(d['claimed_by']))}, "
                      f"disputed by {e(', '.join(_who(a) for a in d['disputed_by']))}</li>")
+        h += [f"<li>{e(line)}</li>" for line in self._count_lines()]
         h.append("</ul>")
         h.append(f'<figure><img alt="Lever rates against cumulative security figures" '
                  f'src="{e(self._chart_data_uri())}"></figure>')
@@ -986,6 +996,9 @@ class AuditReport:
         return buf.getvalue()
 
 
+# The temporal-only lags are of every relief's candidates (unlinked security actions in its window), whatever
+# its verdict: an evidenced relief may have some too.
+_CANDIDATE_LAGS = "temporal-only candidate lags (unlinked security actions in a relief's window)"
 _CSS = ("body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1em;color:#222}"
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;"
         "vertical-align:top;text-align:left}img{max-width:100%}section{border-left:4px solid #999;"
@@ -1050,10 +1063,19 @@ def _claim_html(c: dict) -> str:
            f"{e(_who(c['claimed_by']))}" + (f", confidence {e(conf)}" if conf else ""))
     if c["evidence"]:
         out += f"; evidence: <q>{e(c['evidence'])}</q>"
-    out += "; sources: " + (", ".join(f'<span class="url">{e(s["url"])}</span>' for s in c["sources"]) or "none")
+    out += "; sources: " + (", ".join(_source_html(s["url"]) for s in c["sources"]) or "none")
     if c["disputed_by"]:
         out += "; <strong>disputed by " + e(", ".join(_who(a) for a in c["disputed_by"])) + "</strong>"
     return out + "</li>"
+
+
+def _source_html(url: str) -> str:
+    """A source as a link when it is an http(s) URL (the page still opens offline; following it needs the
+    network), else as text."""
+    e = html.escape
+    if re.match(r"https?://[^\s\"<>]+$", url or ""):
+        return f'<a class="url" href="{e(url)}" rel="noreferrer">{e(url)}</a>'
+    return f'<span class="url">{e(url)}</span>'
 
 
 def _delivery_text(p: dict) -> str:
@@ -1292,17 +1314,19 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             for d in info["deliveries"]:
                 delivers[d["event"]["id"]].append({"pledge": info["event"]["id"], "reliefs": granted_on[iri]})
     security_items = []
-    rewarded = 0
+    rewarded_by = {"claims": 0, "pledge": 0, "timing": 0}
     for x, item, followed in security_starts:
         linked = linked_to.get(x.iri, [])
         delivered = delivers.get(x.id, [])
-        if linked or followed or delivered:
-            item["status"] = "rewarded"
-            rewarded += 1
-        else:
-            item["status"] = "unrewarded"
+        # the strongest tie: claims linking it to relief, a pledge it delivers, else only relief soon after it
+        how = "claims" if linked else "pledge" if delivered else "timing" if followed else None
+        item["status"] = "unrewarded" if how is None else "rewarded"
+        if how is not None:
+            rewarded_by[how] += 1
+        item["rewarded_by"] = how
         item["linked_reliefs"], item["delivers"], item["followed_by"] = linked, delivered, followed
         security_items.append(item)
+    rewarded = sum(rewarded_by.values())
 
     pledge_items = []
     for iri, p in pledges.items():
@@ -1323,7 +1347,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                  "delivery": _lag_stats(delivery_lags)},
         "unexplained": [r["event"]["id"] for r in relief_items if r["verdict"] == "unexplained"],
         "disputed": disputed_list,
-        "security": {"rewarded": rewarded, "unrewarded": len(security_items) - rewarded},
+        "security": {"rewarded": rewarded, "unrewarded": len(security_items) - rewarded, "rewarded_by": rewarded_by},
         "pledges": {s: pledge_statuses.count(s) for s in ("delivered", "partly delivered", "not yet delivered")},
         "threats": {s: threat_statuses.count(s) for s in THREAT_STATUSES},
     }
@@ -1462,11 +1486,15 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
     if candidates:
         return "temporal-only", (f"no claim links a security action to it, but {len(candidates)} security "
                                  f"action(s) of the targeted side fall in the {window} days before it")
+    others = sorted({c["cause"] for c in claims})
+    other = (f"; claims link only {', '.join(others)} to it, which {'is' if len(others) == 1 else 'are'} no "
+             "security action, figures or pledge of the targeted side") if others and not links else ""
     unsourced = [k for k in links if not k["sourced"]]
     if unsourced:
         return "unexplained", (f"only unsourced claims link {', '.join(k['event']['id'] for k in unsourced)} to it, "
                                f"and no security action of the targeted side falls in the {window} days before it")
-    return "unexplained", f"no claim links security to it and no security action falls in the {window} days before it"
+    return "unexplained", (f"no claim links security to it and no security action falls in the {window} days "
+                           f"before it{other}")
 
 
 def _pledge(data: _Data, p: _Event, claims) -> dict:

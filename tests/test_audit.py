@@ -137,6 +137,10 @@ def test_security_actions_rewarded_or_not(report):
     assert {k: a["status"] for k, a in got.items()} == {
         "deploy-a": "rewarded", "deploy-b": "rewarded", "raid-1": "rewarded", "arrest-1": "rewarded",
         "extradite-1": "rewarded", "designate-1": "rewarded", "seize-late": "unrewarded"}
+    # the strongest tie each has: claims, a pledge it delivers, or only a relief within the window after it
+    assert {k: a["rewarded_by"] for k, a in got.items()} == {
+        "deploy-a": "pledge", "deploy-b": "pledge", "raid-1": "claims", "arrest-1": "claims",
+        "extradite-1": "timing", "designate-1": "claims", "seize-late": None}
     assert got["deploy-a"]["delivers"] == [{"pledge": "pledge-guards", "reliefs": ["pause-duty"]}]
     assert got["deploy-a"]["followed_by"] is None  # exempt-duty is 48 days later
     assert got["raid-1"]["followed_by"] == {"relief": "exempt-duty", "lag_days": 18}
@@ -177,7 +181,7 @@ def test_summary(report):
     assert s["disputed"] == [{"claim": "arrests-for-extension", "cause": "arrest-1", "effect": "extend-duty",
                               "relation": "in-exchange-for", "claimed_by": {"id": "alice", "name": "Alice"},
                               "disputed_by": [{"id": "bob", "name": "Bob"}]}]
-    assert s["security"] == {"rewarded": 6, "unrewarded": 1}
+    assert s["security"] == {"rewarded": 6, "unrewarded": 1, "rewarded_by": {"claims": 3, "pledge": 2, "timing": 1}}
     assert s["pledges"] == {"delivered": 0, "partly delivered": 1, "not yet delivered": 1}
     assert s["threats"] == {"carried-out": 1, "delayed": 1, "withdrawn": 1, "pending": 1}
 
@@ -201,14 +205,19 @@ class _Links(HTMLParser):
         self.urls = []
 
     def handle_starttag(self, tag, attrs):
-        self.urls += [v for k, v in attrs if k in ("src", "href") and v is not None]
+        self.urls += [(tag, k, v) for k, v in attrs if k in ("src", "href") and v is not None]
 
 
 def test_html_is_self_contained_and_escaped(report):
     page = report.to_html()
     parser = _Links()
     parser.feed(page)
-    assert parser.urls and all(u.startswith(("data:", "#")) for u in parser.urls)
+    # what the page loads is inline (data: URIs); the only links are the claims' sources, to follow when online
+    loaded = [v for tag, k, v in parser.urls if not (tag == "a" and k == "href")]
+    assert loaded and all(v.startswith("data:") for v in loaded)
+    sources = {src["url"] for r in report.reliefs for c in r["claims"] for src in c["sources"]}
+    links = {v for tag, k, v in parser.urls if tag == "a"}
+    assert links and links <= sources and all(v.startswith(("https://", "http://")) for v in links)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
     assert "<i>" not in page and "&lt;i&gt;earned&lt;/i&gt;" in page
     assert "data:image/svg+xml;base64," in page
@@ -370,6 +379,21 @@ def test_bundled_july_extension_disputed(bundled):
     [claim] = [c for c in r["claims"] if c["disputed_by"]]
     assert claim["claimed_by"]["name"] == "Donald Trump"
     assert [a["name"] for a in claim["disputed_by"]] == ["Claudia Sheinbaum"]
+
+
+def test_bundled_late_october_extension_unexplained_names_the_call(bundled):
+    r = _relief_on(bundled, "2025-10-27", "extension")
+    assert r["verdict"] == "unexplained"
+    assert r["reason"].endswith("claims link only call-2025-10-25 to it, which is no security action, figures or "
+                                "pledge of the targeted side")
+
+
+def test_a_source_that_is_not_an_http_url_is_no_link():
+    from parley.graph.audit import _source_html
+
+    assert _source_html("https://example.org/a?b=1&c=2") == (
+        '<a class="url" href="https://example.org/a?b=1&amp;c=2" rel="noreferrer">https://example.org/a?b=1&amp;c=2</a>')
+    assert "href" not in _source_html("javascript:alert(1)") and "href" not in _source_html('https://x/"onmouseover=')
 
 
 def test_bundled_july_threat_delayed_never_carried_out(bundled):
