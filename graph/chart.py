@@ -11,6 +11,7 @@ import datetime as dt
 import io
 
 FORMATS = ("png", "svg")
+MAX_NAMED_RELIEFS = 15  # relief lines named on the chart when there are at most this many
 
 
 class ChartError(Exception):
@@ -53,6 +54,11 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
     left_out = len(series["levers"]) - len(levers)
     shown = {s["lever"] for s in levers}
     marked = sorted({day(r["date"]) for r in series["reliefs"] if r["lever"] in shown or r["lever"] is None})
+    # each relief line is named on the chart when there are few enough to read
+    names: dict[dt.date, list[str]] = {}
+    for r in series["reliefs"]:
+        if r["lever"] in shown or r["lever"] is None:
+            names.setdefault(day(r["date"]), []).append(r["id"])
     last = max([day(p[0]) for s in (*series["levers"], *series["figures"]) for p in s["points"]]
                + [day(r["date"]) for r in series["reliefs"]], default=None)
     end = last + dt.timedelta(days=7) if last else None
@@ -68,6 +74,11 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             for ax in (top, bottom):
                 ax.axvline(d, color="#2a7", linestyle=":", linewidth=0.8,
                            label="relief" if (i == 0 and ax is top) else None)
+        if 0 < len(marked) <= MAX_NAMED_RELIEFS:
+            for d in marked:
+                top.annotate(", ".join(names[d]), (mdates.date2num(d), 1), xycoords=("data", "axes fraction"),
+                             xytext=(2, -3), textcoords="offset points", rotation=90, va="top", ha="left",
+                             fontsize=6, color="#2a7")
         top.set_ylabel("rate collected (%)")
         top.set_title((title or "Lever rates against cumulative security figures")
                       + (f" ({left_out} more levers not drawn)" if left_out else ""))
@@ -75,15 +86,16 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
         else:
             top.text(0.5, 0.5, "no lever with a rate", transform=top.transAxes, ha="center")
+        palette = matplotlib.colormaps["tab20"].colors
         for i, s in enumerate(series["figures"]):
             pts = [(day(p[0]), p[1]) for p in s["points"] if p[1] > 0]
             if not pts:
                 continue
             xs = [p[0] for p in pts] + [end]
             ys = [p[1] for p in pts] + [pts[-1][1]]
-            # the colour cycle has ten colours: later kinds are dashed so no two lines look alike
-            bottom.step(xs, ys, where="post", label=s["kind"], marker="o", markersize=3,
-                        markevery=range(len(pts)), linestyle="-" if i % 20 < 10 else "--")
+            # twenty colours, then dashed: no two lines look alike
+            bottom.step(xs, ys, where="post", label=s["kind"], marker="o", markersize=3, color=palette[i % 20],
+                        markevery=range(len(pts)), linestyle="-" if i < 20 else "--")
         if any(p[1] > 0 for s in series["figures"] for p in s["points"]):
             bottom.set_yscale("log")
             # plain labels: the default 10^n labels go through mathtext, most of the drawing time
