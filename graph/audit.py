@@ -1218,7 +1218,9 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             if relation == "delivered-by":
                 delivered_by[c.cause].append(c)
 
-    pledges = {e.iri: e for e in commitments if e.promises in security_types}
+    # the security pledges of a targeted side (all of them when no side is targeted), as for security actions
+    pledges = {e.iri: e for e in commitments if e.promises in security_types
+               and (not sides or any(actor_sides.get(a) for a in e.actors))}
     pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, ())) for iri, p in pledges.items()}
     granted_on: dict[str, list[str]] = defaultdict(list)
     linked_to: dict[str, list[dict]] = defaultdict(list)

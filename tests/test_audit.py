@@ -560,3 +560,9 @@ def test_a_subject_without_an_identifier_is_no_event_on_every_store():
     assert "eo-14198-pause" not in ids(after.reliefs) and not any(str(event) in json.dumps(r) for r in after.reliefs)
     assert len(after.reliefs) == len(before.reliefs) - 1
     assert after.to_dict() == audit(memory).to_dict()
+
+
+def test_bundled_pledges_are_the_targeted_side_s(bundled):
+    # the US pledge on arms trafficking (Mexico's account) is no pledge of the side the tariffs target
+    assert [p["event"]["id"] for p in bundled.pledges] == ["pledge-troops-2025-02-03"]
+    assert bundled.summary["pledges"] == {"delivered": 1, "partly delivered": 0, "not yet delivered": 0}
