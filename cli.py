@@ -51,8 +51,9 @@ def check_output(path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         fail(f"{given}: is a directory")
-    if given.endswith(("/", os.sep)):  # Path() drops the slash: `--out new/` would write a file named new
-        fail(f"{given}: names a folder that does not exist; give a file name")
+    if given.endswith(("/", os.sep)) or os.path.basename(given) in (".", ".."):
+        # Path() drops a final slash or `/.`: `--out new/` would write a file named new
+        fail(f"{given}: names a folder, not a file; give a file name")
     not_an_input(path)
     folder = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
     if not folder.exists():

@@ -73,6 +73,9 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
+_C_LOADER = hasattr(yaml, "CSafeLoader") and issubclass(_Loader, yaml.CSafeLoader)
+
+
 # YAML 1.2 core-schema booleans only, and no implicit timestamps (see module docstring).
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
@@ -424,7 +427,9 @@ def _load_yaml(path: Path, name: str, problems: list) -> _Map | None:
         f.err(1, "not valid YAML: nested too deeply")
         return None
     except yaml.reader.ReaderError as e:  # a character YAML does not allow: it gives a position, not a line
-        f.err(text[: e.position].count("\n") + 1,
+        # (libyaml's position counts the UTF-8 bytes it was given, the Python reader's the characters)
+        before = text.encode("utf-8")[: e.position] if _C_LOADER else text[: e.position]
+        f.err(before.count(b"\n" if _C_LOADER else "\n") + 1,
               f"not valid YAML: character U+{e.character:04X} is not allowed (a control character)"
               if isinstance(e.character, int) else f"not valid YAML: {e.reason}")
         return None

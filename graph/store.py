@@ -97,7 +97,10 @@ def parse_store(spec: str) -> StoreSpec:
 def _check_url(spec: str, url: str) -> None:
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed IPv6 host, say
+        raise StoreError(f"--store {spec!r}: {url!r} is not an http(s) URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
         raise StoreError(f"--store {spec!r}: {url!r} is not an http(s) URL")
     try:
@@ -624,7 +627,8 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
         import pyoxigraph as ox
 
         try:
-            for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.TRIG):
+            for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.TRIG,
+                              base_iri=Path(path).resolve().as_uri()):  # relative IRIs, as rdflib reads them
                 pass
         except SyntaxError as oe:
             if isinstance(oe.lineno, int) and isinstance(oe.offset, int):

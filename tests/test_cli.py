@@ -117,7 +117,8 @@ def test_several_timeline_options_make_one_timeline(tmp_path):
     (["--timeline", str(SMALL), "--out", "{tmp}/no/such/folder/x.ttl"],
      "{tmp}/no/such/folder/x.ttl: folder {tmp}/no/such/folder does not exist"),
     (["--timeline", str(SMALL), "--out", "{tmp}"], "{tmp}: is a directory"),
-    (["--timeline", str(SMALL), "--out", "{tmp}/new/"], "{tmp}/new/: names a folder that does not exist; give a file name"),
+    (["--timeline", str(SMALL), "--out", "{tmp}/new/"], "{tmp}/new/: names a folder, not a file; give a file name"),
+    (["--timeline", str(SMALL), "--out", "{tmp}/new/."], "{tmp}/new/.: names a folder, not a file; give a file name"),
     (["--timeline", ""], "--timeline: an empty path"),
 ])
 def test_bad_paths_exit_2_with_a_message(tmp_path, args, message):
@@ -245,9 +246,10 @@ def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
                                           "expected '.' or '}' or ']' at end of statement"]
     # a string the file's end cuts off: rdflib's error says no line; Oxigraph's parser does
     cut = tmp_path / "cut.ttl"
-    cut.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "never closed', encoding="utf-8")
+    cut.write_text('@prefix ex: <http://example.org/> .\n<relative> ex:b "ok" .\nex:a ex:b "never closed',
+                   encoding="utf-8")
     result = run("timeline", "--graph", cut)
-    assert result.exit_code == 2 and result.stderr.startswith(f"{cut}:2:") and "not valid turtle" in result.stderr
+    assert result.exit_code == 2 and result.stderr.startswith(f"{cut}:3:") and "not valid turtle" in result.stderr
     bad = tmp_path / "g.jsonld"
     bad.write_text('{\n  "@id": }\n')
     assert run("timeline", "--graph", bad).stderr.startswith(f"{bad}:2:10: not valid json-ld: ")
@@ -349,7 +351,7 @@ def test_every_help_example_runs_on_the_bundled_timeline(words, tmp_path, monkey
                                      "--param", "lever=duty", "--param", "date=2025-02-01"]])
 def test_an_output_named_as_a_missing_folder_writes_nothing(tmp_path, command):
     result = run(*command, "--timeline", SMALL, "--out", f"{tmp_path}/new/")
-    assert result.exit_code == 2 and "names a folder that does not exist" in result.stderr
+    assert result.exit_code == 2 and "names a folder, not a file" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

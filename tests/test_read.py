@@ -312,3 +312,12 @@ def test_one_source_or_one_actor_may_be_given_without_a_list(tmp_path):
     assert [(s.url, s.title) for s in e.sources] == [("https://example.org/2", "T")]
     path = write(tmp_path, HEAD + "events:\n  - {id: e1, date: 2025-01-01, type: call, actors: a, summary: s}\n")
     assert read_timeline([path]).events["e1"].actors == ("a",)
+
+
+def test_a_control_character_after_accented_text_is_reported_on_its_line(tmp_path):
+    # libyaml counts the bytes it read; the line is counted in the same units (an accent is two bytes)
+    path = tmp_path / "ctrl.yaml"
+    path.write_bytes(b"timeline: {id: x}\n# " + "\u00e9".encode() * 300 + b"\nactors:\n  - {id: a, name: \"A\x07\", kind: person}\n")
+    with pytest.raises(TimelineError) as e:
+        read_timeline([path])
+    assert e.value.lines() == [f"{path}:4: not valid YAML: character U+0007 is not allowed (a control character)"]

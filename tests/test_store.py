@@ -58,7 +58,7 @@ def test_parse_store():
     assert parse_store("sparql:http://h/q|http://h/u") == StoreSpec("sparql", "http://h/q", "http://h/u")
     for bad in ("disk", "oxigraph:", "sparql:ftp://h/q", "fuseki:http://h", "sparql:http://h/q|nope",
                 "sparql:http://h:99999/q", "sparql:http://h:0/q", "sparql:http:///q", "sparql:http://h/a b",
-                "sparql:http://h/q|http://h/u|http://h/v"):
+                "sparql:http://h/q|http://h/u|http://h/v", "sparql:http://[::1/q"):
         with pytest.raises(StoreError, match="--store"):
             parse_store(bad)
 
