@@ -2,8 +2,9 @@
 
 The timeline need not spell outcomes out; they follow from type, rate, scope, effective and until:
 
-- threat -> threatened (unless the lever is in force, or paused with the pause still running: a threat
-  neither lowers a tariff nor ends a pause; it is the threat's own later events that change the state)
+- threat -> threatened (unless the lever is in force, or paused with the pause still running, or paused by a
+  pause that ran out with what it suspended in force again: a threat neither lowers a tariff nor ends a pause;
+  it is the threat's own later events that change the state)
 - tariff-imposition, tariff-increase -> in-force at the rate, from `effective`
 - reprieve, extension -> paused until `until` (open-ended without one)
 - exemption -> exempted; with a rate above 0, in-force at that rate on the remaining `scope`
@@ -90,12 +91,17 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
         scope = levers[lever].scope if lever in levers else None
         changes = []
         until = None
+        active = None  # the status of the last change that was not a pause or exemption: what a pause suspends
         for e in events:
             if e.type == "threat" and status == "paused" and (until is None or until > e.starts):
                 continue
+            if e.type == "threat" and status == "paused" and active in ("in-force", "reduced"):
+                continue  # the pause ran out and what it suspended holds again: a threat does not lower it
             new_status, new_rate = _next_state(e, status, rate)
             if new_status is not None:
                 status, rate, scope, until = new_status, new_rate, e.scope or scope, e.until
+                if status not in ("paused", "exempted"):
+                    active = status
                 changes.append((e, status, rate, scope))
         # A later change can take effect before an earlier one does (a pause signed before the tariff's
         # effective date): a state ends when the first later change takes effect, and may never hold at all.

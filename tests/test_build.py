@@ -355,10 +355,11 @@ def test_the_streamed_synthetic_timeline_is_the_synthetic_timeline():
         assert events == list(whole.events.values()) and links == whole.links
 
 
-# sha256 of the sorted N-Triples of synthetic_timeline(500, seed=1), taken before the streaming generator was added
-# (without the parley:leadsTo triples, materialised later: they follow from the direct edges, so the timeline is
-# still the same; dumps made before them lack them).
-FINGERPRINT_500_1 = "fa1e5a88b46110e2075e0cf28a4fdca01561fcde204f310ca3d84ce0b332f4ec"
+# sha256 of the sorted N-Triples of synthetic_timeline(500, seed=1) (without the parley:leadsTo triples,
+# materialised later: they follow from the direct edges). Taken again on 2026-11-29, when a threat after a pause
+# that ran out stopped making an outcome if what the pause suspended was in force (251 outcomes, not 292): the
+# events and claims are the same, but dumps made before then hold the old outcomes and must be made again.
+FINGERPRINT_500_1 = "d8c23297e9612d5374d4fdab232993264189be0870d18afdeace88190bb6e166"
 
 
 def test_the_synthetic_timeline_has_not_changed():

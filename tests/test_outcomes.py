@@ -128,7 +128,9 @@ def test_valid_until_never_precedes_valid_from():
         assert o.valid_until is None or o.valid_until >= o.valid_from, o
 
 
-def test_a_threat_during_a_running_pause_leaves_the_pause_but_one_after_it_threatens():
+def test_a_threat_during_or_after_a_pause_of_a_tariff_in_force_changes_nothing():
+    # During the pause it would end the pause; after it, the tariff the pause suspended is in force again (what
+    # `parley state` and the audit read), and a threat does not lower a tariff in force.
     t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
                  ev("p1", D(2025, 2, 1), "reprieve", until=D(2025, 3, 4)),
                  ev("t1", D(2025, 2, 24), "threat", rate=25),
@@ -136,5 +138,11 @@ def test_a_threat_during_a_running_pause_leaves_the_pause_but_one_after_it_threa
     assert states(t) == {
         "i1": ("in-force", 25, D(2025, 1, 1), D(2025, 2, 1)),
         "p1": ("paused", 25, D(2025, 2, 1), D(2025, 3, 4)),
-        "t2": ("threatened", 25, D(2025, 3, 10), None),
     }
+
+
+def test_a_threat_after_the_pause_of_a_threat_threatens_again():
+    t = timeline(ev("t0", D(2025, 1, 1), "threat", rate=25),
+                 ev("p1", D(2025, 2, 1), "reprieve", until=D(2025, 3, 4)),
+                 ev("t2", D(2025, 3, 10), "threat", rate=30))
+    assert states(t)["t2"] == ("threatened", 30, D(2025, 3, 10), None)

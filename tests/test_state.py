@@ -267,7 +267,8 @@ def test_the_rate_collected_agrees_with_the_audit_each_day(which, request, tmp_p
 
 def _lapse_timeline(tmp_path) -> Path:
     """duty: in force, then a pause that runs out with nothing after it; levy: a threat paused, the pause runs
-    out (a threat does not resume); toll: reduced, exempted for a while, then reduced again by the lapse."""
+    out (a threat does not resume); toll: reduced, exempted for a while, then reduced again by the lapse; cess: in
+    force, paused, in force again, then threatened higher (which changes nothing, as on a lever in force)."""
     ev = "{{id: {}, date: {}, type: {}, actors: [a], lever: {}{}, summary: s}}"
     events = [ev.format("t1", "2025-01-02", "threat", "duty", ", rate: 20"),
               ev.format("i1", "2025-01-05", "tariff-imposition", "duty", ", rate: 20, effective: 2025-01-10"),
@@ -276,10 +277,13 @@ def _lapse_timeline(tmp_path) -> Path:
               ev.format("p2", "2025-01-20", "reprieve", "levy", ", until: 2025-02-20"),
               ev.format("i3", "2025-01-02", "tariff-imposition", "toll", ", rate: 30"),
               ev.format("r3", "2025-01-15", "tariff-reduction", "toll", ", rate: 15"),
-              ev.format("e3", "2025-02-01", "exemption", "toll", ", rate: 0, until: 2025-04-01")]
+              ev.format("e3", "2025-02-01", "exemption", "toll", ", rate: 0, until: 2025-04-01"),
+              ev.format("i4", "2025-01-05", "tariff-imposition", "cess", ", rate: 25"),
+              ev.format("p4", "2025-02-01", "reprieve", "cess", ", until: 2025-03-01"),
+              ev.format("t4", "2025-04-01", "threat", "cess", ", rate: 50")]
     path = tmp_path / "lapse.yaml"
     path.write_text("timeline: {id: lapse}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
-                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("duty", "levy", "toll"))
+                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("duty", "levy", "toll", "cess"))
                     + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
     return path
 
@@ -301,3 +305,5 @@ def test_what_resumes_when_a_pause_or_exemption_runs_out(tmp_path):
     [row] = csv.DictReader(io.StringIO(lever_states(graph, lever="toll", on="2025-06-01").to_csv()))
     assert (row["status"], row["rate"], row["lapsed_event"], row["resumed"]) == ("reduced", "15", "e3", "yes")
     assert lever_states(graph, lever="toll", on="2025-06-01").to_dict()["levers"][0]["resumed"] is True
+    cess = state(graph, "cess", "2025-06-01")  # the threat of 1 April came after the pause ran out
+    assert cess.resumed and (cess.status, cess.current.rate, cess.current.event) == ("in-force", 25, "i4")
