@@ -58,6 +58,8 @@ def check_output(path: str | Path) -> Path:
     folder = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
     if not folder.exists():
         fail(f"{path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) and not os.path.exists(path):  # (an existing file, a FIFO: tried as given)
+        fail(f"{path}: cannot write: folder {folder} is not writable")
     return path
 
 
@@ -437,6 +439,8 @@ def audit_command(graph, window_days, fmt, out, chart_path, strict):
     from .graph.audit import AuditError, audit
     from .graph.chart import ChartError, chart_format
 
+    if chart_path is not None and not chart_path.strip():
+        fail("--chart: an empty path")
     if chart_path and out not in (None, "-") and os.path.realpath(chart_path) == os.path.realpath(out):
         fail(f"{out}: given as both --out and --chart: write them to two files")
     try:
@@ -453,7 +457,7 @@ def audit_command(graph, window_days, fmt, out, chart_path, strict):
     elif fmt == "md":
         src = None
         if chart_path:
-            base = Path(out).parent if out not in (None, "-") else Path(".")
+            base = Path(out).parent if out not in (None, "-", *_STDOUT) else Path(".")
             src = os.path.relpath(Path(chart_path).resolve(), base.resolve())
         text = report.to_markdown(chart_src=src)
     else:

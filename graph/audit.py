@@ -967,7 +967,9 @@ class AuditReport:
             lags = [x["lag_days"] for x in a["linked_reliefs"]] + ([a["followed_by"]["lag_days"]]
                                                                     if a["followed_by"] else [])
             rows.append({"section": "security", "id": a["event"]["id"], "type": a["event"]["type"],
-                         "date": a["event"]["date"], "lever": "", "verdict": a["status"],
+                         "date": a["event"]["date"], "lever": "",
+                         # rewarded by claims, by a pledge or by timing only, as the summary counts it
+                         "verdict": a["status"] + (f" ({a['rewarded_by']})" if a["rewarded_by"] else ""),
                          "lag_days": min(lags) if lags else "",
                          "related": ";".join([x["relief"] for x in a["linked_reliefs"]]
                                              + ([a["followed_by"]["relief"]] if a["followed_by"] else [])),

@@ -86,7 +86,8 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
         else:
             top.text(0.5, 0.5, "no lever with a rate", transform=top.transAxes, ha="center")
-        palette = matplotlib.colormaps["tab20"].colors
+        # tab20's ten dark colours first, then their light pairs (neighbours in tab20 look alike)
+        palette = matplotlib.colormaps["tab20"].colors[0::2] + matplotlib.colormaps["tab20"].colors[1::2]
         for i, s in enumerate(series["figures"]):
             pts = [(day(p[0]), p[1]) for p in s["points"] if p[1] > 0]
             if not pts:

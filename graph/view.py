@@ -165,6 +165,8 @@ def _as_day(value, what: str) -> dt.date | None:
     """A date given as a date or 'YYYY-MM-DD' text (None stays None)."""
     if value is None:
         return value
+    if isinstance(value, dt.datetime):  # a datetime is a date too: its day
+        value = value.date()
     try:
         return in_range(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
     except ValueError as e:

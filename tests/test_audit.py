@@ -566,3 +566,12 @@ def test_bundled_pledges_are_the_targeted_side_s(bundled):
     # the US pledge on arms trafficking (Mexico's account) is no pledge of the side the tariffs target
     assert [p["event"]["id"] for p in bundled.pledges] == ["pledge-troops-2025-02-03"]
     assert bundled.summary["pledges"] == {"delivered": 1, "partly delivered": 0, "not yet delivered": 0}
+
+
+def test_csv_says_what_rewarded_each_security_action(report):
+    import csv as csv_module
+    import io
+
+    rows = {r["id"]: r for r in csv_module.DictReader(io.StringIO(report.to_csv())) if r["section"] == "security"}
+    assert rows["deploy-a"]["verdict"] == "rewarded (pledge)" and rows["raid-1"]["verdict"] == "rewarded (claims)"
+    assert rows["extradite-1"]["verdict"] == "rewarded (timing)" and rows["seize-late"]["verdict"] == "unrewarded"

@@ -389,3 +389,8 @@ def test_values_with_line_breaks_stay_on_their_line_and_markdown_keeps_backslash
     assert "\r" not in out and "Relief granted UNEXPLAINED second line" in line
     md = run("timeline", "--timeline", path, "--format", "md").stdout
     assert "a\\\\\\|b" in md  # the backslash escaped, then the pipe: it renders as a\|b, in one cell
+
+
+def test_an_empty_chart_path_is_bad_input():
+    result = run("audit", "--timeline", SMALL, "--chart", "")
+    assert result.exit_code == 2 and result.stderr.strip() == "--chart: an empty path"
