@@ -358,7 +358,7 @@ def state_command(graph, args, all_levers, fmt):
 
 @main.command("view")
 @graph_source
-@click.option("--out", default="view.html", show_default=True, metavar="FILE.html", help="Where to write the page.")
+@click.option("--out", default="view.html", show_default=True, metavar="FILE.html|-", help="Where to write the page.")
 @click.option("--layout", type=click.Choice(["timeline", "network"]), default="timeline", show_default=True,
               help="timeline: x by date, one lane per event group; network: a force layout for small graphs.")
 @click.option("--focus", metavar="ID", help="Only this event, actor or lever and what lies within --depth steps.")
@@ -384,12 +384,23 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
     parley view --focus eo-14198-pause --depth 2 --layout network --out pause.html
     parley view --from 2025-02-01 --to 2025-03-31 --types reprieve,threat --open
     """
-    from .graph.view import ViewError, write_view
+    from .graph.view import ViewError, graph_view, write_view
 
+    options = dict(layout=layout, focus=focus, depth=depth, date_from=date_from, date_to=date_to, types=types,
+                   actors=actors, max_nodes=max_nodes)
+    if out in ("-", *_STDOUT):  # the page on standard output, as the other commands' `--out -`
+        if open_page:
+            fail("--open needs a file: give --out FILE.html")
+        try:
+            page = graph_view(graph, **options)
+        except ViewError as e:
+            fail(str(e))
+        write_output(page.to_html(), out)
+        click.echo(f"wrote the page to standard output: {page.summary()}", err=True)
+        return
     check_output(out)
     try:
-        page = write_view(graph, out, layout=layout, focus=focus, depth=depth, date_from=date_from,
-                          date_to=date_to, types=types, actors=actors, max_nodes=max_nodes)
+        page = write_view(graph, out, **options)
     except ViewError as e:
         fail(str(e))
     except OSError as e:

@@ -469,3 +469,11 @@ def test_a_date_range_reads_only_its_events_and_draws_the_same_page(small, monke
     monkeypatch.setattr(view_module, "AMONG_LIMIT", 20_000)
     monkeypatch.setattr(query_module, "_UNWRITABLE_IRI", lambda iri: True)
     assert graph_view(small, **options).to_dict() == narrow.to_dict()
+
+
+def test_cli_out_dash_writes_the_page_to_standard_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["view", "--timeline", SMALL, "--out", "-"])
+    assert r.exit_code == 0 and r.stdout.startswith("<!DOCTYPE html>") and list(tmp_path.iterdir()) == []
+    r = CliRunner().invoke(main, ["view", "--timeline", SMALL, "--out", "-", "--open"])
+    assert r.exit_code == 2 and "--open needs a file" in r.stderr
