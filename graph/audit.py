@@ -1538,18 +1538,11 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
     """The collected rate of one lever as steps (day, rate from that day, event IRI, what happened).
 
     Each outcome that held for at least a day starts a step. When a pause or exemption ends before the next
-    change, what it suspended resumes; when any other state ends so, nothing is collected. What happened is
-    (outcome, None) for a state set and (outcome, rate resumed) for one that ended: _step_text says it in
-    words, for the few steps a report shows.
+    change, what it suspended resumes (see _suspended); when any other state ends so, nothing is collected.
+    What happened is (outcome, None) for a state set and (outcome, rate resumed) for one that ended:
+    _step_text says it in words, for the few steps a report shows.
     """
-    # What a pause or exemption suspends: the rate of the last state before it (in event order) that was not
-    # itself a pause or exemption, if that state collects (an imposition it overtook counts; a threat does not).
-    resumes, last = {}, None
-    for o in outs:
-        if o.status in ("paused", "exempted"):
-            resumes[o.event] = _collected(last)
-        else:
-            last = o
+    pauses = {o.event: i for i, o in enumerate(outs) if o.status in _SUSPENDING}  # their places in event order
     held = sorted((o for o in outs if o.valid_until is None or o.valid_until > o.valid_from),
                   key=lambda o: (o.valid_from, o.rank))
     steps: list[tuple] = []
@@ -1565,14 +1558,36 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
             last_day, last_value = day, value
         until = o.valid_until
         if until and (i + 1 == len(held) or held[i + 1].valid_from > until):
-            resumed = resumes.get(o.event, 0.0)
-            if until == last_day:
-                steps[-1] = (until, resumed, o.event, (o, resumed))
-                last_value = resumed
-            elif resumed != last_value:
-                steps.append((until, resumed, o.event, (o, resumed)))
-                last_day, last_value = until, resumed
+            end = held[i + 1].valid_from if i + 1 < len(held) else None
+            after = _suspended(outs, pauses[o.event], until, end) if o.event in pauses else [(until, 0.0, None)]
+            for day, resumed, taking in after:
+                # the day the pause ended says so; a suspended change taking effect later is that change's step
+                event, note = (o.event, (o, resumed)) if day == until else (taking.event, (taking, None))
+                if day == last_day:
+                    steps[-1] = (day, resumed, event, note)
+                    last_value = resumed
+                elif resumed != last_value:
+                    steps.append((day, resumed, event, note))
+                    last_day, last_value = day, resumed
     return steps
+
+
+_SUSPENDING = ("paused", "exempted")
+
+
+def _suspended(outs: list[_Outcome], at: int, start: dt.date, end: dt.date | None) -> list[tuple]:
+    """(day, rate collected, the change that sets it) from `start`, when the pause or exemption outs[at] ran
+    out, until `end` (the next change; None: none). What it suspended is the changes before it in event order
+    that are neither, as they would have run without it: on each day, the last of them in event order that had
+    taken effect by then (an imposition the pause overtook counts from its own date, not before)."""
+    before = [o for o in outs[:at] if o.status not in _SUSPENDING]
+    days = sorted({start} | {o.valid_from for o in before
+                             if o.valid_from > start and (end is None or o.valid_from < end)})
+    out = []
+    for day in days:
+        current = next((o for o in reversed(before) if o.valid_from <= day), None)
+        out.append((day, _collected(current), current))
+    return out
 
 
 def _step_text(note: tuple) -> str:

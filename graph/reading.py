@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import html
 import io
+import operator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -675,24 +676,33 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
     """(current, next, lapsed, resumed) for one lever's changes on `day`.
 
     When no change holds on the day, `lapsed` is the last one that did. If that was a pause or exemption, what
-    it suspended (the last change before it in event order that was neither, an imposition it overtook
-    included) holds again from the day it ended, when that was in force or reduced: `current` is then that
-    change from that day to the next change, and `resumed` is True. A suspended threat does not resume.
+    it suspended holds again from the day it ended: the changes before it in event order that are neither, as
+    they would have had it without the pause (on each day the last of them that had taken effect by then; an
+    imposition the pause overtook counts from its own date). When that is in force or reduced, `current` is it,
+    from the day it holds again up to the next change, and `resumed` is True. A suspended threat does not
+    resume. The audit reckons the rate collected the same way (graph/audit.py, _suspended).
     """
+    order = operator.attrgetter("order")
     real = [c for c in changes if c.ever_holds()]
     holding = [c for c in real if c.holds_on(day)]
-    current = max(holding, key=lambda c: c.order) if holding else None
+    current = max(holding, key=order) if holding else None
     upcoming = [c for c in real if c.valid_from > day]
     nxt = min(upcoming, key=lambda c: (c.valid_from, c.order)) if upcoming else None
     lapsed, resumed = None, False
     if current is None:
         past = [c for c in real if c.valid_from <= day]
-        lapsed = max(past, key=lambda c: c.order) if past else None
+        lapsed = max(past, key=order) if past else None
         if lapsed is not None and lapsed.status in _SUSPENSION:
-            earlier = [c for c in changes if c.order < lapsed.order and c.status not in _SUSPENSION]
-            suspended = max(earlier, key=lambda c: c.order) if earlier else None
+            before = sorted((c for c in changes if c.order < lapsed.order and c.status not in _SUSPENSION), key=order)
+            taken = [c for c in before if c.valid_from <= day]
+            suspended = taken[-1] if taken else None
+            # a change of the suspended schedule still to come takes over from it (one later in event order)
+            coming = [c for c in before if c.valid_from > day and (suspended is None or c.order > suspended.order)]
+            takeover = min(coming, key=lambda c: (c.valid_from, c.order)) if coming else None
+            if takeover is not None and (nxt is None or takeover.valid_from < nxt.valid_from):
+                nxt = replace(takeover, valid_until=nxt.valid_from if nxt else None)
             if suspended is not None and suspended.status in _RESUMABLE:
-                current = replace(suspended, valid_from=lapsed.valid_until,
+                current = replace(suspended, valid_from=max(lapsed.valid_until, suspended.valid_from),
                                   valid_until=nxt.valid_from if nxt else None)
                 resumed = True
     return current, nxt, lapsed, resumed

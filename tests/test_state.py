@@ -268,7 +268,8 @@ def test_the_rate_collected_agrees_with_the_audit_each_day(which, request, tmp_p
 def _lapse_timeline(tmp_path) -> Path:
     """duty: in force, then a pause that runs out with nothing after it; levy: a threat paused, the pause runs
     out (a threat does not resume); toll: reduced, exempted for a while, then reduced again by the lapse; cess: in
-    force, paused, in force again, then threatened higher (which changes nothing, as on a lever in force)."""
+    force, paused, in force again, then threatened higher (which changes nothing, as on a lever in force); fee:
+    in force at 10 %, raised to 25 % from 4 March by an order a pause overtook, the pause over on 20 February."""
     ev = "{{id: {}, date: {}, type: {}, actors: [a], lever: {}{}, summary: s}}"
     events = [ev.format("t1", "2025-01-02", "threat", "duty", ", rate: 20"),
               ev.format("i1", "2025-01-05", "tariff-imposition", "duty", ", rate: 20, effective: 2025-01-10"),
@@ -280,10 +281,13 @@ def _lapse_timeline(tmp_path) -> Path:
               ev.format("e3", "2025-02-01", "exemption", "toll", ", rate: 0, until: 2025-04-01"),
               ev.format("i4", "2025-01-05", "tariff-imposition", "cess", ", rate: 25"),
               ev.format("p4", "2025-02-01", "reprieve", "cess", ", until: 2025-03-01"),
-              ev.format("t4", "2025-04-01", "threat", "cess", ", rate: 50")]
+              ev.format("t4", "2025-04-01", "threat", "cess", ", rate: 50"),
+              ev.format("i5", "2025-01-01", "tariff-imposition", "fee", ", rate: 10"),
+              ev.format("j5", "2025-02-01", "tariff-increase", "fee", ", rate: 25, effective: 2025-03-04"),
+              ev.format("p5", "2025-02-03", "reprieve", "fee", ", until: 2025-02-20")]
     path = tmp_path / "lapse.yaml"
     path.write_text("timeline: {id: lapse}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
-                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("duty", "levy", "toll", "cess"))
+                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("duty", "levy", "toll", "cess", "fee"))
                     + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
     return path
 
@@ -305,5 +309,12 @@ def test_what_resumes_when_a_pause_or_exemption_runs_out(tmp_path):
     [row] = csv.DictReader(io.StringIO(lever_states(graph, lever="toll", on="2025-06-01").to_csv()))
     assert (row["status"], row["rate"], row["lapsed_event"], row["resumed"]) == ("reduced", "15", "e3", "yes")
     assert lever_states(graph, lever="toll", on="2025-06-01").to_dict()["levers"][0]["resumed"] is True
+    # the increase the pause overtook takes effect on its own date: 10 % again from the pause's end until then
+    fee = state(graph, "fee", "2025-02-25")
+    assert fee.resumed and (fee.status, fee.current.rate, fee.current.event) == ("in-force", 10, "i5")
+    assert (fee.current.valid_from, fee.current.valid_until) == (dt.date(2025, 2, 20), dt.date(2025, 3, 4))
+    assert (fee.next.event, fee.next.valid_from) == ("j5", dt.date(2025, 3, 4))
+    fee = state(graph, "fee", "2025-03-10")
+    assert fee.resumed and (fee.current.rate, fee.current.event, fee.current.valid_from) == (25, "j5", dt.date(2025, 3, 4))
     cess = state(graph, "cess", "2025-06-01")  # the threat of 1 April came after the pause ran out
     assert cess.resumed and (cess.status, cess.current.rate, cess.current.event) == ("in-force", 25, "i4")
