@@ -318,3 +318,53 @@ def test_what_resumes_when_a_pause_or_exemption_runs_out(tmp_path):
     assert fee.resumed and (fee.current.rate, fee.current.event, fee.current.valid_from) == (25, "j5", dt.date(2025, 3, 4))
     cess = state(graph, "cess", "2025-06-01")  # the threat of 1 April came after the pause ran out
     assert cess.resumed and (cess.status, cess.current.rate, cess.current.event) == ("in-force", 25, "i4")
+
+
+def test_state_and_the_audit_agree_on_random_timelines(tmp_path):
+    """Random sequences of every lever-moving event type (rates, effective dates, ends, month and range dates,
+    ties) on one lever: on each day, the rate `state` has in force or reduced is the audit's collected rate."""
+    import random
+
+    from parley.graph.audit import audit
+
+    rng = random.Random(20261129)
+    types = ["threat", "tariff-imposition", "tariff-increase", "reprieve", "extension", "exemption",
+             "tariff-reduction", "agreement", "designation"]
+    start = dt.date(2025, 1, 1)
+
+    def day(n):
+        return (start + dt.timedelta(days=n)).isoformat()
+
+    resumed_days = 0
+    for case in range(25):
+        events = []
+        for i in range(rng.randrange(1, 6)):
+            at, r = rng.randrange(0, 40), rng.random()
+            date = "2025-02" if r < 0.15 else f"{{from: {day(at)}, to: {day(at + rng.randrange(0, 5))}}}" if r < 0.3 \
+                else day(at)
+            fields = f"id: e{i}, date: {date}, type: {rng.choice(types)}, actors: [a], lever: duty, summary: s"
+            if rng.random() < 0.6:
+                fields += f", rate: {rng.choice([0, 10, 25, 50])}"
+            # effective and until on or after the event's (latest) date
+            if rng.random() < 0.4:
+                fields += f", effective: {day((59 if r < 0.15 else at + 4) + rng.randrange(0, 30))}"
+            if rng.random() < 0.5:
+                fields += f", until: {day((59 if r < 0.15 else at + 4) + rng.randrange(0, 40))}"
+            events.append(f"  - {{{fields}}}\n")
+        path = tmp_path / f"random-{case}.yaml"
+        path.write_text("timeline: {id: r}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
+                        "  - {id: duty, kind: tariff, name: duty}\nevents:\n" + "".join(events), encoding="utf-8")
+        graph = read_graph(timeline=read_timeline([path]))
+        points = {s["lever"]: s["points"] for s in audit(graph).series["levers"]}.get("duty", [])
+        for k in range(-3, 110):
+            on = start + dt.timedelta(days=k)
+            expected = 0.0
+            for d, rate, _ in points:
+                if dt.date.fromisoformat(d) <= on:
+                    expected = rate
+            row = state(graph, "duty", on)
+            c = row.current
+            mine = float(c.rate) if c is not None and c.status in ("in-force", "reduced") and c.rate is not None else 0.0
+            assert mine == expected, (case, on, row, path.read_text())
+            resumed_days += row.resumed
+    assert resumed_days > 60  # the cases reach the resumptions this checks
