@@ -138,10 +138,19 @@ class Event:
     note: str | None = None
     outcome: str | None = None
     loc: Loc | None = field(default=None, compare=False)
+    # statistics only: the day their totals are counted from, and which quantity kinds are totals (None: all of
+    # them, as the format's default; otherwise the kinds listed, the others being amounts for a period, rates or
+    # changes, reported but not running figures)
+    since: dt.date | None = None
+    totals: tuple[str, ...] | None = None
 
     @property
     def group(self) -> str:
         return group_of(self.type)
+
+    def is_total(self, kind: str) -> bool:
+        """Whether a statistic's quantity of `kind` is a total to date (see `totals`)."""
+        return self.totals is None or kind in self.totals
 
     @property
     def starts(self) -> dt.date:

@@ -37,7 +37,7 @@ LEVER_KEYS = {"id": True, "kind": True, "name": True, "imposed_by": False, "targ
               "scope": False, "note": False, "sources": False}
 EVENT_KEYS = {"id": True, "date": True, "type": True, "summary": True, "actors": True, "targets": False,
               "lever": False, "rate": False, "scope": False, "effective": False, "until": False, "quantity": False,
-              "promises": False, "sources": False, "note": False, "outcome": False}
+              "promises": False, "sources": False, "note": False, "outcome": False, "since": False, "totals": False}
 LINK_KEYS = {"id": False, "cause": True, "effect": True, "relation": True, "claimed_by": False, "confidence": False,
              "evidence": False, "sources": False, "disputed_by": False}
 SOURCE_KEYS = {"url": True, "title": False, "publisher": False, "date": False}
@@ -197,8 +197,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def _kind(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return "a number"
-    return {dict: "a mapping", _Map: "a mapping", list: "a list", _Seq: "a list", bool: "true/false"}.get(
-        type(value), type(value).__name__)
+    return {dict: "a mapping", _Map: "a mapping", list: "a list", _Seq: "a list", bool: "true/false", str: "text",
+            dt.date: "a date"}.get(type(value), type(value).__name__)
 
 
 def _ident(f: _File, m: _Map, key: str, what: str) -> str | None:
@@ -240,6 +240,50 @@ def _day(f: _File, m: _Map, key: str, what: str) -> dt.date | None:
     except ValueError as e:
         f.err(_line(m, key), f"{what} '{key}': {e}")
         return None
+
+
+def _since(f: _File, m: _Map, what: str, etype: str | None, date: DateSpec | None) -> dt.date | None:
+    """A statistic's `since`: the day its totals are counted from, on or before the day it reports."""
+    since = _day(f, m, "since", what)
+    if since is None:
+        return None
+    if etype and etype != "statistic":
+        f.err(_line(m, "since"), f"{what} 'since': only a statistic counts its totals from a date (type is {etype})")
+        return None
+    if not m.get("quantity"):
+        f.err(_line(m, "since"), f"{what} 'since': the event has no quantity to count")
+        return None
+    if date and since > date.latest:
+        f.err(_line(m, "since"), f"{what} 'since' {since} is after its date {date}")
+        return None
+    return since
+
+
+def _totals(f: _File, m: _Map, what: str, etype: str | None, quantity: dict) -> tuple[str, ...] | None:
+    """A statistic's `totals`: None when every quantity is a total (absent, or true); else the kinds that are
+    (a list of its quantity's kinds; false for none)."""
+    value, line = m.get("totals"), _line(m, "totals")
+    if value is None or value is True:
+        return None
+    if etype and etype != "statistic":
+        f.err(line, f"{what} 'totals': only a statistic's quantities are totals (type is {etype})")
+        return None
+    if value is False:
+        return ()
+    if isinstance(value, str):  # one kind, as one actor may be given without a list
+        value = _Seq([value])
+        value.line, value.item_lines = line, [line]
+    if not isinstance(value, _Seq):
+        f.err(line, f"{what} 'totals' must be true, false or a list of its quantity's kinds, not {_kind(value)}")
+        return None
+    kinds = []
+    for item, item_line in zip(value, value.item_lines):
+        if not isinstance(item, str) or item not in quantity:
+            f.err(item_line, f"{what} 'totals': {item!r} is not one of its quantity's kinds"
+                  + (f" ({', '.join(quantity)})" if quantity else " (it has no quantity)"))
+        elif item not in kinds:
+            kinds.append(item)
+    return tuple(sorted(kinds))
 
 
 def _date_spec(f: _File, m: _Map, what: str) -> DateSpec | None:
@@ -556,12 +600,15 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
                         n = _number(f, qv, key, f"{what} quantity", 0, float("inf"))
                         if n is not None:
                             quantity[key] = n
+            since, totals = _since(f, m, what, etype, date), _totals(f, m, what, etype, quantity)
+            if since and totals is not None and not totals:
+                f.err(_line(m, "since"), f"{what} 'since': none of its quantities is a total ('totals' lists none)")
             summary = _text(f, m, "summary", what)
             event = Event(
                 ident, date, etype, summary, _id_list(f, m, "actors", what), _id_list(f, m, "targets", what),
                 _ident(f, m, "lever", what), _number(f, m, "rate", what, 0, MAX_RATE), _text(f, m, "scope", what),
                 effective, until, quantity, promises, _sources(f, m, "sources", what), _text(f, m, "note", what),
-                _text(f, m, "outcome", what), f.loc(m.line))
+                _text(f, m, "outcome", what), f.loc(m.line), since=since, totals=totals)
             if isinstance(m.get("actors"), list) and not m["actors"]:  # (a bad list is reported above)
                 f.err(_line(m, "actors"), f"{what} 'actors' must name at least one actor")
             if define(f, ident, m.line, "event") and date and etype:

@@ -160,7 +160,7 @@ class _Outcome:
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
 _COLUMNS = {
     "outcomes": ("event", "lever", "status", "rate", "scope", "from", "until"),
-    "quantities": ("event", "kind", "amount"),
+    "quantities": ("event", "kind", "amount", "since", "total"),
     "levers": ("lever", "id", "name", "imposedBy", "target"),
     "actors": ("actor", "id", "name", "country"),
     "claims": ("claim", "cause", "effect", "relation"),
@@ -482,7 +482,7 @@ class _Data:
                 elif target not in had:
                     e.targets = (*had, target)
 
-    def _read_quantities(self, events_, kinds, amounts):
+    def _read_quantities(self, events_, kinds, amounts, sinces, totals):
         events, words, numbers = self.events, self._words, self._numbers
         for iri, kind, amount in zip(events_, kinds, amounts):
             e = events.get(iri)
@@ -491,6 +491,16 @@ class _Data:
                     e.quantity[words[kind]] = numbers[amount]
                 else:
                     e.quantity = {words[kind]: numbers[amount]}
+        # a statistic's few quantities that say how they count (parley:countedSince, parley:total false)
+        self.counted_since: dict[str, dt.date] = {}
+        self.not_totals: dict[str, set] = defaultdict(set)
+        if any(sinces) or any(totals):
+            days = self._days
+            for iri, kind, since, total in zip(events_, kinds, sinces, totals):
+                if since and iri in events:
+                    self.counted_since.setdefault(iri, days[since])
+                if total and iri in events and _text(total) in ("false", "0"):
+                    self.not_totals[iri].add(words[kind])
 
     def _read_claims(self, iris, causes, effects, relations):
         events, claims, ids = self.events, self.claims, self.properties.pop("identifier")
@@ -684,6 +694,27 @@ def _claim_dict(data: _Data, c: _Claim) -> dict:
     return d
 
 
+def _counting(data: _Data, e: _Event) -> dict:
+    """How a statistic's figures count: `counted_since`, the day its totals count from, and `not_totals`, its
+    kinds that are not totals to date; each only when there is one."""
+    out = {}
+    since = data.counted_since.get(e.iri)
+    if since:
+        out["counted_since"] = data.iso[since]
+    not_totals = data.not_totals.get(e.iri)
+    if not_totals:
+        out["not_totals"] = sorted(not_totals)
+    return out
+
+
+def _figures_text(link: dict) -> str:
+    """A linked statistic's figures, saying which are not totals and the day the totals count from."""
+    not_totals = link.get("not_totals", ())
+    text = ", ".join(f"{_num_text(v)} {k}" + (" (not a total)" if k in not_totals else "")
+                     for k, v in link.get("quantity", {}).items())
+    return text + (f"; totals since {link['counted_since']}" if link.get("counted_since") else "")
+
+
 def _lag_stats(lags: list[int]) -> dict:
     if not lags:
         return {"n": 0, "median": None, "min": None, "max": None}
@@ -754,6 +785,8 @@ class AuditReport:
             out.append(f"    linked {link['kind']}: {link['event']['id']} ({link['event']['type']}, "
                        f"{link['event']['date']}), lag {link['lag_days']} d"
                        + ("" if link["sourced"] else ", UNSOURCED") + (", DISPUTED" if link["disputed"] else ""))
+            if link["kind"] == "figures":
+                out.append(f"      figures: {_figures_text(link)}")
             for c in link["chain"]:
                 out.append("      " + _claim_text(c))
             if link.get("delivery"):
@@ -846,6 +879,8 @@ class AuditReport:
                 md.append(f"- Linked {link['kind']} {_mdc(link['event']['id'])} ({_md(link['event']['date'])}), "
                           f"lag {link['lag_days']} days" + ("" if link["sourced"] else " (unsourced)")
                           + (" (disputed)" if link["disputed"] else ""))
+                if link["kind"] == "figures":
+                    md.append(f"  - Figures: {_md(_figures_text(link))}")
                 for c in link["chain"]:
                     md.append(f"  - {_md(_claim_text(c))}")
                 if link.get("delivery"):
@@ -917,7 +952,8 @@ class AuditReport:
                 h.append(f"<li>Linked {e(link['kind'])} <code>{e(link['event']['id'])}</code> "
                          f"({e(link['event']['date'])}), lag {link['lag_days']} days"
                          + ("" if link["sourced"] else " (unsourced)") + (" (disputed)" if link["disputed"] else "")
-                         + "<ul>" + "".join(_claim_html(c) for c in link["chain"])
+                         + "<ul>" + (f"<li>Figures: {e(_figures_text(link))}</li>" if link["kind"] == "figures" else "")
+                         + "".join(_claim_html(c) for c in link["chain"])
                          + (f"<li>Pledge: {e(_delivery_text(link['delivery']))}</li>" if link.get("delivery") else "")
                          + "</ul></li>")
             for c in r["claims"]:
@@ -1266,6 +1302,8 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                     "disputed": disputed, "chain": chain_dicts}
             if x.quantity:
                 link["quantity"] = x.sorted_quantity or _quantity(x)
+                if kind == "figures":
+                    link.update(_counting(data, x))
             if kind == "pledge":
                 link["delivery"] = pledge_info[x_iri]
                 granted_on[x_iri].append(r.id)
@@ -1702,7 +1740,9 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
 
     Figures: a statistic's quantities are totals to date (they replace the running figure); a security
     action's add to it (`figure_events`: the security actions and statistics with figures, in date order). Only
-    the targeted sides' events count (every event's when no lever has a target).
+    the targeted sides' events count (every event's when no lever has a target). A statistic's totals counted
+    from a stated day (parley:countedSince) are a series of their own, one per kind and day; its quantities that
+    are not totals (parley:total false) are in no series.
     """
     iso, events, lever_ref = data.iso, data.events, data.lever_ref
     levers = []
@@ -1712,22 +1752,28 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
         ref = lever_ref(lever)
         levers.append({"lever": ref["id"], "name": ref["name"],
                        "points": [[iso[d], v, events[e].id] for d, v, e, _ in st]})
-    figures: dict[str, list] = {}
-    running: dict[str, float] = {}
+    figures: dict[tuple, list] = {}
+    running: dict[tuple, float] = {}
+    counted_since, not_totals = data.counted_since, data.not_totals
     for e in figure_events:
         if side_actors and side_actors.isdisjoint(e.actors):
             continue
         day, statistic = iso[e.earliest], e.type == "statistic"
+        since = iso[counted_since.get(e.iri)] if statistic and counted_since else None
+        skip = not_totals.get(e.iri, ()) if statistic and not_totals else ()
         for kind, amount in (sorted(e.quantity.items()) if len(e.quantity) > 1 else e.quantity.items()):
-            total = running[kind] = amount if statistic else running.get(kind, 0.0) + amount
-            pts = figures.get(kind)
+            if kind in skip:
+                continue
+            key = (kind, since or "")
+            total = running[key] = amount if statistic else running.get(key, 0.0) + amount
+            pts = figures.get(key)
             if pts is None:
-                figures[kind] = [[day, total, e.id]]
+                figures[key] = [[day, total, e.id]]
             elif pts[-1][0] == day:
                 pts[-1][1:] = [total, e.id]
             else:
                 pts.append([day, total, e.id])
     return {"levers": levers,
-            "figures": [{"kind": k, "points": v} for k, v in sorted(figures.items())],
+            "figures": [{"kind": k, "since": since or None, "points": v} for (k, since), v in sorted(figures.items())],
             "reliefs": [{"id": r.id, "date": iso[r.earliest], "lever": lever_ref(r.lever)["id"]
                          if r.lever else None} for r in reliefs]}

@@ -67,14 +67,14 @@ _VOCABULARY = {
     "OWL": (OWL, "sameAs"),
     "SKOS": (SKOS, "note"),
     "DCTERMS": (DCTERMS, "identifier title description publisher date"),
-    "XSD": (XSD, "anyURI date decimal"),
+    "XSD": (XSD, "anyURI date decimal boolean"),
     "SCHEMA": (SCHEMA, "url legislationDate legislationDateOfApplicability"),
     "PROV": (PROV, "hadPrimarySource"),
     "SEM": (SEM, "hasActor hasBeginTimeStamp hasEarliestBeginTimeStamp hasLatestBeginTimeStamp"),
     "PARLEY": (PARLEY, "Timeline Source Quantity Outcome Claim inTimeline country role definedAt imposedBy target "
                        "legalBasis scope eventType datePrecision lever rate effective until promises outcomeNote "
                        "quantity quantityKind amount hasOutcome status validFrom validUntil cause effect relation "
-                       "claimedBy confidenceLevel confidence evidence disputedBy leadsTo"),
+                       "claimedBy confidenceLevel confidence evidence disputedBy leadsTo total countedSince"),
 }
 
 
@@ -205,13 +205,18 @@ def _triples(timeline: Timeline, terms: SimpleNamespace, chunks) -> Iterator[tup
                 yield source, DCTERMS.date, date(s.date)
             seen_sources[url] = done
 
-    def quantities(subject, subject_iri: str, quantity):
+    def quantities(subject, subject_iri: str, quantity, event: Event | None = None):
         for kind, amount in sorted(quantity.items()):
             q = iri(f"{subject_iri}/quantity/{kind}")
             yield subject, PARLEY.quantity, q
             yield q, RDF.type, PARLEY.Quantity
             yield q, PARLEY.quantityKind, word(kind)
             yield q, PARLEY.amount, decimal(amount)
+            if event is not None and event.type == "statistic":  # a total unless it says otherwise
+                if not event.is_total(kind):
+                    yield q, PARLEY.total, typed("false", XSD.boolean)
+                elif event.since:
+                    yield q, PARLEY.countedSince, date(event.since)
 
     for a in timeline.actors.values():
         subject = node("actor", a.id)
@@ -290,7 +295,7 @@ def _triples(timeline: Timeline, terms: SimpleNamespace, chunks) -> Iterator[tup
                 yield subject, PARLEY.outcomeNote, text(e.outcome)
             if e.loc:
                 yield subject, PARLEY.definedAt, text(str(e.loc))
-            yield from quantities(subject, subject_iri, e.quantity)
+            yield from quantities(subject, subject_iri, e.quantity, e)
             yield from sources(subject, e.sources)
             if bears_outcome(e):
                 facts.append(EventFacts(e))

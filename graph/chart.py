@@ -34,7 +34,8 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
     Top panel: the rate collected on each lever each day (a step line; relief events marked), at most
     `max_levers` of them (those with the most relief events; the title says how many are left out). Bottom
     panel: each cumulative security figure (troops, labs, persons, kg, ...) on a log scale, since their
-    magnitudes differ by orders. A panel with nothing to show says so.
+    magnitudes differ by orders; totals counted from a stated day are named with it ("labs since 2024-10-01").
+    A panel with nothing to show says so.
     """
     if fmt not in FORMATS:
         raise ChartError(f"unknown chart format {fmt!r} (expected png or svg)")
@@ -95,7 +96,8 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             xs = [p[0] for p in pts] + [end]
             ys = [p[1] for p in pts] + [pts[-1][1]]
             # twenty colours, then dashed: no two lines look alike
-            bottom.step(xs, ys, where="post", label=s["kind"], marker="o", markersize=3, color=palette[i % 20],
+            label = f"{s['kind']} since {s['since']}" if s.get("since") else s["kind"]
+            bottom.step(xs, ys, where="post", label=label, marker="o", markersize=3, color=palette[i % 20],
                         markevery=range(len(pts)), linestyle="-" if i < 20 else "--")
         if any(p[1] > 0 for s in series["figures"] for p in s["points"]):
             bottom.set_yscale("log")

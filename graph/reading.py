@@ -145,8 +145,11 @@ def format_rate(rate) -> str:
     return f"{rate}%"
 
 
-def format_quantity(quantity: dict) -> str:
-    return ", ".join(f"{amount:,} {kind}" for kind, amount in quantity.items())
+def format_quantity(quantity: dict, *, since: dt.date | None = None, not_totals=()) -> str:
+    """`1,193 labs, 50 pct (not a total); totals since 2024-10-01`: a statistic says how its figures count."""
+    text = ", ".join(f"{amount:,} {kind}" + (" (not a total)" if kind in not_totals else "")
+                     for kind, amount in quantity.items())
+    return text + (f"; totals since {since.isoformat()}" if since else "")
 
 
 def _md(text) -> str:
@@ -225,6 +228,8 @@ class TimelineRow:
     claims_in: tuple[ClaimRef, ...] = ()
     claims_out: tuple[ClaimRef, ...] = ()
     defined_at: str | None = None
+    counted_since: dt.date | None = None  # a statistic's: the day its totals count from
+    not_totals: tuple[str, ...] = ()  # a statistic's quantity kinds that are not totals
 
     @property
     def group(self) -> str:
@@ -246,8 +251,12 @@ class TimelineRow:
         if self.status:
             parts.append(f"[{self.status}]")
         if self.quantity:
-            parts.append(format_quantity(self.quantity))
+            parts.append(self.quantity_text)
         return " ".join(parts)
+
+    @property
+    def quantity_text(self) -> str:
+        return format_quantity(self.quantity, since=self.counted_since, not_totals=self.not_totals)
 
     def claims_text(self) -> str:
         return ", ".join([f"<- {c.event} ({c.relation})" for c in self.claims_in]
@@ -267,14 +276,16 @@ class TimelineRow:
             "id": self.id, "date": date_dict(self.date), "type": self.type, "group": self.group,
             "actors": list(self.actors), "targets": list(self.targets), "lever": self.lever, "rate": self.rate,
             "status": self.status, "scope": self.scope, "effective": _iso(self.effective),
-            "until": _iso(self.until), "quantity": dict(self.quantity), "summary": self.summary,
+            "until": _iso(self.until), "quantity": dict(self.quantity), "counted_since": _iso(self.counted_since),
+            "not_totals": list(self.not_totals), "summary": self.summary,
             "sources": list(self.sources), "claims_in": [c.to_dict() for c in self.claims_in],
             "claims_out": [c.to_dict() for c in self.claims_out], "defined_at": self.defined_at,
         }
 
 
 CSV_COLUMNS = ("date", "earliest", "latest", "precision", "id", "type", "group", "actors", "targets", "lever",
-               "rate", "status", "scope", "effective", "until", "quantity", "summary", "sources", "source_urls",
+               "rate", "status", "scope", "effective", "until", "quantity", "counted_since", "not_totals", "summary",
+               "sources", "source_urls",
                "claims_in", "claims_out")
 
 
@@ -358,7 +369,7 @@ class TimelineView:
             sources = " ".join(f"[{i}](<{_md_url(u)}>)" if "://" in u else str(i)
                                for i, u in enumerate(r.sources, 1))
             cells = [short_date(r.date), r.id, r.type, ", ".join(r.actors), ", ".join(r.targets), r.lever,
-                     None if r.rate is None else format_rate(r.rate), r.status, format_quantity(r.quantity),
+                     None if r.rate is None else format_rate(r.rate), r.status, r.quantity_text,
                      r.summary]
             row = [_md(c) for c in cells] + [sources or "0"]
             row += [_md("; ".join(f"{c.event} ({c.relation})" for c in claims))
@@ -376,7 +387,8 @@ class TimelineView:
                 short_date(r.date), r.date.earliest.isoformat(), r.date.latest.isoformat(), r.date.precision, r.id,
                 r.type, r.group, "; ".join(r.actors), "; ".join(r.targets), r.lever or "",
                 "" if r.rate is None else r.rate, r.status or "", r.scope or "", _iso(r.effective) or "",
-                _iso(r.until) or "", "; ".join(f"{k}={v}" for k, v in r.quantity.items()), r.summary,
+                _iso(r.until) or "", "; ".join(f"{k}={v}" for k, v in r.quantity.items()), _iso(r.counted_since) or "",
+                "; ".join(r.not_totals), r.summary,
                 len(r.sources), " ".join(r.sources),
                 "; ".join(f"{c.event} {c.relation}" for c in r.claims_in),
                 "; ".join(f"{c.event} {c.relation}" for c in r.claims_out),
@@ -427,8 +439,14 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
     for r in run_query_among(graph, "timeline-participants", "event", some):
         participants.setdefault(r["event"], []).append((r["role"], r["actor"], _ident(r["actorId"], r["actor"])))
     quantities: dict = {}
+    counted_since: dict = {}
+    not_totals: dict = {}
     for r in run_query_among(graph, "timeline-quantities", "event", some):
         quantities.setdefault(r["event"], {})[str(r["kind"])] = _number(r["amount"])
+        if r["since"] is not None:
+            counted_since.setdefault(r["event"], _day(r["since"]))
+        if r["total"] is not None and str(r["total"]) in ("false", "0"):
+            not_totals.setdefault(r["event"], set()).add(str(r["kind"]))
     sources: dict = {}
     for r in run_query_among(graph, "timeline-sources", "event", some):
         sources.setdefault(r["event"], set()).add(str(r["url"] if r["url"] is not None else r["source"]))
@@ -473,7 +491,8 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
             sources=tuple(sorted(sources.get(node, ()))),
             claims_in=tuple(sorted(claims_in.get(node, []), key=lambda c: (c.event, c.relation, c.claim))),
             claims_out=tuple(sorted(claims_out.get(node, []), key=lambda c: (c.event, c.relation, c.claim))),
-            defined_at=_text(r["definedAt"]),
+            defined_at=_text(r["definedAt"]), counted_since=counted_since.get(node),
+            not_totals=tuple(sorted(not_totals.get(node, ()))),
         ))
     rows.sort(key=lambda x: (x.date.earliest, x.date.latest, x.id))
     return TimelineView(tuple(rows), start, end, types, groups, actors, levers)

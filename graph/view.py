@@ -87,6 +87,8 @@ class _Event:
     actors: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     quantities: dict[str, float] = field(default_factory=dict)
+    counted_since: dt.date | None = None  # a statistic's: the day its totals count from
+    not_totals: set[str] = field(default_factory=set)  # a statistic's quantity kinds that are not totals
     sources: list[dict] = field(default_factory=list)
 
     @property
@@ -243,6 +245,10 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), a
         amount = _num(r["amount"])
         if e is not None and amount is not None:
             e.quantities.setdefault(str(r["kind"]), amount)
+            if r["since"] is not None and e.counted_since is None:
+                e.counted_since = _day(r["since"], f"event {e.id}: counted since")
+            if r["total"] is not None and str(r["total"]) in ("false", "0"):
+                e.not_totals.add(str(r["kind"]))
     levers: dict[str, _Lever] = {}
     for r in run_query(graph, "view-levers"):
         iri = str(r["lever"])
@@ -630,8 +636,10 @@ class _Builder:
                 ("rate", f"{e.rate}%" if e.rate is not None else None), ("scope", e.scope),
                 ("effective", e.effective.isoformat() if e.effective else None),
                 ("until", e.until.isoformat() if e.until else None)]
-        rows += [(kind, f"{amount:,}") for kind, amount in sorted(e.quantities.items())]
-        rows += [("outcome", e.outcome), ("defined at", e.defined_at)]
+        rows += [(kind, f"{amount:,}" + (" (not a total)" if kind in e.not_totals else ""))
+                 for kind, amount in sorted(e.quantities.items())]
+        rows += [("totals since", e.counted_since.isoformat() if e.counted_since else None),
+                 ("outcome", e.outcome), ("defined at", e.defined_at)]
         self.tooltips[e.iri] = {"title": e.id, "rows": [[k, str(v)] for k, v in rows if v not in (None, "")],
                                 "text": [t for t in (e.summary, e.note) if t], "sources": e.sources}
         self.meta[e.iri] = {"k": "event", "g": e.group, "t": [e.type], "a": sorted(set(e.actors) | set(e.targets)),
@@ -675,8 +683,9 @@ class _Builder:
                 types[e.type] = types.get(e.type, 0) + 1
                 for a in set(e.actors) | set(e.targets):
                     actor_counts[a] = actor_counts.get(a, 0) + 1
-                for k, v in e.quantities.items():
-                    totals[k] = totals.get(k, 0) + v
+                if e.type != "statistic":  # a statistic's figures are totals to date, not amounts to add up
+                    for k, v in e.quantities.items():
+                        totals[k] = totals.get(k, 0) + v
                 if e.lever:
                     lever_counts[e.lever] = lever_counts.get(e.lever, 0) + 1
             n = len(events)

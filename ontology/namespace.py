@@ -74,6 +74,8 @@ class PARLEY(DefinedNamespace):
     quantity: URIRef
     quantityKind: URIRef
     amount: URIRef
+    total: URIRef
+    countedSince: URIRef
     promises: URIRef
     outcomeNote: URIRef
     datePrecision: URIRef

@@ -19,7 +19,7 @@ from parley.events.read import TimelineError, read_timeline
 BAD = Path(__file__).parent / "data" / "bad"
 
 EVENT_KEYS = ("id, date, type, summary, actors, targets, lever, rate, scope, effective, until, quantity, promises, "
-              "sources, note, outcome")
+              "sources, note, outcome, since, totals")
 EVENT_TYPES = ("call, visit, meeting, statement, threat, tariff-imposition, tariff-increase, tariff-reduction, "
                "reprieve, exemption, extension, agreement, commitment, troop-deployment, lab-raid, seizure, arrest, "
                "extradition, designation, statistic, ruling, countermeasure")
@@ -116,7 +116,7 @@ CASES = {
     "source-not-http": (["source-not-http"], [(0, 14, "source 'url': 'ftp://example.org/1' is not an http(s) URL")]),
     # shapes of the file
     "scalar-for-list": (["scalar-for-list"], [(0, 14, "event 'e1' 'sources' must be a list of sources, not a number")]),
-    "events-not-a-list": (["events-not-a-list"], [(0, 7, "'events' must be a list, not str")]),
+    "events-not-a-list": (["events-not-a-list"], [(0, 7, "'events' must be a list, not text")]),
     "duplicate-yaml-key": (["duplicate-yaml-key"], [(0, 13, "duplicate key 'type'")]),
     "not-yaml": (["not-yaml"], [
         (0, 18, f"not valid YAML: {NOT_YAML} (while parsing a flow sequence at line 17)")]),
@@ -124,7 +124,7 @@ CASES = {
     "empty": (["empty"], [(0, 1, "empty file: expected a mapping with 'timeline' and 'events'")]),
     "comment-only": (["comment-only"], [(0, 1, "empty file: expected a mapping with 'timeline' and 'events'")]),
     "top-level-list": (["top-level-list"], [(0, 1, f"{TOP}, not a list")]),
-    "top-level-scalar": (["top-level-scalar"], [(0, 1, f"{TOP}, not str")]),
+    "top-level-scalar": (["top-level-scalar"], [(0, 1, f"{TOP}, not text")]),
     "two-documents": (["two-documents"], [
         (0, 1, "more than one YAML document: put one timeline document in each file")]),
     "no-such-file": (["no-such-file"], [(0, None, "no such file")]),

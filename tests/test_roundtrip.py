@@ -99,6 +99,14 @@ def timelines(draw) -> Timeline:
             draw(st.dictionaries(st.from_regex(r"\A[a-z][a-z0-9_]{0,6}\Z"), numbers, max_size=2)),
             draw(st.sampled_from(EVENT_TYPES)) if etype == "commitment" and draw(st.booleans()) else None,
             draw(sources), draw(maybe_text), draw(maybe_text))
+        quantity = events[e].quantity
+        if etype == "statistic" and quantity:  # how its figures count: all totals, some, none; since a day or not
+            kinds = sorted(quantity)
+            totals = draw(st.none() | st.just(()) | st.lists(st.sampled_from(kinds), min_size=1, unique=True)
+                          .map(lambda k: tuple(sorted(k))))
+            events[e].totals = totals
+            if totals != () and draw(st.booleans()):
+                events[e].since = draw(st.dates(min_value=FIRST_DAY, max_value=date.latest))
     links, used = [], set(pool)
     for _ in range(draw(st.integers(0, 4)) if event_ids else 0):
         cause, effect = draw(st.sampled_from(event_ids)), draw(st.sampled_from(event_ids))
@@ -141,7 +149,9 @@ def to_yaml(t: Timeline) -> str:
         "levers": [clean(vars(lv) | {"loc": None, "sources": srcs(lv.sources)}) for lv in t.levers.values()],
         "events": [clean(vars(e) | {"loc": None, "date": date(e.date), "actors": list(e.actors),
                                     "targets": list(e.targets), "effective": iso(e.effective),
-                                    "until": iso(e.until), "sources": srcs(e.sources)}) for e in t.events.values()],
+                                    "until": iso(e.until), "sources": srcs(e.sources), "since": iso(e.since),
+                                    "totals": False if e.totals == () else e.totals and list(e.totals)})
+                   for e in t.events.values()],
         "links": [clean(vars(ln) | {"loc": None, "sources": srcs(ln.sources), "disputed_by": list(ln.disputed_by),
                                     "id": None if ln.id == f"{ln.cause}.{ln.relation}.{ln.effect}" else ln.id})
                   for ln in t.links],

@@ -1,0 +1,163 @@
+"""How a statistic's figures count: `since` (the day its totals count from) and `totals` (which of its
+quantities are totals to date), from the file to the graph, the audit's series and chart, the timeline and the
+view."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from parley.cli import main
+from parley.events.read import TimelineError, read_bundled, read_timeline
+from parley.graph.audit import audit
+from parley.graph.reading import timeline_rows
+from parley.graph.store import read_graph
+from parley.graph.view import graph_view
+
+TIMELINE = """\
+timeline: {id: figures, base: "https://example.org/figures/"}
+actors:
+  - {id: us, name: United States, kind: government, country: US}
+  - {id: mx, name: Mexico, kind: government, country: MX}
+  - {id: cabinet, name: Security Cabinet, kind: agency, country: MX}
+levers:
+  - {id: duty, kind: tariff, name: Duty, imposed_by: us, target: mx}
+events:
+  - {id: duty-on, date: 2025-01-01, type: tariff-imposition, actors: [us], targets: [mx], lever: duty, rate: 25,
+     summary: s}
+  - {id: since-oct, date: 2025-02-01, type: statistic, actors: [mx], summary: s, quantity: {labs: 300, kg: 40},
+     since: 2024-10-01}
+  - {id: border-op, date: 2025-02-10, type: statistic, actors: [cabinet], summary: s, quantity: {labs: 20},
+     since: 2025-02-05}
+  - {id: monthly, date: 2025-02-12, type: statistic, actors: [mx], summary: s,
+     quantity: {kg_january: 450, percent_decrease: 41.5}, totals: false}
+  - {id: mixed, date: 2025-02-20, type: statistic, actors: [mx], summary: s,
+     quantity: {labs: 400, percent_decrease: 50}, since: 2024-10-01, totals: [labs]}
+  - {id: to-date, date: 2025-02-21, type: statistic, actors: [mx], summary: s, quantity: {labs: 7}}
+  - {id: raid, date: 2025-02-22, type: lab-raid, actors: [mx], summary: s, quantity: {labs: 2}}
+  - {id: pause, date: 2025-03-01, type: reprieve, actors: [us], targets: [mx], lever: duty, until: 2025-04-01,
+     summary: s, sources: [{url: "https://example.org/a"}]}
+links:
+  - {cause: monthly, effect: pause, relation: causes, claimed_by: mx, confidence: medium,
+     sources: [{url: "https://example.org/b"}]}
+"""
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("figures") / "figures.yaml"
+    p.write_text(TIMELINE, encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def graph(path):
+    return read_graph(timeline=read_timeline([path]))
+
+
+def test_the_file_says_how_a_statistic_counts(path):
+    t = read_timeline([path])
+    assert t.events["since-oct"].since == dt.date(2024, 10, 1) and t.events["since-oct"].totals is None
+    assert t.events["monthly"].totals == () and not t.events["monthly"].is_total("kg_january")
+    mixed = t.events["mixed"]
+    assert mixed.totals == ("labs",) and mixed.is_total("labs") and not mixed.is_total("percent_decrease")
+    assert t.events["to-date"].since is None and t.events["to-date"].is_total("labs")
+
+
+@pytest.mark.parametrize("fields, message", [
+    ("type: seizure, quantity: {kg: 1}, since: 2024-10-01",
+     "'since': only a statistic counts its totals from a date (type is seizure)"),
+    ("type: seizure, quantity: {kg: 1}, totals: false", "'totals': only a statistic's quantities are totals (type is seizure)"),
+    ("type: statistic, quantity: {kg: 1}, since: 2025-03-02", "'since' 2025-03-02 is after its date 2025-03-01"),
+    ("type: statistic, since: 2024-10-01", "'since': the event has no quantity to count"),
+    ("type: statistic, quantity: {kg: 1}, totals: [labs]", "'totals': 'labs' is not one of its quantity's kinds (kg)"),
+    ("type: statistic, quantity: {kg: 1}, totals: 3",
+     "'totals' must be true, false or a list of its quantity's kinds, not a number"),
+    ("type: statistic, quantity: {kg: 1}, since: 2024-10-01, totals: false",
+     "'since': none of its quantities is a total ('totals' lists none)"),
+])
+def test_bad_counting_is_reported_with_its_line(tmp_path, fields, message):
+    p = tmp_path / "bad.yaml"
+    p.write_text("timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: government}\nevents:\n"
+                 f"  - {{id: e, date: 2025-03-01, actors: [a], summary: s, {fields}}}\n", encoding="utf-8")
+    with pytest.raises(TimelineError) as e:
+        read_timeline([p])
+    assert [str(line) for line in e.value.lines()] == [f"{p}:5: event 'e' {message}"]
+
+
+def test_one_kind_may_be_given_without_a_list(tmp_path):
+    p = tmp_path / "t.yaml"
+    p.write_text("timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: government}\nevents:\n"
+                 "  - {id: e, date: 2025-03-01, type: statistic, actors: [a], summary: s, quantity: {kg: 1, pct: 2},"
+                 " totals: kg}\n", encoding="utf-8")
+    assert read_timeline([p]).events["e"].totals == ("kg",)
+
+
+def test_series_keep_totals_counted_from_different_days_apart_and_leave_out_what_is_not_a_total(graph):
+    figures = {(s["kind"], s["since"]): [p[:2] for p in s["points"]] for s in audit(graph).series["figures"]}
+    assert figures == {
+        ("kg", "2024-10-01"): [["2025-02-01", 40]],
+        ("labs", "2024-10-01"): [["2025-02-01", 300], ["2025-02-20", 400]],
+        ("labs", "2025-02-05"): [["2025-02-10", 20]],  # the border operation's count is not the government's
+        ("labs", None): [["2025-02-21", 7], ["2025-02-22", 9]],  # a total to date, then a raid adds to it
+    }  # no percent_decrease or kg_january: amounts for a period and changes are not running figures
+
+
+def test_a_linked_statistic_says_its_figures_are_not_totals(graph):
+    report = audit(graph)
+    [relief] = report.reliefs
+    [link] = relief["links"]
+    assert relief["verdict"] == "evidenced" and link["kind"] == "figures"
+    assert link["quantity"] == {"kg_january": 450, "percent_decrease": 41.5}
+    assert link["not_totals"] == ["kg_january", "percent_decrease"] and "counted_since" not in link
+    assert "figures: 450 kg_january (not a total), 41.50 percent_decrease (not a total)" in report.to_text()
+    assert "Figures: 450 kg\\_january (not a total)" in report.to_markdown(chart_src="c.svg")
+    assert "Figures: 450 kg_january (not a total)" in report.to_html()
+
+
+def test_the_chart_names_a_series_with_the_day_it_counts_from(graph):
+    svg = audit(graph).chart(fmt="svg").decode()
+    assert "labs since 2024-10-01" in svg and "labs since 2025-02-05" in svg
+    assert "percent_decrease" not in svg
+
+
+def test_the_timeline_shows_how_figures_count(graph, path):
+    rows = {r.id: r for r in timeline_rows(graph).rows}
+    assert rows["mixed"].counted_since == dt.date(2024, 10, 1) and rows["mixed"].not_totals == ("percent_decrease",)
+    assert rows["mixed"].what == "400 labs, 50 percent_decrease (not a total); totals since 2024-10-01"
+    assert rows["raid"].counted_since is None and rows["raid"].not_totals == ()
+    result = CliRunner().invoke(main, ["timeline", "--timeline", str(path), "--type", "statistic", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    by_id = {r["id"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    assert (by_id["mixed"]["counted_since"], by_id["mixed"]["not_totals"]) == ("2024-10-01", "percent_decrease")
+    assert (by_id["monthly"]["counted_since"], by_id["monthly"]["not_totals"]) == ("", "kg_january; percent_decrease")
+    result = CliRunner().invoke(main, ["timeline", "--timeline", str(path), "--format", "json"])
+    events = {e["id"]: e for e in json.loads(result.output)["events"]}
+    assert events["since-oct"]["counted_since"] == "2024-10-01" and events["since-oct"]["not_totals"] == []
+
+
+def test_the_view_details_say_how_figures_count(graph):
+    view = graph_view(graph)
+    rows = {view.tooltips[n["id"]]["title"]: dict(view.tooltips[n["id"]]["rows"]) for n in view.nodes
+            if n["id"] in view.tooltips}
+    assert rows["mixed"]["percent_decrease"] == "50 (not a total)" and rows["mixed"]["labs"] == "400"
+    assert rows["mixed"]["totals since"] == "2024-10-01"
+    assert "totals since" not in rows["raid"]
+
+
+def test_bundled_statistics_count_from_the_day_the_fact_sheet_gives():
+    t = read_bundled()
+    assert t.events["stat-2025-03-25"].since == dt.date(2024, 10, 1)  # "1 Oct 2024 to 23 Mar 2025"
+    assert t.events["stat-northern-border-2025-03-11"].since == dt.date(2025, 2, 5)  # "since it began on 5 Feb"
+    assert t.events["stat-fentanyl-cbp-2025-03-06"].totals == ()  # monthly CBP figures and a 41.5 % fall
+    report = audit(read_graph(timeline=t))
+    labs = {s["since"]: [p[1] for p in s["points"]] for s in report.series["figures"] if s["kind"] == "labs"}
+    assert labs == {"2024-10-01": [329, 475, 644, 750, 915, 1193, 1887, 2000]}
+    kinds = {s["kind"] for s in report.series["figures"]}
+    assert not kinds & {"percent_decrease", "fentanyl_kg_january", "fentanyl_trafficking_percent_decrease"}
