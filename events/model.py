@@ -44,6 +44,22 @@ GROUPS = {
     "statistics": ("statistic",),
 }
 LEVER_STATUSES = ("threatened", "in-force", "paused", "exempted", "reduced", "withdrawn")
+# How a quantity's figure is known when not exactly: more than it, about it, or a span from it (see Event.bounds).
+AMOUNT_BOUNDS = ("over", "about", "range")
+
+
+def amount_text(amount: float, bound: tuple[str, float | None] | None = None) -> str:
+    """A quantity's figure as text: `1,319`, `more than 750`, `about 1,500`, `1,600 to 1,650`."""
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+    if not bound:
+        return num(amount)
+    if bound[0] == "over":
+        return f"more than {num(amount)}"
+    if bound[0] == "about":
+        return f"about {num(amount)}"
+    return f"{num(amount)} to {num(bound[1])}"
 
 
 def group_of(event_type: str) -> str:
@@ -143,6 +159,10 @@ class Event:
     # changes, reported but not running figures)
     since: dt.date | None = None
     totals: tuple[str, ...] | None = None
+    # how exact each quantity is, by kind, when the sources give a bound or a span: ("over", None) for "more
+    # than" the figure, ("about", None) for about it, ("range", upper) for the figure to `upper`; the figure in
+    # `quantity` (the lower end of a span) is what parley computes with
+    bounds: dict[str, tuple[str, float | None]] = field(default_factory=dict)
 
     @property
     def group(self) -> str:

@@ -286,6 +286,27 @@ def _totals(f: _File, m: _Map, what: str, etype: str | None, quantity: dict) -> 
     return tuple(sorted(kinds))
 
 
+def _bounded(f: _File, qv: _Map, key: str, what: str) -> tuple[float | None, tuple | None]:
+    """A quantity the sources give as a bound or a span: `{over: 2000}` (more than), `{about: 1500}`, or
+    `{from: 1600, to: 1650}`; (its figure, its bound) as Event keeps them, (None, None) when it is wrong."""
+    value, line = qv[key], _line(qv, key)
+    forms = "{over: N}, {about: N} or {from: N, to: M}"
+    if set(value) in ({"over"}, {"about"}):
+        [word] = value
+        n = _number(f, value, word, what, 0, float("inf"))
+        return (n, (word, None)) if n is not None else (None, None)
+    if set(value) == {"from", "to"}:
+        lo, hi = _number(f, value, "from", what, 0, float("inf")), _number(f, value, "to", what, 0, float("inf"))
+        if lo is None or hi is None:
+            return None, None
+        if hi <= lo:
+            f.err(line, f"{what}: 'to' {hi:g} is not above 'from' {lo:g}")
+            return None, None
+        return lo, ("range", hi)
+    f.err(line, f"{what}: a number, or {forms} (got: {', '.join(map(str, value)) or 'an empty mapping'})")
+    return None, None
+
+
 def _date_spec(f: _File, m: _Map, what: str) -> DateSpec | None:
     value, line = m.get("date"), _line(m, "date")
     if isinstance(value, _Map):
@@ -587,7 +608,7 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
                 f.err(_line(m, "until"), f"{what} 'until' {until} is before its date {date}")
             if date and effective and effective < date.earliest:
                 f.err(_line(m, "effective"), f"{what} 'effective' {effective} is before its date {date}")
-            quantity = {}
+            quantity, bounds = {}, {}
             qv = m.get("quantity")
             if qv is not None:
                 if not isinstance(qv, _Map):
@@ -597,7 +618,12 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
                         if not QUANTITY_RE.match(key):
                             f.err(_line(qv, key), f"{what} quantity '{key}': names are lowercase letters, digits and '_'")
                             continue
-                        n = _number(f, qv, key, f"{what} quantity", 0, float("inf"))
+                        if isinstance(qv[key], _Map):
+                            n, bound = _bounded(f, qv, key, f"{what} quantity '{key}'")
+                            if bound:
+                                bounds[key] = bound
+                        else:
+                            n = _number(f, qv, key, f"{what} quantity", 0, float("inf"))
                         if n is not None:
                             quantity[key] = n
             since, totals = _since(f, m, what, etype, date), _totals(f, m, what, etype, quantity)
@@ -608,7 +634,7 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
                 ident, date, etype, summary, _id_list(f, m, "actors", what), _id_list(f, m, "targets", what),
                 _ident(f, m, "lever", what), _number(f, m, "rate", what, 0, MAX_RATE), _text(f, m, "scope", what),
                 effective, until, quantity, promises, _sources(f, m, "sources", what), _text(f, m, "note", what),
-                _text(f, m, "outcome", what), f.loc(m.line), since=since, totals=totals)
+                _text(f, m, "outcome", what), f.loc(m.line), since=since, totals=totals, bounds=bounds)
             if isinstance(m.get("actors"), list) and not m["actors"]:  # (a bad list is reported above)
                 f.err(_line(m, "actors"), f"{what} 'actors' must name at least one actor")
             if define(f, ident, m.line, "event") and date and etype:

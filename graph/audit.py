@@ -160,7 +160,7 @@ class _Outcome:
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
 _COLUMNS = {
     "outcomes": ("event", "lever", "status", "rate", "scope", "from", "until"),
-    "quantities": ("event", "kind", "amount", "since", "total"),
+    "quantities": ("event", "kind", "amount", "since", "total", "bound", "max"),
     "levers": ("lever", "id", "name", "imposedBy", "target"),
     "actors": ("actor", "id", "name", "country"),
     "claims": ("claim", "cause", "effect", "relation"),
@@ -482,7 +482,7 @@ class _Data:
                 elif target not in had:
                     e.targets = (*had, target)
 
-    def _read_quantities(self, events_, kinds, amounts, sinces, totals):
+    def _read_quantities(self, events_, kinds, amounts, sinces, totals, bounds, maxima):
         events, words, numbers = self.events, self._words, self._numbers
         for iri, kind, amount in zip(events_, kinds, amounts):
             e = events.get(iri)
@@ -501,6 +501,21 @@ class _Data:
                     self.counted_since.setdefault(iri, days[since])
                 if total and iri in events and _text(total) in ("false", "0"):
                     self.not_totals[iri].add(words[kind])
+        # the few figures the sources give as a bound or a span (parley:amountBound, parley:maxAmount): kind ->
+        # {"bound": "over"} or {"bound": "range", "to": upper}, by event, as the report shows them
+        self.bounds: dict[str, dict] = {}
+        if any(bounds) or any(maxima):
+            numbers = self._numbers
+            for iri, kind, bound, maximum in zip(events_, kinds, bounds, maxima):
+                if iri not in events:
+                    continue
+                if maximum:
+                    b = {"bound": "range", "to": numbers[maximum]}
+                elif bound and _text(bound) in ("over", "about"):
+                    b = {"bound": _text(bound)}
+                else:
+                    continue
+                self.bounds.setdefault(iri, {})[words[kind]] = b
 
     def _read_claims(self, iris, causes, effects, relations):
         events, claims, ids = self.events, self.claims, self.properties.pop("identifier")
@@ -694,6 +709,12 @@ def _claim_dict(data: _Data, c: _Claim) -> dict:
     return d
 
 
+def _bounds(data: _Data, e: _Event, *, key: str = "quantity_bounds") -> dict:
+    """{key: the event's figures given as a bound or a span} when it has any, else {}."""
+    b = data.bounds.get(e.iri) if data.bounds else None
+    return {key: b} if b else {}
+
+
 def _counting(data: _Data, e: _Event) -> dict:
     """How a statistic's figures count: `counted_since`, the day its totals count from, and `not_totals`, its
     kinds that are not totals to date; each only when there is one."""
@@ -709,8 +730,8 @@ def _counting(data: _Data, e: _Event) -> dict:
 
 def _figures_text(link: dict) -> str:
     """A linked statistic's figures, saying which are not totals and the day the totals count from."""
-    not_totals = link.get("not_totals", ())
-    text = ", ".join(f"{_num_text(v)} {k}" + (" (not a total)" if k in not_totals else "")
+    not_totals, bounds = link.get("not_totals", ()), link.get("quantity_bounds") or {}
+    text = ", ".join(f"{_bounded_text(v, bounds.get(k))} {k}" + (" (not a total)" if k in not_totals else "")
                      for k, v in link.get("quantity", {}).items())
     return text + (f"; totals since {link['counted_since']}" if link.get("counted_since") else "")
 
@@ -731,8 +752,19 @@ def _num_text(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def _quantity_text(q: dict) -> str:
-    return ", ".join(f"{_num_text(v)} {k}" for k, v in sorted(q.items()))
+def _quantity_text(q: dict, bounds: dict | None = None) -> str:
+    """`17,258 arrests, more than 750 labs`: a figure given as a bound or a span (`bounds`) says so."""
+    if not bounds:
+        return ", ".join(f"{_num_text(v)} {k}" for k, v in sorted(q.items()))
+    return ", ".join(f"{_bounded_text(v, bounds.get(k))} {k}" for k, v in sorted(q.items()))
+
+
+def _bounded_text(v: float, b: dict | None) -> str:
+    if not b:
+        return _num_text(v)
+    if b["bound"] == "range":
+        return f"{_num_text(v)} to {_num_text(b['to'])}"
+    return f"{'more than' if b['bound'] == 'over' else 'about'} {_num_text(v)}"
 
 
 @dataclass
@@ -834,12 +866,14 @@ class AuditReport:
         lines += ["", "== Security actions"]
         for a in self.security:
             lines.append(f"{a['event']['date']}  {a['event']['id']} ({a['event']['type']}"
-                         + (f", {_quantity_text(a['quantity'])}" if a["quantity"] else "") + f"): {a['status']}"
+                         + (f", {_quantity_text(a['quantity'], a.get('quantity_bounds'))}" if a["quantity"] else "")
+                         + f"): {a['status']}"
                          + (f" - {_reward_text(a)}" if a["status"] == "rewarded" else ""))
         lines += ["", "== Security pledges"]
         for p in self.pledges:
             lines.append(f"{p['event']['date']}  {p['event']['id']} (promises {p['promises']}"
-                         + (f", {_quantity_text(p['promised'])}" if p["promised"] else "") + "): "
+                         + (f", {_quantity_text(p['promised'], p.get('promised_bounds'))}" if p["promised"] else "")
+                         + "): "
                          + _delivery_text(p))
         lines += ["", "== Threats"]
         for t in self.threats:
@@ -895,12 +929,12 @@ class AuditReport:
         md += ["## Security actions", "", "| date | event | type | figures | status |", "|---|---|---|---|---|"]
         for a in self.security:
             md.append(f"| {_md(a['event']['date'])} | {_mdc(a['event']['id'])} | {a['event']['type']} | "
-                      f"{_md(_quantity_text(a['quantity']))} | {a['status']}"
+                      f"{_md(_quantity_text(a['quantity'], a.get('quantity_bounds')))} | {a['status']}"
                       + (f": {_md(_reward_text(a))}" if a["status"] == "rewarded" else "") + " |")
         md += ["", "## Security pledges", "", "| date | pledge | promised | delivery |", "|---|---|---|---|"]
         for p in self.pledges:
             md.append(f"| {_md(p['event']['date'])} | {_mdc(p['event']['id'])} | {p['promises']} "
-                      f"{_md(_quantity_text(p['promised']))} | {_md(_delivery_text(p))} |")
+                      f"{_md(_quantity_text(p['promised'], p.get('promised_bounds')))} | {_md(_delivery_text(p))} |")
         md += ["", "## Threats", "", "| date | threat | outcome |", "|---|---|---|"]
         for t in self.threats:
             md.append(f"| {_md(t['event']['date'])} | {_mdc(t['event']['id'])} | {_md(_threat_text(t))} |")
@@ -968,14 +1002,14 @@ class AuditReport:
               "<table><tr><th>date</th><th>event</th><th>type</th><th>figures</th><th>status</th></tr>"]
         for a in self.security:
             h.append(f"<tr><td>{e(a['event']['date'])}</td><td><code>{e(a['event']['id'])}</code></td>"
-                     f"<td>{e(a['event']['type'])}</td><td>{e(_quantity_text(a['quantity']))}</td>"
+                     f"<td>{e(a['event']['type'])}</td><td>{e(_quantity_text(a['quantity'], a.get('quantity_bounds')))}</td>"
                      f"<td>{e(a['status'])}" + (f": {e(_reward_text(a))}" if a["status"] == "rewarded" else "")
                      + "</td></tr>")
         h += ["</table>", "<h2>Security pledges</h2>",
               "<table><tr><th>date</th><th>pledge</th><th>promised</th><th>delivery</th></tr>"]
         for p in self.pledges:
             h.append(f"<tr><td>{e(p['event']['date'])}</td><td><code>{e(p['event']['id'])}</code></td>"
-                     f"<td>{e(p['promises'] or '')} {e(_quantity_text(p['promised']))}</td>"
+                     f"<td>{e(p['promises'] or '')} {e(_quantity_text(p['promised'], p.get('promised_bounds')))}</td>"
                      f"<td>{e(_delivery_text(p))}</td></tr>")
         h += ["</table>", "<h2>Threats</h2>", "<table><tr><th>date</th><th>threat</th><th>outcome</th></tr>"]
         for t in self.threats:
@@ -1009,7 +1043,7 @@ class AuditReport:
                          "lag_days": min(lags) if lags else "",
                          "related": ";".join([x["relief"] for x in a["linked_reliefs"]]
                                              + ([a["followed_by"]["relief"]] if a["followed_by"] else [])),
-                         "detail": _quantity_text(a["quantity"])})
+                         "detail": _quantity_text(a["quantity"], a.get("quantity_bounds"))})
         for p in self.pledges:
             rows.append({"section": "pledge", "id": p["event"]["id"], "type": p["promises"] or "",
                          "date": p["event"]["date"], "lever": "", "verdict": p["status"],
@@ -1120,7 +1154,8 @@ def _delivery_text(p: dict) -> str:
     if not p["deliveries"]:
         return "not yet delivered"
     parts = [f"{d['event']['id']} ({d['event']['date']}, {d['lag_days']} d after the pledge"
-             + (f", {_quantity_text(d['quantity'])}" if d["quantity"] else "") + ")" for d in p["deliveries"]]
+             + (f", {_quantity_text(d['quantity'], d.get('quantity_bounds'))}" if d["quantity"] else "") + ")"
+             for d in p["deliveries"]]
     text = f"{p['status']} by " + "; ".join(parts)
     for kind, amount in sorted(p["promised"].items()):
         got = p["delivered"].get(kind)
@@ -1302,6 +1337,8 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                     "disputed": disputed, "chain": chain_dicts}
             if x.quantity:
                 link["quantity"] = x.sorted_quantity or _quantity(x)
+                if x_iri in data.bounds:
+                    link["quantity_bounds"] = data.bounds[x_iri]
                 if kind == "figures":
                     link.update(_counting(data, x))
             if kind == "pledge":
@@ -1464,7 +1501,7 @@ def _security_starts(data: _Data, security: list[tuple[_Event, set]], sides: set
                                                                                       followed["relief"])):
                     followed = {"relief": items[i].id, "lag_days": lag}
         out.append((x, {"event": x.ref or event_ref(x), "actors": actor_ids(x.actors),
-                        "quantity": x.sorted_quantity or _quantity(x)}, followed))
+                        "quantity": x.sorted_quantity or _quantity(x), **_bounds(data, x)}, followed))
     return out
 
 
@@ -1548,7 +1585,7 @@ def _pledge(data: _Data, p: _Event, claims) -> dict:
     for c in claims:
         d = events[c.effect]
         deliveries.append({"event": d.ref or data.event_ref(d), "lag_days": (d.earliest - p.earliest).days,
-                           "quantity": d.sorted_quantity or _quantity(d), "claim": c.id})
+                           "quantity": d.sorted_quantity or _quantity(d), **_bounds(data, d), "claim": c.id})
         if promised:
             for kind in promised:
                 if kind in d.quantity:
@@ -1560,7 +1597,8 @@ def _pledge(data: _Data, p: _Event, claims) -> dict:
     else:
         status = "delivered"
     return {"event": p.ref or data.event_ref(p), "actors": data.actor_ids(p.actors), "promises": p.promises,
-            "promised": p.sorted_quantity or _quantity(p), "status": status, "deliveries": deliveries,
+            "promised": p.sorted_quantity or _quantity(p), **_bounds(data, p, key="promised_bounds"), "status": status,
+            "deliveries": deliveries,
             "delivered": dict(sorted(delivered.items())) if len(delivered) > 1 else dict(delivered),
             "share": {k: delivered[k] / a for k, a in sorted(promised.items()) if k in delivered and a}}
 

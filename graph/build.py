@@ -74,7 +74,8 @@ _VOCABULARY = {
     "PARLEY": (PARLEY, "Timeline Source Quantity Outcome Claim inTimeline country role definedAt imposedBy target "
                        "legalBasis scope eventType datePrecision lever rate effective until promises outcomeNote "
                        "quantity quantityKind amount hasOutcome status validFrom validUntil cause effect relation "
-                       "claimedBy confidenceLevel confidence evidence disputedBy leadsTo total countedSince"),
+                       "claimedBy confidenceLevel confidence evidence disputedBy leadsTo total countedSince "
+                       "amountBound maxAmount"),
 }
 
 
@@ -212,6 +213,12 @@ def _triples(timeline: Timeline, terms: SimpleNamespace, chunks) -> Iterator[tup
             yield q, RDF.type, PARLEY.Quantity
             yield q, PARLEY.quantityKind, word(kind)
             yield q, PARLEY.amount, decimal(amount)
+            bound = event.bounds.get(kind) if event is not None and event.bounds else None
+            if bound:  # a bound or a span the sources give: the figure above is its lower end
+                if bound[0] == "range":
+                    yield q, PARLEY.maxAmount, decimal(bound[1])
+                else:
+                    yield q, PARLEY.amountBound, word(bound[0])
             if event is not None and event.type == "statistic":  # a total unless it says otherwise
                 if not event.is_total(kind):
                     yield q, PARLEY.total, typed("false", XSD.boolean)

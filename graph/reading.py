@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from rdflib import Literal, URIRef
 
-from ..events.model import EVENT_TYPES, GROUPS, DateSpec, group_of, in_range
+from ..events.model import EVENT_TYPES, GROUPS, DateSpec, amount_text, group_of, in_range
 from .query import AMONG_LIMIT, QueryError, resolve_id, run_query, run_query_among
 
 GROUP_NAMES = (*GROUPS, "diplomacy")  # group_of() puts every type outside GROUPS in diplomacy
@@ -145,11 +145,29 @@ def format_rate(rate) -> str:
     return f"{rate}%"
 
 
-def format_quantity(quantity: dict, *, since: dt.date | None = None, not_totals=()) -> str:
-    """`1,193 labs, 50 pct (not a total); totals since 2024-10-01`: a statistic says how its figures count."""
-    text = ", ".join(f"{amount:,} {kind}" + (" (not a total)" if kind in not_totals else "")
+def format_quantity(quantity: dict, *, since: dt.date | None = None, not_totals=(), bounds=None) -> str:
+    """`more than 1,193 labs, 50 pct (not a total); totals since 2024-10-01`: a figure the sources give as a
+    bound or a span says so, and a statistic says how its figures count."""
+    bounds = bounds or {}
+    text = ", ".join(f"{amount_text(amount, bounds.get(kind))} {kind}" + (" (not a total)" if kind in not_totals else "")
                      for kind, amount in quantity.items())
     return text + (f"; totals since {since.isoformat()}" if since else "")
+
+
+def quantity_bound(bound, maximum) -> tuple | None:
+    """A quantity's bound as Event.bounds keeps it, from its parley:amountBound and parley:maxAmount terms."""
+    if maximum is not None:
+        upper = _number(maximum)
+        if upper is not None:
+            return ("range", upper)
+    if bound is not None and str(bound) in ("over", "about"):
+        return (str(bound), None)
+    return None
+
+
+def _bounds_dict(bounds: dict) -> dict:
+    """Event.bounds for JSON: {"labs": {"bound": "over"}, "troops": {"bound": "range", "to": 1650}}."""
+    return {k: {"bound": b, "to": upper} if b == "range" else {"bound": b} for k, (b, upper) in bounds.items()}
 
 
 def _md(text) -> str:
@@ -230,6 +248,7 @@ class TimelineRow:
     defined_at: str | None = None
     counted_since: dt.date | None = None  # a statistic's: the day its totals count from
     not_totals: tuple[str, ...] = ()  # a statistic's quantity kinds that are not totals
+    bounds: dict = field(default_factory=dict, hash=False)  # kind -> (bound, upper), as Event.bounds
 
     @property
     def group(self) -> str:
@@ -256,7 +275,8 @@ class TimelineRow:
 
     @property
     def quantity_text(self) -> str:
-        return format_quantity(self.quantity, since=self.counted_since, not_totals=self.not_totals)
+        return format_quantity(self.quantity, since=self.counted_since, not_totals=self.not_totals,
+                               bounds=self.bounds)
 
     def claims_text(self) -> str:
         return ", ".join([f"<- {c.event} ({c.relation})" for c in self.claims_in]
@@ -277,14 +297,15 @@ class TimelineRow:
             "actors": list(self.actors), "targets": list(self.targets), "lever": self.lever, "rate": self.rate,
             "status": self.status, "scope": self.scope, "effective": _iso(self.effective),
             "until": _iso(self.until), "quantity": dict(self.quantity), "counted_since": _iso(self.counted_since),
-            "not_totals": list(self.not_totals), "summary": self.summary,
+            "not_totals": list(self.not_totals), "quantity_bounds": _bounds_dict(self.bounds), "summary": self.summary,
             "sources": list(self.sources), "claims_in": [c.to_dict() for c in self.claims_in],
             "claims_out": [c.to_dict() for c in self.claims_out], "defined_at": self.defined_at,
         }
 
 
 CSV_COLUMNS = ("date", "earliest", "latest", "precision", "id", "type", "group", "actors", "targets", "lever",
-               "rate", "status", "scope", "effective", "until", "quantity", "counted_since", "not_totals", "summary",
+               "rate", "status", "scope", "effective", "until", "quantity", "quantity_bounds", "counted_since", "not_totals",
+               "summary",
                "sources", "source_urls",
                "claims_in", "claims_out")
 
@@ -387,7 +408,8 @@ class TimelineView:
                 short_date(r.date), r.date.earliest.isoformat(), r.date.latest.isoformat(), r.date.precision, r.id,
                 r.type, r.group, "; ".join(r.actors), "; ".join(r.targets), r.lever or "",
                 "" if r.rate is None else r.rate, r.status or "", r.scope or "", _iso(r.effective) or "",
-                _iso(r.until) or "", "; ".join(f"{k}={v}" for k, v in r.quantity.items()), _iso(r.counted_since) or "",
+                _iso(r.until) or "", "; ".join(f"{k}={v}" for k, v in r.quantity.items()),
+                "; ".join(f"{k} {amount_text(r.quantity[k], b)}" for k, b in r.bounds.items()), _iso(r.counted_since) or "",
                 "; ".join(r.not_totals), r.summary,
                 len(r.sources), " ".join(r.sources),
                 "; ".join(f"{c.event} {c.relation}" for c in r.claims_in),
@@ -441,8 +463,12 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
     quantities: dict = {}
     counted_since: dict = {}
     not_totals: dict = {}
+    bounds: dict = {}
     for r in run_query_among(graph, "timeline-quantities", "event", some):
         quantities.setdefault(r["event"], {})[str(r["kind"])] = _number(r["amount"])
+        bound = quantity_bound(r["bound"], r["max"])
+        if bound:
+            bounds.setdefault(r["event"], {})[str(r["kind"])] = bound
         if r["since"] is not None:
             counted_since.setdefault(r["event"], _day(r["since"]))
         if r["total"] is not None and str(r["total"]) in ("false", "0"):
@@ -492,7 +518,7 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
             claims_in=tuple(sorted(claims_in.get(node, []), key=lambda c: (c.event, c.relation, c.claim))),
             claims_out=tuple(sorted(claims_out.get(node, []), key=lambda c: (c.event, c.relation, c.claim))),
             defined_at=_text(r["definedAt"]), counted_since=counted_since.get(node),
-            not_totals=tuple(sorted(not_totals.get(node, ()))),
+            not_totals=tuple(sorted(not_totals.get(node, ()))), bounds=dict(sorted(bounds.get(node, {}).items())),
         ))
     rows.sort(key=lambda x: (x.date.earliest, x.date.latest, x.id))
     return TimelineView(tuple(rows), start, end, types, groups, actors, levers)

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..events.model import EVENT_TYPES, group_of, in_range
+from ..events.model import EVENT_TYPES, amount_text, group_of, in_range
 from ..ontology.namespace import ACTOR_CLASSES, LEVER_CLASSES, PROPERTY_RELATIONS, TYPE
 from .query import AMONG_LIMIT, QueryError, run_query, run_query_among
+from .reading import quantity_bound
 
 LAYOUTS = ("timeline", "network")
 DEFAULT_MAX_NODES = 2000
@@ -89,6 +90,7 @@ class _Event:
     quantities: dict[str, float] = field(default_factory=dict)
     counted_since: dt.date | None = None  # a statistic's: the day its totals count from
     not_totals: set[str] = field(default_factory=set)  # a statistic's quantity kinds that are not totals
+    bounds: dict = field(default_factory=dict)  # kind -> (bound, upper), as Event.bounds
     sources: list[dict] = field(default_factory=list)
 
     @property
@@ -249,6 +251,9 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), a
                 e.counted_since = _day(r["since"], f"event {e.id}: counted since")
             if r["total"] is not None and str(r["total"]) in ("false", "0"):
                 e.not_totals.add(str(r["kind"]))
+            bound = quantity_bound(r["bound"], r["max"])
+            if bound:
+                e.bounds.setdefault(str(r["kind"]), bound)
     levers: dict[str, _Lever] = {}
     for r in run_query(graph, "view-levers"):
         iri = str(r["lever"])
@@ -636,7 +641,7 @@ class _Builder:
                 ("rate", f"{e.rate}%" if e.rate is not None else None), ("scope", e.scope),
                 ("effective", e.effective.isoformat() if e.effective else None),
                 ("until", e.until.isoformat() if e.until else None)]
-        rows += [(kind, f"{amount:,}" + (" (not a total)" if kind in e.not_totals else ""))
+        rows += [(kind, amount_text(amount, e.bounds.get(kind)) + (" (not a total)" if kind in e.not_totals else ""))
                  for kind, amount in sorted(e.quantities.items())]
         rows += [("totals since", e.counted_since.isoformat() if e.counted_since else None),
                  ("outcome", e.outcome), ("defined at", e.defined_at)]

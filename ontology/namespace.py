@@ -76,6 +76,8 @@ class PARLEY(DefinedNamespace):
     amount: URIRef
     total: URIRef
     countedSince: URIRef
+    amountBound: URIRef
+    maxAmount: URIRef
     promises: URIRef
     outcomeNote: URIRef
     datePrecision: URIRef

@@ -1,6 +1,7 @@
-"""How a statistic's figures count: `since` (the day its totals count from) and `totals` (which of its
-quantities are totals to date), from the file to the graph, the audit's series and chart, the timeline and the
-view."""
+"""How figures are known and how they count: a quantity given as a bound or a span (`{over: N}`, `{about: N}`,
+`{from: N, to: M}`), and a statistic's `since` (the day its totals count from) and `totals` (which of its
+quantities are totals to date), from the file to the graph, the audit's series, chart and text, the timeline
+and the view."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ events:
      quantity: {labs: 400, percent_decrease: 50}, since: 2024-10-01, totals: [labs]}
   - {id: to-date, date: 2025-02-21, type: statistic, actors: [mx], summary: s, quantity: {labs: 7}}
   - {id: raid, date: 2025-02-22, type: lab-raid, actors: [mx], summary: s, quantity: {labs: 2}}
+  - {id: deploy, date: 2025-02-23, type: troop-deployment, actors: [mx], summary: s,
+     quantity: {troops: {from: 1600, to: 1650}, vehicles: {about: 30}}}
+  - {id: six-months, date: 2025-02-24, type: statistic, actors: [mx], summary: s, since: 2024-10-01,
+     quantity: {labs: {over: 750}}}
   - {id: pause, date: 2025-03-01, type: reprieve, actors: [us], targets: [mx], lever: duty, until: 2025-04-01,
      summary: s, sources: [{url: "https://example.org/a"}]}
 links:
@@ -103,7 +108,9 @@ def test_series_keep_totals_counted_from_different_days_apart_and_leave_out_what
     figures = {(s["kind"], s["since"]): [p[:2] for p in s["points"]] for s in audit(graph).series["figures"]}
     assert figures == {
         ("kg", "2024-10-01"): [["2025-02-01", 40]],
-        ("labs", "2024-10-01"): [["2025-02-01", 300], ["2025-02-20", 400]],
+        ("labs", "2024-10-01"): [["2025-02-01", 300], ["2025-02-20", 400], ["2025-02-24", 750]],
+        ("troops", None): [["2025-02-23", 1600]],  # a span counts from its lower end
+        ("vehicles", None): [["2025-02-23", 30]],
         ("labs", "2025-02-05"): [["2025-02-10", 20]],  # the border operation's count is not the government's
         ("labs", None): [["2025-02-21", 7], ["2025-02-22", 9]],  # a total to date, then a raid adds to it
     }  # no percent_decrease or kg_january: amounts for a period and changes are not running figures
@@ -161,3 +168,65 @@ def test_bundled_statistics_count_from_the_day_the_fact_sheet_gives():
     assert labs == {"2024-10-01": [329, 475, 644, 750, 915, 1193, 1887, 2000]}
     kinds = {s["kind"] for s in report.series["figures"]}
     assert not kinds & {"percent_decrease", "fentanyl_kg_january", "fentanyl_trafficking_percent_decrease"}
+
+
+def test_a_figure_given_as_a_bound_or_a_span_is_read_and_built(path, graph):
+    from parley.ontology.namespace import PARLEY
+
+    t = read_timeline([path])
+    assert t.events["deploy"].quantity == {"troops": 1600, "vehicles": 30}
+    assert t.events["deploy"].bounds == {"troops": ("range", 1650), "vehicles": ("about", None)}
+    assert t.events["six-months"].bounds == {"labs": ("over", None)}
+    assert {str(o) for o in graph.objects(None, PARLEY.amountBound)} == {"over", "about"}
+    assert [float(o) for o in graph.objects(None, PARLEY.maxAmount)] == [1650]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("{over: -1}", "quantity 'labs' 'over': -1 is outside [0, inf]"),
+    ("{above: 5}", "quantity 'labs': a number, or {over: N}, {about: N} or {from: N, to: M} (got: above)"),
+    ("{over: 5, about: 5}", "quantity 'labs': a number, or {over: N}, {about: N} or {from: N, to: M} (got: over, about)"),
+    ("{from: 5, to: 5}", "quantity 'labs': 'to' 5 is not above 'from' 5"),
+    ("{from: 5}", "quantity 'labs': a number, or {over: N}, {about: N} or {from: N, to: M} (got: from)"),
+    ("{about: many}", "quantity 'labs' 'about': 'many' is not a number"),
+])
+def test_a_bad_bound_is_reported_with_its_line(tmp_path, value, message):
+    p = tmp_path / "bad.yaml"
+    p.write_text("timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: government}\nevents:\n"
+                 f"  - {{id: e, date: 2025-03-01, type: statistic, actors: [a], summary: s, quantity: {{labs: {value}}}}}\n",
+                 encoding="utf-8")
+    with pytest.raises(TimelineError) as e:
+        read_timeline([p])
+    assert e.value.lines() == [f"{p}:5: event 'e' {message}"]
+
+
+def test_bounds_are_shown_wherever_the_figure_is(graph, path):
+    rows = {r.id: r for r in timeline_rows(graph).rows}
+    assert rows["deploy"].what == "1,600 to 1,650 troops, about 30 vehicles"
+    assert rows["six-months"].what == "more than 750 labs; totals since 2024-10-01"
+    result = CliRunner().invoke(main, ["timeline", "--timeline", str(path), "--format", "csv"])
+    by_id = {r["id"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    assert by_id["deploy"]["quantity"] == "troops=1600; vehicles=30"  # numbers stay numbers for a spreadsheet
+    assert by_id["deploy"]["quantity_bounds"] == "troops 1,600 to 1,650; vehicles about 30"
+    result = CliRunner().invoke(main, ["timeline", "--timeline", str(path), "--format", "json"])
+    events = {e["id"]: e for e in json.loads(result.output)["events"]}
+    assert events["deploy"]["quantity_bounds"] == {"troops": {"bound": "range", "to": 1650},
+                                                   "vehicles": {"bound": "about"}}
+    view = graph_view(graph)
+    details = {view.tooltips[n["id"]]["title"]: dict(view.tooltips[n["id"]]["rows"]) for n in view.nodes
+               if n["id"] in view.tooltips}
+    assert details["deploy"]["troops"] == "1,600 to 1,650" and details["six-months"]["labs"] == "more than 750"
+    report = audit(graph)
+    [deploy] = [a for a in report.security if a["event"]["id"] == "deploy"]
+    assert deploy["quantity"] == {"troops": 1600, "vehicles": 30}
+    assert deploy["quantity_bounds"] == {"troops": {"bound": "range", "to": 1650}, "vehicles": {"bound": "about"}}
+    assert "deploy (troop-deployment, 1,600 to 1,650 troops, about 30 vehicles)" in report.to_text()
+    assert "1,600 to 1,650 troops, about 30 vehicles" in report.to_html()
+
+
+def test_bundled_figures_keep_the_bounds_the_fact_sheet_gives():
+    t = read_bundled()
+    assert t.events["stat-2025-04-08"].bounds["labs"] == ("over", None)  # ">750 labs"
+    assert t.events["stat-2025-04-08"].bounds["fentanyl_kg"] == ("about", None)  # "~1.5 t fentanyl"
+    assert t.events["deploy-2025-02-05"].bounds["troops_juarez"] == ("range", 1650)  # "~1,600–1,650 Juárez"
+    assert t.events["stat-labs-2026-01-31"].bounds["labs"] == ("over", None)  # "more than 2,000"
+    assert "troops_tijuana" not in t.events["deploy-2025-02-05"].bounds  # "1,950 Tijuana": exact

@@ -100,6 +100,12 @@ def timelines(draw) -> Timeline:
             draw(st.sampled_from(EVENT_TYPES)) if etype == "commitment" and draw(st.booleans()) else None,
             draw(sources), draw(maybe_text), draw(maybe_text))
         quantity = events[e].quantity
+        for kind, amount in quantity.items():  # a figure the sources give as a bound or a span
+            form = draw(st.sampled_from((None, "over", "about", "range")))
+            if form == "range":
+                events[e].bounds[kind] = ("range", amount + draw(st.integers(1, 10**6)))
+            elif form:
+                events[e].bounds[kind] = (form, None)
         if etype == "statistic" and quantity:  # how its figures count: all totals, some, none; since a day or not
             kinds = sorted(quantity)
             totals = draw(st.none() | st.just(()) | st.lists(st.sampled_from(kinds), min_size=1, unique=True)
@@ -143,6 +149,11 @@ def to_yaml(t: Timeline) -> str:
     def iso(d):
         return d.isoformat() if d else None
 
+    def quantity_value(amount, bound):
+        if not bound:
+            return amount
+        return {"from": amount, "to": bound[1]} if bound[0] == "range" else {bound[0]: amount}
+
     doc = {
         "timeline": clean({"id": t.id, "title": t.title, "base": t.base, "description": t.description}),
         "actors": [clean(vars(a) | {"loc": None}) for a in t.actors.values()],
@@ -150,7 +161,9 @@ def to_yaml(t: Timeline) -> str:
         "events": [clean(vars(e) | {"loc": None, "date": date(e.date), "actors": list(e.actors),
                                     "targets": list(e.targets), "effective": iso(e.effective),
                                     "until": iso(e.until), "sources": srcs(e.sources), "since": iso(e.since),
-                                    "totals": False if e.totals == () else e.totals and list(e.totals)})
+                                    "totals": False if e.totals == () else e.totals and list(e.totals),
+                                    "quantity": {k: quantity_value(v, e.bounds.get(k)) for k, v in e.quantity.items()},
+                                    "bounds": None})
                    for e in t.events.values()],
         "links": [clean(vars(ln) | {"loc": None, "sources": srcs(ln.sources), "disputed_by": list(ln.disputed_by),
                                     "id": None if ln.id == f"{ln.cause}.{ln.relation}.{ln.effect}" else ln.id})
