@@ -261,12 +261,15 @@ def _since(f: _File, m: _Map, what: str, etype: str | None, date: DateSpec | Non
 
 def _totals(f: _File, m: _Map, what: str, etype: str | None, quantity: dict) -> tuple[str, ...] | None:
     """A statistic's `totals`: None when every quantity is a total (absent, or true); else the kinds that are
-    (a list of its quantity's kinds; false for none)."""
+    (a list of its quantity's kinds, one kind without a list; false or [] for none). None too when it is wrong
+    (reported), so that nothing else is reported as if no quantity were a total."""
     value, line = m.get("totals"), _line(m, "totals")
-    if value is None or value is True:
+    if value is None:
         return None
     if etype and etype != "statistic":
         f.err(line, f"{what} 'totals': only a statistic's quantities are totals (type is {etype})")
+        return None
+    if value is True:
         return None
     if value is False:
         return ()
@@ -276,14 +279,15 @@ def _totals(f: _File, m: _Map, what: str, etype: str | None, quantity: dict) -> 
     if not isinstance(value, _Seq):
         f.err(line, f"{what} 'totals' must be true, false or a list of its quantity's kinds, not {_kind(value)}")
         return None
-    kinds = []
+    kinds, wrong = [], False
     for item, item_line in zip(value, value.item_lines):
         if not isinstance(item, str) or item not in quantity:
             f.err(item_line, f"{what} 'totals': {item!r} is not one of its quantity's kinds"
                   + (f" ({', '.join(quantity)})" if quantity else " (it has no quantity)"))
+            wrong = True
         elif item not in kinds:
             kinds.append(item)
-    return tuple(sorted(kinds))
+    return None if wrong else tuple(sorted(kinds))
 
 
 def _bounded(f: _File, qv: _Map, key: str, what: str) -> tuple[float | None, tuple | None]:

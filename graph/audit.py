@@ -499,7 +499,7 @@ class _Data:
             for iri, kind, since, total in zip(events_, kinds, sinces, totals):
                 if since and iri in events:
                     self.counted_since.setdefault(iri, days[since])
-                if total and iri in events and _text(total) in ("false", "0"):
+                if total and iri in events and _text(total).strip().lower() in ("false", "0"):
                     self.not_totals[iri].add(words[kind])
         # the few figures the sources give as a bound or a span (parley:amountBound, parley:maxAmount): kind ->
         # {"bound": "over"} or {"bound": "range", "to": upper}, by event, as the report shows them
@@ -1780,7 +1780,8 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
     action's add to it (`figure_events`: the security actions and statistics with figures, in date order). Only
     the targeted sides' events count (every event's when no lever has a target). A statistic's totals counted
     from a stated day (parley:countedSince) are a series of their own, one per kind and day; its quantities that
-    are not totals (parley:total false) are in no series.
+    are not totals (parley:total false) are in no series. A security action adds to every series of its kind
+    begun by then (it happened after each began), or begins the kind's series to date.
     """
     iso, events, lever_ref = data.iso, data.events, data.lever_ref
     levers = []
@@ -1790,8 +1791,9 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
         ref = lever_ref(lever)
         levers.append({"lever": ref["id"], "name": ref["name"],
                        "points": [[iso[d], v, events[e].id] for d, v, e, _ in st]})
-    figures: dict[tuple, list] = {}
+    figures: dict[tuple, list] = {}  # (kind, since or "") -> points
     running: dict[tuple, float] = {}
+    begun: dict[str, list[tuple]] = {}  # kind -> its series' keys, in the order they began
     counted_since, not_totals = data.counted_since, data.not_totals
     for e in figure_events:
         if side_actors and side_actors.isdisjoint(e.actors):
@@ -1802,15 +1804,23 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
         for kind, amount in (sorted(e.quantity.items()) if len(e.quantity) > 1 else e.quantity.items()):
             if kind in skip:
                 continue
-            key = (kind, since or "")
-            total = running[key] = amount if statistic else running.get(key, 0.0) + amount
-            pts = figures.get(key)
-            if pts is None:
-                figures[key] = [[day, total, e.id]]
-            elif pts[-1][0] == day:
-                pts[-1][1:] = [total, e.id]
+            if statistic:
+                keys = ((kind, since or ""),)
+                running[keys[0]] = amount
             else:
-                pts.append([day, total, e.id])
+                keys = begun.get(kind) or ((kind, ""),)
+                for key in keys:
+                    running[key] = running.get(key, 0.0) + amount
+            for key in keys:
+                total = running[key]
+                pts = figures.get(key)
+                if pts is None:
+                    figures[key] = [[day, total, e.id]]
+                    begun.setdefault(kind, []).append(key)
+                elif pts[-1][0] == day:
+                    pts[-1][1:] = [total, e.id]
+                else:
+                    pts.append([day, total, e.id])
     return {"levers": levers,
             "figures": [{"kind": k, "since": since or None, "points": v} for (k, since), v in sorted(figures.items())],
             "reliefs": [{"id": r.id, "date": iso[r.earliest], "lever": lever_ref(r.lever)["id"]

@@ -471,7 +471,7 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
             bounds.setdefault(r["event"], {})[str(r["kind"])] = bound
         if r["since"] is not None:
             counted_since.setdefault(r["event"], _day(r["since"]))
-        if r["total"] is not None and str(r["total"]) in ("false", "0"):
+        if r["total"] is not None and str(r["total"]).strip().lower() in ("false", "0"):
             not_totals.setdefault(r["event"], set()).add(str(r["kind"]))
     sources: dict = {}
     for r in run_query_among(graph, "timeline-sources", "event", some):

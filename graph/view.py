@@ -249,7 +249,7 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), a
             e.quantities.setdefault(str(r["kind"]), amount)
             if r["since"] is not None and e.counted_since is None:
                 e.counted_since = _day(r["since"], f"event {e.id}: counted since")
-            if r["total"] is not None and str(r["total"]) in ("false", "0"):
+            if r["total"] is not None and str(r["total"]).strip().lower() in ("false", "0"):
                 e.not_totals.add(str(r["kind"]))
             bound = quantity_bound(r["bound"], r["max"])
             if bound:

@@ -86,6 +86,9 @@ def test_the_file_says_how_a_statistic_counts(path):
      "'totals' must be true, false or a list of its quantity's kinds, not a number"),
     ("type: statistic, quantity: {kg: 1}, since: 2024-10-01, totals: false",
      "'since': none of its quantities is a total ('totals' lists none)"),
+    ("type: statistic, quantity: {kg: 1}, since: 2024-10-01, totals: [x]",  # one error, not a second about since
+     "'totals': 'x' is not one of its quantity's kinds (kg)"),
+    ("type: seizure, quantity: {kg: 1}, totals: true", "'totals': only a statistic's quantities are totals (type is seizure)"),
 ])
 def test_bad_counting_is_reported_with_its_line(tmp_path, fields, message):
     p = tmp_path / "bad.yaml"
@@ -108,11 +111,12 @@ def test_series_keep_totals_counted_from_different_days_apart_and_leave_out_what
     figures = {(s["kind"], s["since"]): [p[:2] for p in s["points"]] for s in audit(graph).series["figures"]}
     assert figures == {
         ("kg", "2024-10-01"): [["2025-02-01", 40]],
-        ("labs", "2024-10-01"): [["2025-02-01", 300], ["2025-02-20", 400], ["2025-02-24", 750]],
+        # the raid of 22 February adds to every labs series begun by then
+        ("labs", "2024-10-01"): [["2025-02-01", 300], ["2025-02-20", 400], ["2025-02-22", 402], ["2025-02-24", 750]],
+        ("labs", "2025-02-05"): [["2025-02-10", 20], ["2025-02-22", 22]],  # the border operation's own count
+        ("labs", None): [["2025-02-21", 7], ["2025-02-22", 9]],  # a total to date
         ("troops", None): [["2025-02-23", 1600]],  # a span counts from its lower end
         ("vehicles", None): [["2025-02-23", 30]],
-        ("labs", "2025-02-05"): [["2025-02-10", 20]],  # the border operation's count is not the government's
-        ("labs", None): [["2025-02-21", 7], ["2025-02-22", 9]],  # a total to date, then a raid adds to it
     }  # no percent_decrease or kg_january: amounts for a period and changes are not running figures
 
 
