@@ -139,3 +139,50 @@ def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[
     if t in GROUPS["security"]:
         return "in-force", e.rate if e.rate is not None else rate
     return None, None
+
+
+# -- what a suspension suspended ----------------------------------------------------------------------------
+#
+# A pause (reprieve, extension), a full exemption, or an exemption that leaves a rate on part of the goods
+# suspends what held before it. When it runs out by its own `until` before the next change, what it suspended
+# holds again, as it would have run without it. `state` (graph/reading.py) and the audit (graph/audit.py) both
+# reckon it here, on their own records of the changes: anything with `valid_from`, `own_until` (the event's
+# `until`, the end it set itself) and `suspends` (whether it is such a suspension).
+
+SUSPENDING = ("paused", "exempted")
+
+
+def suspends(status: str | None, event_type: str | None) -> bool:
+    """Whether a change with this status, made by an event of this type, suspends what held before it."""
+    return status in SUSPENDING or event_type == "exemption" and status in ("in-force", "reduced")
+
+
+def in_effect(earlier: list, day: dt.date):
+    """The change of `earlier` (in event order) in effect on `day` once a suspension after them has run out:
+    the last of them that had taken effect by then, unless that one had run out by its own end too: then what
+    it suspended if it was a suspension, or nothing (None)."""
+    for c in reversed(earlier):
+        if c.valid_from > day:
+            continue  # not yet in effect: an imposition the suspension overtook counts from its own date
+        if c.own_until is not None and c.own_until <= day:
+            if c.suspends:
+                continue
+            return None
+        return c
+    return None
+
+
+def resumed_schedule(earlier: list, start: dt.date, end: dt.date | None) -> list[tuple]:
+    """[(day, change or None)]: what a suspension that ran out on `start` had suspended (`earlier`, the changes
+    before it in event order), from each day on which that changes, up to `end` (the next change; None: none)."""
+    days = {start}
+    for c in earlier:
+        for d in (c.valid_from, c.own_until):
+            if d is not None and start < d and (end is None or d < end):
+                days.add(d)
+    out: list[tuple] = []
+    for day in sorted(days):
+        c = in_effect(earlier, day)
+        if not out or out[-1][1] is not c:
+            out.append((day, c))
+    return out

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, group_of, in_range
+from ..events.outcomes import SUSPENDING, resumed_schedule, suspends
 from .tsv import solution_cells, split as split_cells, text as _text, texts
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
@@ -67,6 +68,7 @@ RELATION_NAMES = {
 COLLECTING = ("in-force", "reduced")
 # Lever statuses that settle a threat without carrying it out (see _threat).
 _SETTLING = frozenset(("withdrawn", "paused", "exempted"))
+_SUSPENDING = SUSPENDING
 
 
 class AuditError(Exception):
@@ -155,6 +157,8 @@ class _Outcome:
     valid_until: dt.date | None
     rank: int = 0  # its event's
     states: dict | None = field(default=None, repr=False, compare=False)  # _state's dicts, by collected rate
+    own_until: dt.date | None = None  # its event's `until`: the end it set itself (valid_until may come sooner)
+    suspends: bool = False  # a pause or an exemption: what it suspended resumes when it runs out (outcomes.py)
 
 
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
@@ -187,6 +191,7 @@ _PROPERTIES = {
     "lever": PARLEY_NS + "lever",
     "rate": PARLEY_NS + "rate",
     "effective": PARLEY_NS + "effective",
+    "until": PARLEY_NS + "until",
     "promises": PARLEY_NS + "promises",
     "summary": "http://purl.org/dc/terms/description",
     "claimant": PARLEY_NS + "claimedBy",
@@ -205,7 +210,8 @@ _SCANS = {
 # The order the answers are read in: the events and what the model needs with them first, then the event
 # fields the audit looks up, and the claims last: the audit works out what needs no claim (lever steps,
 # threats, series) while the engine answers them.
-_ORDER = ("event-type", "identifier", "earliest", "latest", "precision", "event-actor", "event-target", "outcomes",
+_ORDER = ("event-type", "identifier", "earliest", "latest", "precision", "event-actor", "event-target", "until",
+          "outcomes",
           "quantities", "levers", "actors", "lever", "rate", "effective", "promises", "summary",
           "claims", "claim-sources", "claim-disputants", "claimant", "confidence", "confidence-level", "evidence")
 _CLAIM_TABLES = _ORDER[_ORDER.index("claims"):]
@@ -550,6 +556,7 @@ class _Data:
     def _read_outcomes(self, events_, levers, statuses, rates, scopes, valid_froms, valid_untils):
         events, days, numbers, words = self.events, self._days, self._numbers, self._words
         outcome_of, outcomes, outcome = self.outcome_of, self.outcomes, _Outcome
+        untils = self.properties.pop("until")
         for iri, lever, status, rate, scope, valid_from, valid_until in zip(events_, levers, statuses, rates, scopes,
                                                                             valid_froms, valid_untils):
             if iri in outcome_of:
@@ -557,8 +564,13 @@ class _Data:
             e = events.get(iri)
             if e is None:
                 continue
-            o = outcome_of[iri] = outcome(iri, lever, words[status], numbers[rate], words[scope], days[valid_from],
+            status = words[status]
+            o = outcome_of[iri] = outcome(iri, lever, status, numbers[rate], words[scope], days[valid_from],
                                           days[valid_until], e.rank)
+            if iri in untils:
+                o.own_until = days[untils[iri]]
+            if status in _SUSPENDING or e.type == "exemption":
+                o.suspends = suspends(status, e.type)
             outcomes[lever].append(o)
         self._prepare_outcomes()
 
@@ -1613,12 +1625,13 @@ def _collected(o: _Outcome | None) -> float:
 def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
     """The collected rate of one lever as steps (day, rate from that day, event IRI, what happened).
 
-    Each outcome that held for at least a day starts a step. When a pause or exemption ends before the next
-    change, what it suspended resumes (see _suspended); when any other state ends so, nothing is collected.
+    Each outcome that held for at least a day starts a step. When a pause or exemption (one that leaves a rate
+    on part of the goods too) ends before the next change, what it suspended resumes (see _suspended); when any
+    other state ends so, nothing is collected.
     What happened is (outcome, None) for a state set and (outcome, rate resumed) for one that ended:
     _step_text says it in words, for the few steps a report shows.
     """
-    pauses = {o.event: i for i, o in enumerate(outs) if o.status in _SUSPENDING}  # their places in event order
+    pauses = {o.event: i for i, o in enumerate(outs) if o.suspends}  # their places in event order
     held = sorted((o for o in outs if o.valid_until is None or o.valid_until > o.valid_from),
                   key=lambda o: (o.valid_from, o.rank))
     steps: list[tuple] = []
@@ -1638,7 +1651,7 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
             after = _suspended(outs, pauses[o.event], until, end) if o.event in pauses else [(until, 0.0, None)]
             for day, resumed, taking in after:
                 # the day the pause ended says so; a suspended change taking effect later is that change's step
-                event, note = (o.event, (o, resumed)) if day == until else (taking.event, (taking, None))
+                event, note = (o.event, (o, resumed)) if day == until or taking is None else (taking.event, (taking, None))
                 if day == last_day:
                     steps[-1] = (day, resumed, event, note)
                     last_value = resumed
@@ -1648,22 +1661,12 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
     return steps
 
 
-_SUSPENDING = ("paused", "exempted")
-
-
 def _suspended(outs: list[_Outcome], at: int, start: dt.date, end: dt.date | None) -> list[tuple]:
     """(day, rate collected, the change that sets it) from `start`, when the pause or exemption outs[at] ran
-    out, until `end` (the next change; None: none). What it suspended is the changes before it in event order
-    that are neither, as they would have run without it: on each day, the last of them in event order that had
-    taken effect by then (an imposition the pause overtook counts from its own date, not before)."""
-    before = [o for o in outs[:at] if o.status not in _SUSPENDING]
-    days = sorted({start} | {o.valid_from for o in before
-                             if o.valid_from > start and (end is None or o.valid_from < end)})
-    out = []
-    for day in days:
-        current = next((o for o in reversed(before) if o.valid_from <= day), None)
-        out.append((day, _collected(current), current))
-    return out
+    out, until `end` (the next change; None: none): what it suspended, the changes before it in event order, as
+    they would have run without it (events/outcomes.py, resumed_schedule: an imposition the pause overtook
+    counts from its own date; an earlier pause or exemption holds until its own end)."""
+    return [(day, _collected(c), c) for day, c in resumed_schedule(outs[:at], start, end)]
 
 
 def _step_text(note: tuple) -> str:

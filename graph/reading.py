@@ -25,6 +25,7 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 
 from ..events.model import EVENT_TYPES, GROUPS, DateSpec, amount_text, group_of, in_range
+from ..events.outcomes import resumed_schedule, suspends
 from .query import AMONG_LIMIT, QueryError, resolve_id, run_query, run_query_among
 
 GROUP_NAMES = (*GROUPS, "diplomacy")  # group_of() puts every type outside GROUPS in diplomacy
@@ -548,6 +549,13 @@ class Change:
     scope: str | None
     valid_from: dt.date
     valid_until: dt.date | None
+    kind: str | None = None  # the event's type
+    own_until: dt.date | None = None  # the event's `until`: the end it set itself (valid_until may come sooner)
+
+    @property
+    def suspends(self) -> bool:
+        """A pause or an exemption: what it suspended resumes when it runs out (events/outcomes.py)."""
+        return suspends(self.status, self.kind)
 
     def holds_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
@@ -590,7 +598,8 @@ class LeverState:
         c, lp = self.current, self.lapsed
         text = f"{c.event} ({short_date(c.date)})"
         if self.resumed:
-            text += f", resumed on {lp.valid_until} when the {_SUSPENSION[lp.status]} set by {lp.event} ended"
+            what = "pause" if lp.status == "paused" else "exemption"
+            text += f", resumed on {lp.valid_until} when the {what} set by {lp.event} ended"
         return text
 
     def to_dict(self) -> dict:
@@ -713,19 +722,19 @@ class StateView:
 
 # A pause or exemption suspends what was in force; when it runs out, that holds again (the audit reckons the
 # rate collected each day the same way).
-_SUSPENSION = {"paused": "pause", "exempted": "exemption"}
 _RESUMABLE = ("in-force", "reduced")
 
 
 def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change | None, Change | None, bool]:
     """(current, next, lapsed, resumed) for one lever's changes on `day`.
 
-    When no change holds on the day, `lapsed` is the last one that did. If that was a pause or exemption, what
-    it suspended holds again from the day it ended: the changes before it in event order that are neither, as
-    they would have had it without the pause (on each day the last of them that had taken effect by then; an
-    imposition the pause overtook counts from its own date). When that is in force or reduced, `current` is it,
-    from the day it holds again up to the next change, and `resumed` is True. A suspended threat does not
-    resume. The audit reckons the rate collected the same way (graph/audit.py, _suspended).
+    When no change holds on the day, `lapsed` is the last one that did. If that was a pause or exemption (one
+    that leaves a rate on part of the goods too), what it suspended holds again from the day it ended: the
+    changes before it in event order, as they would have run without it (events/outcomes.py, resumed_schedule:
+    an imposition the pause overtook counts from its own date; an earlier pause or exemption holds until its
+    own end). When that is in force or reduced, `current` is it, from the day it holds again up to the next
+    change, and `resumed` is True. A suspended threat does not resume. The audit reckons the rate collected the
+    same way (graph/audit.py, _suspended).
     """
     order = operator.attrgetter("order")
     real = [c for c in changes if c.ever_holds()]
@@ -737,18 +746,20 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
     if current is None:
         past = [c for c in real if c.valid_from <= day]
         lapsed = max(past, key=order) if past else None
-        if lapsed is not None and lapsed.status in _SUSPENSION:
-            before = sorted((c for c in changes if c.order < lapsed.order and c.status not in _SUSPENSION), key=order)
-            taken = [c for c in before if c.valid_from <= day]
-            suspended = taken[-1] if taken else None
-            # a change of the suspended schedule still to come takes over from it (one later in event order)
-            coming = [c for c in before if c.valid_from > day and (suspended is None or c.order > suspended.order)]
-            takeover = min(coming, key=lambda c: (c.valid_from, c.order)) if coming else None
-            if takeover is not None and (nxt is None or takeover.valid_from < nxt.valid_from):
-                nxt = replace(takeover, valid_until=nxt.valid_from if nxt else None)
+        if lapsed is not None and lapsed.suspends and lapsed.valid_until is not None:
+            before = sorted((c for c in changes if c.order < lapsed.order), key=order)
+            schedule = resumed_schedule(before, lapsed.valid_until, nxt.valid_from if nxt else None)
+            at = max(i for i, (d, _) in enumerate(schedule) if d <= day)
+            since, suspended = schedule[at]
+            # a change of the suspended schedule still to come takes over from it (before the next change)
+            if at + 1 < len(schedule):
+                start, takeover = schedule[at + 1]
+                if takeover is not None:
+                    nxt = replace(takeover, valid_from=start, valid_until=nxt.valid_from if nxt else None)
             if suspended is not None and suspended.status in _RESUMABLE:
-                current = replace(suspended, valid_from=max(lapsed.valid_until, suspended.valid_from),
-                                  valid_until=nxt.valid_from if nxt else None)
+                current = replace(suspended, valid_from=since,
+                                  valid_until=schedule[at + 1][0] if at + 1 < len(schedule)
+                                  else nxt.valid_from if nxt else None)
                 resumed = True
     return current, nxt, lapsed, resumed
 
@@ -771,7 +782,8 @@ def lever_states(graph, *, on=None, lever: str | None = None) -> StateView:
         changes.setdefault(r["lever"], []).append(Change(
             event=_ident(r["eventId"], r["event"]),
             date=date_spec(earliest, _day(r["latest"]), _text(r["precision"])), status=str(r["status"]),
-            rate=_number(r["rate"]), scope=_text(r["scope"]), valid_from=start, valid_until=_day(r["validUntil"])))
+            rate=_number(r["rate"]), scope=_text(r["scope"]), valid_from=start, valid_until=_day(r["validUntil"]),
+            kind=_event_type(r["type"]) if r["type"] is not None else None, own_until=_day(r["ownUntil"])))
     seen = {}
     for r in levers:
         if r["lever"] not in seen:

@@ -345,13 +345,15 @@ def test_state_and_the_audit_agree_on_random_timelines(tmp_path):
             at, r = rng.randrange(0, 40), rng.random()
             date = "2025-02" if r < 0.15 else f"{{from: {day(at)}, to: {day(at + rng.randrange(0, 5))}}}" if r < 0.3 \
                 else day(at)
-            fields = f"id: e{i}, date: {date}, type: {rng.choice(types)}, actors: [a], lever: duty, summary: s"
+            etype = rng.choice(types)
+            fields = f"id: e{i}, date: {date}, type: {etype}, actors: [a], lever: duty, summary: s"
             if rng.random() < 0.6:
                 fields += f", rate: {rng.choice([0, 10, 25, 50])}"
             # effective and until on or after the event's (latest) date
             if rng.random() < 0.4:
                 fields += f", effective: {day((59 if r < 0.15 else at + 4) + rng.randrange(0, 30))}"
-            if rng.random() < 0.5:
+            # an end, mostly on what the format gives one (a pause, an exemption, an extension)
+            if rng.random() < (0.7 if etype in ("reprieve", "extension", "exemption") else 0.1):
                 fields += f", until: {day((59 if r < 0.15 else at + 4) + rng.randrange(0, 40))}"
             events.append(f"  - {{{fields}}}\n")
         path = tmp_path / f"random-{case}.yaml"
@@ -377,3 +379,47 @@ def _collected(change) -> float:
     """The rate a state collects, as the audit counts it: its rate when in force or reduced, else 0."""
     in_force = change is not None and change.status in ("in-force", "reduced") and change.rate is not None
     return float(change.rate) if in_force else 0.0
+
+
+def test_an_exemption_on_part_of_the_goods_and_what_ran_out_during_a_pause(tmp_path):
+    """part: 25 % on everything, then an exemption leaving 10 % on the rest until 1 March, nothing after it: the
+    25 % comes back on 1 March. nest: the same exemption, paused from 1 to 15 February: 10 % again from the
+    15th until the exemption's own end, then 25 %. gone: a 20 % tariff set to end on 10 February, paused from
+    1 to 20 February: nothing comes back, since it would have ended during the pause."""
+    ev = "{{id: {}, date: {}, type: {}, actors: [a], lever: {}{}, summary: s}}"
+    events = [ev.format("i1", "2025-01-01", "tariff-imposition", "part", ", rate: 25"),
+              ev.format("x1", "2025-01-10", "exemption", "part", ", rate: 10, until: 2025-03-01"),
+              ev.format("i2", "2025-01-01", "tariff-imposition", "nest", ", rate: 25"),
+              ev.format("x2", "2025-01-10", "exemption", "nest", ", rate: 10, until: 2025-03-01"),
+              ev.format("p2", "2025-02-01", "reprieve", "nest", ", until: 2025-02-15"),
+              ev.format("i3", "2025-01-01", "tariff-imposition", "gone", ", rate: 20, until: 2025-02-10"),
+              ev.format("p3", "2025-02-01", "reprieve", "gone", ", until: 2025-02-20")]
+    path = tmp_path / "part.yaml"
+    path.write_text("timeline: {id: part}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
+                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("part", "nest", "gone"))
+                    + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
+    graph = read_graph(timeline=read_timeline([path]))
+    from parley.graph.audit import audit
+
+    points = {s["lever"]: [p[:2] for p in s["points"]] for s in audit(graph).series["levers"]}
+    assert points["part"] == [["2025-01-01", 25], ["2025-01-10", 10], ["2025-03-01", 25]]
+    assert points["nest"] == [["2025-01-01", 25], ["2025-01-10", 10], ["2025-02-01", 0], ["2025-02-15", 10],
+                              ["2025-03-01", 25]]
+    assert points["gone"] == [["2025-01-01", 20], ["2025-02-01", 0]]
+    part = state(graph, "part", "2025-03-05")
+    assert part.resumed and (part.current.event, part.current.rate, part.lapsed.event) == ("i1", 25, "x1")
+    text = lever_states(graph, lever="part", on="2025-03-05").to_text()
+    assert "resumed on 2025-03-01 when the exemption set by x1 ended" in text
+    nest = state(graph, "nest", "2025-02-20")
+    assert nest.resumed and (nest.current.event, nest.current.rate) == ("x2", 10)
+    assert (nest.current.valid_from, nest.current.valid_until) == (dt.date(2025, 2, 15), dt.date(2025, 3, 1))
+    assert (nest.next.event, nest.next.rate, nest.next.valid_from) == ("i2", 25, dt.date(2025, 3, 1))
+    nest = state(graph, "nest", "2025-03-05")
+    assert nest.resumed and (nest.current.event, nest.current.rate) == ("i2", 25)
+    gone = state(graph, "gone", "2025-02-25")
+    assert gone.current is None and not gone.resumed and gone.lapsed.event == "p3"
+    for lever, pts in points.items():  # and day by day, the two agree
+        for k in range(0, 80):
+            on = dt.date(2025, 1, 1) + dt.timedelta(days=k)
+            expected = [rate for d, rate in pts if dt.date.fromisoformat(d) <= on][-1]
+            assert _collected(state(graph, lever, on).current) == expected, (lever, on)
