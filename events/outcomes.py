@@ -2,9 +2,9 @@
 
 The timeline need not spell outcomes out; they follow from type, rate, scope, effective and until:
 
-- threat -> threatened (unless the lever is in force, or paused with the pause still running, or paused by a
-  pause that ran out with what it suspended in force again: a threat neither lowers a tariff nor ends a pause;
-  it is the threat's own later events that change the state)
+- threat -> threatened (unless the lever is in force, or paused with the pause still running, or suspended by
+  a pause or exemption that ran out with what it suspended in force again (see resumed_schedule): a threat
+  neither lowers a tariff nor ends a pause; it is the threat's own later events that change the state)
 - tariff-imposition, tariff-increase -> in-force at the rate, from `effective`
 - reprieve, extension -> paused until `until` (open-ended without one)
 - exemption -> exempted; with a rate above 0, in-force at that rate on the remaining `scope`
@@ -90,18 +90,23 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
         status = rate = None
         scope = levers[lever].scope if lever in levers else None
         changes = []
-        until = None
-        active = None  # the status of the last change that was not a pause or exemption: what a pause suspends
+        made: list[_Made] = []  # the changes so far, as resumed_schedule reads them
         for e in events:
-            if e.type == "threat" and status == "paused" and (until is None or until > e.starts):
-                continue
-            if e.type == "threat" and status == "paused" and active in ("in-force", "reduced"):
-                continue  # the pause ran out and what it suspended holds again: a threat does not lower it
+            last = made[-1] if made else None
+            if e.type == "threat" and last is not None and last.suspends:
+                if last.own_until is None or last.own_until > e.starts:
+                    if status == "paused":
+                        continue  # a threat does not end a pause that still runs
+                else:
+                    # the pause or exemption ran out: what it suspended holds again, as it would have run
+                    held = in_effect(made[:-1], e.starts)
+                    if held is not None and held.status in ("in-force", "reduced"):
+                        continue  # a threat does not lower it
+                    status = held.status if held is not None else None
             new_status, new_rate = _next_state(e, status, rate)
             if new_status is not None:
-                status, rate, scope, until = new_status, new_rate, e.scope or scope, e.until
-                if status not in ("paused", "exempted"):
-                    active = status
+                status, rate, scope = new_status, new_rate, e.scope or scope
+                made.append(_Made(e.starts, e.until, suspends(status, e.type), status))
                 changes.append((e, status, rate, scope))
         # A later change can take effect before an earlier one does (a pause signed before the tariff's
         # effective date): a state ends when the first later change takes effect, and may never hold at all.
@@ -115,6 +120,15 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
     # A security action on a lever always changes it (in force), so the loose ones are exactly those without.
     for e in loose:
         yield Outcome(e.id, e.lever, None, None, None, e.starts, None, dict(e.quantity))
+
+
+class _Made:
+    """A change as in_effect reads it (outcomes_of's forward pass, before the changes' ends are known)."""
+
+    __slots__ = ("valid_from", "own_until", "suspends", "status")
+
+    def __init__(self, valid_from, own_until, suspends_, status):
+        self.valid_from, self.own_until, self.suspends, self.status = valid_from, own_until, suspends_, status
 
 
 def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[str | None, float | None]:

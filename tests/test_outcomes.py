@@ -146,3 +146,17 @@ def test_a_threat_after_the_pause_of_a_threat_threatens_again():
                  ev("p1", D(2025, 2, 1), "reprieve", until=D(2025, 3, 4)),
                  ev("t2", D(2025, 3, 10), "threat", rate=30))
     assert states(t)["t2"] == ("threatened", 30, D(2025, 3, 10), None)
+
+
+def test_a_threat_after_a_pause_threatens_when_what_it_suspended_ran_out_meanwhile():
+    # The tariff was to end on 20 February, during the pause: after the pause nothing is in force, so a threat
+    # threatens. After an exemption that left 10 % on part of the goods, the tariff it suspended is in force
+    # again, and a threat changes nothing.
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25, until=D(2025, 2, 20)),
+                 ev("p1", D(2025, 2, 1), "reprieve", until=D(2025, 3, 4)),
+                 ev("t1", D(2025, 3, 10), "threat", rate=30))
+    assert states(t)["t1"] == ("threatened", 30, D(2025, 3, 10), None)
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("x1", D(2025, 2, 1), "exemption", rate=10, until=D(2025, 3, 4)),
+                 ev("t1", D(2025, 3, 10), "threat", rate=30))
+    assert "t1" not in states(t)
