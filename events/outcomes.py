@@ -99,9 +99,13 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
                         continue  # a threat does not end a pause that still runs
                 else:
                     # the pause or exemption ran out: what it suspended holds again, as it would have run
-                    held = in_effect(made[:-1], e.starts)
-                    if held is not None and held.status in ("in-force", "reduced"):
-                        continue  # a threat does not lower it
+                    schedule = resumed_schedule(made[:-1], e.starts, None)
+                    held = schedule[0][1]
+                    if held is not None and held.suspends:
+                        if held.status == "paused":
+                            continue  # an earlier pause still runs: a threat does not end it
+                    elif any(c is not None and c.status in ("in-force", "reduced") for _, c in schedule):
+                        continue  # in force again, or to be (an order the pause overtook): a threat does not lower it
                     status = held.status if held is not None else None
             new_status, new_rate = _next_state(e, status, rate)
             if new_status is not None:

@@ -295,6 +295,9 @@ def _bounded(f: _File, qv: _Map, key: str, what: str) -> tuple[float | None, tup
     `{from: 1600, to: 1650}`; (its figure, its bound) as Event keeps them, (None, None) when it is wrong."""
     value, line = qv[key], _line(qv, key)
     forms = "{over: N}, {about: N} or {from: N, to: M}"
+    if any(v is None for v in value.values()):
+        f.err(line, f"{what}: {', '.join(k for k, v in value.items() if v is None)} has no number")
+        return None, None
     if set(value) in ({"over"}, {"about"}):
         [word] = value
         n = _number(f, value, word, what, 0, float("inf"))
@@ -391,8 +394,9 @@ def _number(f: _File, m: _Map, key: str, what: str, lo: float, hi: float) -> flo
         shown = f"{value!r}" if abs(value) <= _LARGEST else f"a number of {len(str(abs(value)))} digits"
         f.err(_line(m, key), f"{what} '{key}': {shown} is outside [{lo:g}, {hi:g}]")
         return None
-    if isinstance(value, int) and abs(value) > _LARGEST:
-        f.err(_line(m, key), f"{what} '{key}': a number of {len(str(abs(value)))} digits is too large (at most 10^18)")
+    if abs(value) > _LARGEST:
+        digits = len(str(abs(value))) if isinstance(value, int) else len(f"{abs(value):.0f}")
+        f.err(_line(m, key), f"{what} '{key}': a number of {digits} digits is too large (at most 10^18)")
         return None
     return int(value) if isinstance(value, int) else value
 

@@ -45,7 +45,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, group_of, in_range
+from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, amount_text, group_of, in_range
 from ..events.outcomes import SUSPENDING, resumed_schedule, suspends
 from .tsv import solution_cells, split as split_cells, text as _text, texts
 
@@ -765,18 +765,14 @@ def _num_text(x: float) -> str:
 
 
 def _quantity_text(q: dict, bounds: dict | None = None) -> str:
-    """`17,258 arrests, more than 750 labs`: a figure given as a bound or a span (`bounds`) says so."""
-    if not bounds:
-        return ", ".join(f"{_num_text(v)} {k}" for k, v in sorted(q.items()))
+    """`17,258 arrests, more than 750 labs`: each figure as recorded (not rounded), and one given as a bound or
+    a span (`bounds`) says so."""
+    bounds = bounds or {}
     return ", ".join(f"{_bounded_text(v, bounds.get(k))} {k}" for k, v in sorted(q.items()))
 
 
 def _bounded_text(v: float, b: dict | None) -> str:
-    if not b:
-        return _num_text(v)
-    if b["bound"] == "range":
-        return f"{_num_text(v)} to {_num_text(b['to'])}"
-    return f"{'more than' if b['bound'] == 'over' else 'about'} {_num_text(v)}"
+    return amount_text(v, (b["bound"], b.get("to")) if b else None)
 
 
 @dataclass

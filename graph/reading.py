@@ -580,7 +580,9 @@ class Change:
 class LeverState:
     """A lever on one day: the change in force (`current`), the next one to take effect, and `lapsed`, the last
     change that ran out, when nothing holds or when `resumed`: a pause or exemption that ran out before the next
-    change, after which what it suspended holds again (`current`, from the day the pause ended; see state_on)."""
+    change, after which what it suspended holds again (`current`, from the day the pause ended; see state_on).
+    `ended_by`: the pause or exemption whose end brought `current` back (None when it took effect on its own
+    date after the pause ended: an order the pause overtook)."""
 
     lever: str
     name: str | None
@@ -588,6 +590,7 @@ class LeverState:
     next: Change | None
     lapsed: Change | None = None
     resumed: bool = False
+    ended_by: Change | None = None
 
     @property
     def status(self) -> str | None:
@@ -597,9 +600,11 @@ class LeverState:
     def set_by_text(self) -> str:
         c, lp = self.current, self.lapsed
         text = f"{c.event} ({short_date(c.date)})"
-        if self.resumed:
-            what = "pause" if lp.status == "paused" else "exemption"
-            text += f", resumed on {lp.valid_until} when the {what} set by {lp.event} ended"
+        if self.resumed and self.ended_by is not None:
+            text += f", resumed on {c.valid_from} when the {_suspension(self.ended_by)} set by {self.ended_by.event} ended"
+        elif self.resumed:
+            text += (f", in effect from {c.valid_from}, after the {_suspension(lp)} set by {lp.event} ended on "
+                     f"{lp.valid_until}")
         return text
 
     def to_dict(self) -> dict:
@@ -611,7 +616,7 @@ class LeverState:
             "set_by": {"event": c.event, "date": date_dict(c.date)} if c else None,
             "next": self.next.to_dict() if self.next else None,
             "lapsed": self.lapsed.to_dict() if self.lapsed else None,
-            "resumed": self.resumed,
+            "resumed": self.resumed, "resumed_by": self.ended_by.event if self.ended_by else None,
         }
 
     def cells(self) -> list[str]:
@@ -725,15 +730,22 @@ class StateView:
 _RESUMABLE = ("in-force", "reduced")
 
 
-def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change | None, Change | None, bool]:
-    """(current, next, lapsed, resumed) for one lever's changes on `day`.
+def _suspension(c: Change) -> str:
+    return "pause" if c.status == "paused" else "exemption"
+
+
+def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change | None, Change | None, bool,
+                                                           Change | None]:
+    """(current, next, lapsed, resumed, ended_by) for one lever's changes on `day`.
 
     When no change holds on the day, `lapsed` is the last one that did. If that was a pause or exemption (one
     that leaves a rate on part of the goods too), what it suspended holds again from the day it ended: the
     changes before it in event order, as they would have run without it (events/outcomes.py, resumed_schedule:
     an imposition the pause overtook counts from its own date; an earlier pause or exemption holds until its
-    own end). When that is in force or reduced, `current` is it, from the day it holds again up to the next
-    change, and `resumed` is True. A suspended threat does not resume. The audit reckons the rate collected the
+    own end). When that is in force or reduced, or an earlier pause or exemption still running, `current` is
+    it, from the day it holds again up to the next change, `resumed` is True and `ended_by` the pause or
+    exemption whose end brought it back (None: it took effect on its own date). A suspended threat does not
+    resume; when what resumed ran out by its own end, `lapsed` is it. The audit reckons the rate collected the
     same way (graph/audit.py, _suspended).
     """
     order = operator.attrgetter("order")
@@ -742,7 +754,7 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
     current = max(holding, key=order) if holding else None
     upcoming = [c for c in real if c.valid_from > day]
     nxt = min(upcoming, key=lambda c: (c.valid_from, c.order)) if upcoming else None
-    lapsed, resumed = None, False
+    lapsed, resumed, ended_by = None, False, None
     if current is None:
         past = [c for c in real if c.valid_from <= day]
         lapsed = max(past, key=order) if past else None
@@ -756,12 +768,24 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
                 start, takeover = schedule[at + 1]
                 if takeover is not None:
                     nxt = replace(takeover, valid_from=start, valid_until=nxt.valid_from if nxt else None)
-            if suspended is not None and suspended.status in _RESUMABLE:
+            if suspended is not None and (suspended.status in _RESUMABLE or suspended.suspends):
                 current = replace(suspended, valid_from=since,
                                   valid_until=schedule[at + 1][0] if at + 1 < len(schedule)
                                   else nxt.valid_from if nxt else None)
                 resumed = True
-    return current, nxt, lapsed, resumed
+                # what ended that day: the lapsed pause, or a pause or exemption resumed before (an order the
+                # pause overtook takes effect on its own date instead)
+                if at == 0:
+                    ended_by = lapsed
+                else:
+                    prev = schedule[at - 1][1]
+                    if prev is not None and prev.suspends and prev.own_until == since:
+                        ended_by = prev
+            elif at > 0 and schedule[at - 1][1] is not None:
+                # what resumed ran out by its own end, with nothing after it: that is what lapsed
+                prev_since, prev = schedule[at - 1]
+                lapsed = replace(prev, valid_from=prev_since, valid_until=since)
+    return current, nxt, lapsed, resumed, ended_by
 
 
 def lever_states(graph, *, on=None, lever: str | None = None) -> StateView:
@@ -790,9 +814,9 @@ def lever_states(graph, *, on=None, lever: str | None = None) -> StateView:
             seen[r["lever"]] = (_ident(r["leverId"], r["lever"]), _text(r["name"]))
     rows = []
     for node, (ident, name) in sorted(seen.items(), key=lambda kv: kv[1][0]):
-        current = nxt = lapsed = None
+        current = nxt = lapsed = ended_by = None
         resumed = False
         if day is not None:
-            current, nxt, lapsed, resumed = state_on(changes.get(node, []), day)
-        rows.append(LeverState(ident, name, current, nxt, lapsed, resumed))
+            current, nxt, lapsed, resumed, ended_by = state_on(changes.get(node, []), day)
+        rows.append(LeverState(ident, name, current, nxt, lapsed, resumed, ended_by))
     return StateView(day, tuple(rows), lever, default)

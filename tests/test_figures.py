@@ -127,7 +127,7 @@ def test_a_linked_statistic_says_its_figures_are_not_totals(graph):
     assert relief["verdict"] == "evidenced" and link["kind"] == "figures"
     assert link["quantity"] == {"kg_january": 450, "percent_decrease": 41.5}
     assert link["not_totals"] == ["kg_january", "percent_decrease"] and "counted_since" not in link
-    assert "figures: 450 kg_january (not a total), 41.50 percent_decrease (not a total)" in report.to_text()
+    assert "figures: 450 kg_january (not a total), 41.5 percent_decrease (not a total)" in report.to_text()
     assert "Figures: 450 kg\\_january (not a total)" in report.to_markdown(chart_src="c.svg")
     assert "Figures: 450 kg_january (not a total)" in report.to_html()
 
@@ -192,6 +192,9 @@ def test_a_figure_given_as_a_bound_or_a_span_is_read_and_built(path, graph):
     ("{from: 5, to: 5}", "quantity 'labs': 'to' 5 is not above 'from' 5"),
     ("{from: 5}", "quantity 'labs': a number, or {over: N}, {about: N} or {from: N, to: M} (got: from)"),
     ("{about: many}", "quantity 'labs' 'about': 'many' is not a number"),
+    ("{over: null}", "quantity 'labs': over has no number"),
+    ("{from: 1, to: null}", "quantity 'labs': to has no number"),
+    ("{over: 1.0e+300}", "quantity 'labs' 'over': a number of 301 digits is too large (at most 10^18)"),
 ])
 def test_a_bad_bound_is_reported_with_its_line(tmp_path, value, message):
     p = tmp_path / "bad.yaml"
@@ -234,3 +237,13 @@ def test_bundled_figures_keep_the_bounds_the_fact_sheet_gives():
     assert t.events["deploy-2025-02-05"].bounds["troops_juarez"] == ("range", 1650)  # "~1,600–1,650 Juárez"
     assert t.events["stat-labs-2026-01-31"].bounds["labs"] == ("over", None)  # "more than 2,000"
     assert "troops_tijuana" not in t.events["deploy-2025-02-05"].bounds  # "1,950 Tijuana": exact
+
+
+def test_the_audit_shows_figures_as_recorded(tmp_path):
+    """Not rounded: a span of 112.587 to 112.588 stays that."""
+    p = tmp_path / "t.yaml"
+    p.write_text("timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: government}\nevents:\n"
+                 "  - {id: s, date: 2025-03-01, type: seizure, actors: [a], summary: s,"
+                 " quantity: {usd_bn: {from: 112.587, to: 112.588}, kg: 41.5}}\n", encoding="utf-8")
+    text = audit(read_graph(timeline=read_timeline([p]))).to_text()
+    assert "s (seizure, 41.5 kg, 112.587 to 112.588 usd_bn)" in text

@@ -160,3 +160,17 @@ def test_a_threat_after_a_pause_threatens_when_what_it_suspended_ran_out_meanwhi
                  ev("x1", D(2025, 2, 1), "exemption", rate=10, until=D(2025, 3, 4)),
                  ev("t1", D(2025, 3, 10), "threat", rate=30))
     assert "t1" not in states(t)
+
+
+def test_a_threat_after_a_lapse_leaves_an_order_to_come_and_a_pause_still_running():
+    # An order signed before the pause, to take effect after it: it is to come, and a threat does not cancel it.
+    t = timeline(ev("i1", D(2025, 1, 10), "tariff-imposition", rate=25, effective=D(2025, 4, 1)),
+                 ev("p1", D(2025, 1, 20), "reprieve", until=D(2025, 3, 1)),
+                 ev("t1", D(2025, 3, 10), "threat", rate=30))
+    assert "t1" not in states(t)
+    # A pause inside a longer pause ran out: the longer one still runs, and a threat does not end it.
+    t = timeline(ev("i1", D(2025, 1, 10), "tariff-imposition", rate=25),
+                 ev("p1", D(2025, 2, 1), "reprieve", until=D(2025, 4, 1)),
+                 ev("p2", D(2025, 2, 15), "extension", until=D(2025, 3, 1)),
+                 ev("t1", D(2025, 3, 10), "threat", rate=30))
+    assert "t1" not in states(t)

@@ -423,3 +423,33 @@ def test_an_exemption_on_part_of_the_goods_and_what_ran_out_during_a_pause(tmp_p
             on = dt.date(2025, 1, 1) + dt.timedelta(days=k)
             expected = [rate for d, rate in pts if dt.date.fromisoformat(d) <= on][-1]
             assert _collected(state(graph, lever, on).current) == expected, (lever, on)
+
+
+def test_what_shows_when_a_pause_inside_another_runs_out(tmp_path):
+    """A pause inside a longer one: the longer one shows again (resumed), then the tariff when it ends; what
+    resumed and then reached its own end shows as what lapsed; an order the pause overtook is in effect from
+    its own date."""
+    ev = "{{id: {}, date: {}, type: {}, actors: [a], lever: {}{}, summary: s}}"
+    events = [ev.format("i1", "2025-01-10", "tariff-imposition", "outer", ", rate: 25"),
+              ev.format("p1", "2025-02-01", "reprieve", "outer", ", until: 2025-04-01"),
+              ev.format("p2", "2025-02-15", "extension", "outer", ", until: 2025-03-01"),
+              ev.format("i2", "2025-01-10", "tariff-imposition", "ends", ", rate: 25, until: 2025-04-01"),
+              ev.format("p3", "2025-02-01", "reprieve", "ends", ", until: 2025-03-01"),
+              ev.format("i3", "2025-01-10", "tariff-imposition", "later", ", rate: 25, effective: 2025-03-01"),
+              ev.format("p4", "2025-01-20", "reprieve", "later", ", until: 2025-02-15")]
+    path = tmp_path / "nested.yaml"
+    path.write_text("timeline: {id: nested}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
+                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("outer", "ends", "later"))
+                    + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
+    graph = read_graph(timeline=read_timeline([path]))
+    outer = state(graph, "outer", "2025-03-15")
+    assert outer.resumed and (outer.status, outer.current.event, outer.ended_by.event) == ("paused", "p1", "p2")
+    assert (outer.current.valid_from, outer.current.valid_until) == (dt.date(2025, 3, 1), dt.date(2025, 4, 1))
+    text = lever_states(graph, lever="outer", on="2025-04-05").to_text()
+    assert "i1 (2025-01-10), resumed on 2025-04-01 when the pause set by p1 ended" in text
+    ends = state(graph, "ends", "2025-04-05")
+    assert ends.current is None and (ends.lapsed.event, ends.lapsed.valid_until) == ("i2", dt.date(2025, 4, 1))
+    assert "none (was in-force until 2025-04-01)" in lever_states(graph, on="2025-04-05").to_text()
+    text = lever_states(graph, lever="later", on="2025-03-05").to_text()
+    assert "i3 (2025-01-10), in effect from 2025-03-01, after the pause set by p4 ended on 2025-02-15" in text
+    assert lever_states(graph, lever="outer", on="2025-03-15").to_dict()["levers"][0]["resumed_by"] == "p2"
