@@ -216,3 +216,13 @@ def test_findings_are_sorted_by_file_and_line(tmp_path):
     report = validate(read_timeline([path]))
     assert [f.code for f in report.findings] == ["commitment-without-promise", "relief-without-lever", "anachronism"]
     assert [f.loc.line for f in report.findings] == sorted(f.loc.line for f in report.findings)
+
+
+def test_shacl_a_span_whose_upper_end_is_not_above_its_figure():
+    timeline, g = small_graph()
+    quantity = URIRef("https://example.org/small/event/raid-1/quantity/labs")  # 3 labs
+    g.set((quantity, PARLEY.maxAmount, Literal("5", datatype=rdfns.XSD.decimal)))
+    assert validate(timeline, graph=g).findings == []
+    g.set((quantity, PARLEY.maxAmount, Literal("3", datatype=rdfns.XSD.decimal)))
+    f = only(validate(timeline, graph=g), "shacl")
+    assert f.id == "raid-1" and "below its parley:maxAmount" in f.message
