@@ -161,9 +161,9 @@ def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[
 
 # -- what a suspension suspended ----------------------------------------------------------------------------
 #
-# A pause (reprieve, extension), a full exemption, or an exemption that leaves a rate on part of the goods
-# suspends what held before it. When it runs out by its own `until` before the next change, what it suspended
-# holds again, as it would have run without it. `state` (graph/reading.py) and the audit (graph/audit.py) both
+# A pause (reprieve, extension), a full exemption, an exemption that leaves a rate on part of the goods, or a
+# reduction suspends what held before it. When it runs out by its own `until` before the next change (a
+# temporary reduction, a 90-day exemption), what it suspended holds again, as it would have run without it. `state` (graph/reading.py) and the audit (graph/audit.py) both
 # reckon it here, on their own records of the changes: anything with `valid_from`, `own_until` (the event's
 # `until`, the end it set itself) and `suspends` (whether it is such a suspension).
 
@@ -172,7 +172,8 @@ SUSPENDING = ("paused", "exempted")
 
 def suspends(status: str | None, event_type: str | None) -> bool:
     """Whether a change with this status, made by an event of this type, suspends what held before it."""
-    return status in SUSPENDING or event_type == "exemption" and status in ("in-force", "reduced")
+    return (status in SUSPENDING or event_type == "tariff-reduction"
+            or event_type == "exemption" and status in ("in-force", "reduced"))
 
 
 def in_effect(earlier: list, day: dt.date):

@@ -569,7 +569,7 @@ class _Data:
                                           days[valid_until], e.rank)
             if iri in untils:
                 o.own_until = days[untils[iri]]
-            if status in _SUSPENDING or e.type == "exemption":
+            if status in _SUSPENDING or e.type in ("exemption", "tariff-reduction"):
                 o.suspends = suspends(status, e.type)
             outcomes[lever].append(o)
         self._prepare_outcomes()
@@ -1621,9 +1621,9 @@ def _collected(o: _Outcome | None) -> float:
 def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
     """The collected rate of one lever as steps (day, rate from that day, event IRI, what happened).
 
-    Each outcome that held for at least a day starts a step. When a pause or exemption (one that leaves a rate
-    on part of the goods too) ends before the next change, what it suspended resumes (see _suspended); when any
-    other state ends so, nothing is collected.
+    Each outcome that held for at least a day starts a step. When a pause, an exemption (one that leaves a rate
+    on part of the goods too) or a reduction ends by its own end before the next change, what it suspended
+    resumes (see _suspended); when any other state ends so, nothing is collected.
     What happened is (outcome, None) for a state set and (outcome, rate resumed) for one that ended:
     _step_text says it in words, for the few steps a report shows.
     """

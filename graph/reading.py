@@ -731,7 +731,7 @@ _RESUMABLE = ("in-force", "reduced")
 
 
 def _suspension(c: Change) -> str:
-    return "pause" if c.status == "paused" else "exemption"
+    return "pause" if c.status == "paused" else "reduction" if c.kind == "tariff-reduction" else "exemption"
 
 
 def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change | None, Change | None, bool,

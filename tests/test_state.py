@@ -453,3 +453,24 @@ def test_what_shows_when_a_pause_inside_another_runs_out(tmp_path):
     text = lever_states(graph, lever="later", on="2025-03-05").to_text()
     assert "i3 (2025-01-10), in effect from 2025-03-01, after the pause set by p4 ended on 2025-02-15" in text
     assert lever_states(graph, lever="outer", on="2025-03-15").to_dict()["levers"][0]["resumed_by"] == "p2"
+
+
+def test_a_temporary_reduction_gives_way_to_the_rate_it_cut(tmp_path):
+    """A 90-day cut from 34 % to 10 %: on its end the 34 % is back, in state and in the audit alike."""
+    ev = "{{id: {}, date: {}, type: {}, actors: [a], lever: duty{}, summary: s}}"
+    events = [ev.format("i1", "2025-04-09", "tariff-imposition", ", rate: 34"),
+              ev.format("r1", "2025-05-14", "tariff-reduction", ", rate: 10, until: 2025-08-12")]
+    path = tmp_path / "cut.yaml"
+    path.write_text("timeline: {id: cut}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
+                    "  - {id: duty, kind: tariff, name: duty}\nevents:\n" + "".join(f"  - {e}\n" for e in events),
+                    encoding="utf-8")
+    graph = read_graph(timeline=read_timeline([path]))
+    from parley.graph.audit import audit
+
+    [points] = [[p[:2] for p in s["points"]] for s in audit(graph).series["levers"]]
+    assert points == [["2025-04-09", 34], ["2025-05-14", 10], ["2025-08-12", 34]]
+    during, after = state(graph, "duty", "2025-06-01"), state(graph, "duty", "2025-09-01")
+    assert (during.status, during.current.rate, during.resumed) == ("reduced", 10, False)
+    assert (after.status, after.current.rate, after.current.event, after.resumed) == ("in-force", 34, "i1", True)
+    text = lever_states(graph, lever="duty", on="2025-09-01").to_text()
+    assert "resumed on 2025-08-12 when the reduction set by r1 ended" in text
