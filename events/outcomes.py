@@ -2,13 +2,14 @@
 
 The timeline need not spell outcomes out; they follow from type, rate, scope, effective and until:
 
-- threat -> threatened (unless the lever is in force, or paused with the pause still running, or suspended by
-  a pause or exemption that ran out with what it suspended in force again (see resumed_schedule): a threat
-  neither lowers a tariff nor ends a pause; it is the threat's own later events that change the state)
+- threat -> threatened (unless the lever is in force, or suspended by a pause, an exemption or a temporary
+  reduction that still runs or that ran out with what it suspended in force again or to come (see
+  resumed_schedule): a threat neither lowers a tariff nor ends a pause; it is the threat's own later events
+  that change the state)
 - tariff-imposition, tariff-increase -> in-force at the rate, from `effective`
 - reprieve, extension -> paused until `until` (open-ended without one)
-- exemption -> exempted; with a rate above 0, in-force at that rate on the remaining `scope`
-- tariff-reduction -> reduced to the rate (withdrawn at 0)
+- exemption -> exempted; with a rate above 0, in-force at that rate on the remaining `scope` (until `until`)
+- tariff-reduction -> reduced to the rate (withdrawn at 0); with an `until`, until then
 - agreement on a threatened lever -> withdrawn (the threat averted)
 - a security action on a lever -> in-force (a deployment under way, a designation in effect)
 
@@ -94,11 +95,13 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
         for e in events:
             last = made[-1] if made else None
             if e.type == "threat" and last is not None and last.suspends:
-                if last.own_until is None or last.own_until > e.starts:
+                if last.own_until is not None and last.own_until > e.starts:
+                    continue  # a threat does not end a pause, an exemption or a temporary cut that still runs
+                if last.own_until is None:
                     if status == "paused":
-                        continue  # a threat does not end a pause that still runs
+                        continue  # nor an open-ended pause
                 else:
-                    # the pause or exemption ran out: what it suspended holds again, as it would have run
+                    # the pause, exemption or reduction ran out: what it suspended holds again, as it would have run
                     schedule = resumed_schedule(made[:-1], e.starts, None)
                     held = schedule[0][1]
                     if held is not None and held.suspends:
@@ -163,8 +166,9 @@ def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[
 #
 # A pause (reprieve, extension), a full exemption, an exemption that leaves a rate on part of the goods, or a
 # reduction suspends what held before it. When it runs out by its own `until` before the next change (a
-# temporary reduction, a 90-day exemption), what it suspended holds again, as it would have run without it. `state` (graph/reading.py) and the audit (graph/audit.py) both
-# reckon it here, on their own records of the changes: anything with `valid_from`, `own_until` (the event's
+# temporary reduction, a 90-day exemption), what it suspended holds again, as it would have run without it.
+# `state` (graph/reading.py) and the audit (graph/audit.py) both reckon it here, on their own records of the
+# changes: anything with `valid_from`, `own_until` (the event's
 # `until`, the end it set itself) and `suspends` (whether it is such a suspension).
 
 SUSPENDING = ("paused", "exempted")

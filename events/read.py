@@ -616,6 +616,8 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
                 f.err(_line(m, "until"), f"{what} 'until' {until} is before its date {date}")
             if date and effective and effective < date.earliest:
                 f.err(_line(m, "effective"), f"{what} 'effective' {effective} is before its date {date}")
+            elif effective and until and until < effective:
+                f.err(_line(m, "until"), f"{what} 'until' {until} is before its 'effective' {effective}")
             quantity, bounds = {}, {}
             qv = m.get("quantity")
             if qv is not None:
@@ -634,7 +636,8 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
                             n = _number(f, qv, key, f"{what} quantity", 0, float("inf"))
                         if n is not None:
                             quantity[key] = n
-            since, totals = _since(f, m, what, etype, date), _totals(f, m, what, etype, quantity)
+            kinds = qv if isinstance(qv, _Map) else {}  # every kind written, even one whose figure was wrong
+            since, totals = _since(f, m, what, etype, date), _totals(f, m, what, etype, kinds)
             if since and totals is not None and not totals:
                 f.err(_line(m, "since"), f"{what} 'since': none of its quantities is a total ('totals' lists none)")
             summary = _text(f, m, "summary", what)

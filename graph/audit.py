@@ -158,7 +158,7 @@ class _Outcome:
     rank: int = 0  # its event's
     states: dict | None = field(default=None, repr=False, compare=False)  # _state's dicts, by collected rate
     own_until: dt.date | None = None  # its event's `until`: the end it set itself (valid_until may come sooner)
-    suspends: bool = False  # a pause or an exemption: what it suspended resumes when it runs out (outcomes.py)
+    suspends: bool = False  # a pause, exemption or reduction: what it suspended resumes when it ends (outcomes.py)
 
 
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
@@ -1010,7 +1010,8 @@ class AuditReport:
               "<table><tr><th>date</th><th>event</th><th>type</th><th>figures</th><th>status</th></tr>"]
         for a in self.security:
             h.append(f"<tr><td>{e(a['event']['date'])}</td><td><code>{e(a['event']['id'])}</code></td>"
-                     f"<td>{e(a['event']['type'])}</td><td>{e(_quantity_text(a['quantity'], a.get('quantity_bounds')))}</td>"
+                     f"<td>{e(a['event']['type'])}</td>"
+                     f"<td>{e(_quantity_text(a['quantity'], a.get('quantity_bounds')))}</td>"
                      f"<td>{e(a['status'])}" + (f": {e(_reward_text(a))}" if a["status"] == "rewarded" else "")
                      + "</td></tr>")
         h += ["</table>", "<h2>Security pledges</h2>",
@@ -1647,7 +1648,10 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
             after = _suspended(outs, pauses[o.event], until, end) if o.event in pauses else [(until, 0.0, None)]
             for day, resumed, taking in after:
                 # the day the pause ended says so; a suspended change taking effect later is that change's step
-                event, note = (o.event, (o, resumed)) if day == until or taking is None else (taking.event, (taking, None))
+                if day == until or taking is None:
+                    event, note = o.event, (o, resumed)
+                else:
+                    event, note = taking.event, (taking, None)
                 if day == last_day:
                     steps[-1] = (day, resumed, event, note)
                     last_value = resumed
@@ -1658,10 +1662,10 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
 
 
 def _suspended(outs: list[_Outcome], at: int, start: dt.date, end: dt.date | None) -> list[tuple]:
-    """(day, rate collected, the change that sets it) from `start`, when the pause or exemption outs[at] ran
+    """(day, rate collected, the change that sets it) from `start`, when the pause, exemption or reduction outs[at] ran
     out, until `end` (the next change; None: none): what it suspended, the changes before it in event order, as
     they would have run without it (events/outcomes.py, resumed_schedule: an imposition the pause overtook
-    counts from its own date; an earlier pause or exemption holds until its own end)."""
+    counts from its own date; an earlier pause, exemption or reduction holds until its own end)."""
     return [(day, _collected(c), c) for day, c in resumed_schedule(outs[:at], start, end)]
 
 

@@ -150,8 +150,8 @@ def format_quantity(quantity: dict, *, since: dt.date | None = None, not_totals=
     """`more than 1,193 labs, 50 pct (not a total); totals since 2024-10-01`: a figure the sources give as a
     bound or a span says so, and a statistic says how its figures count."""
     bounds = bounds or {}
-    text = ", ".join(f"{amount_text(amount, bounds.get(kind))} {kind}" + (" (not a total)" if kind in not_totals else "")
-                     for kind, amount in quantity.items())
+    text = ", ".join(f"{amount_text(amount, bounds.get(kind))} {kind}"
+                     + (" (not a total)" if kind in not_totals else "") for kind, amount in quantity.items())
     return text + (f"; totals since {since.isoformat()}" if since else "")
 
 
@@ -305,8 +305,8 @@ class TimelineRow:
 
 
 CSV_COLUMNS = ("date", "earliest", "latest", "precision", "id", "type", "group", "actors", "targets", "lever",
-               "rate", "status", "scope", "effective", "until", "quantity", "quantity_bounds", "counted_since", "not_totals",
-               "summary",
+               "rate", "status", "scope", "effective", "until", "quantity", "quantity_bounds", "counted_since",
+               "not_totals", "summary",
                "sources", "source_urls",
                "claims_in", "claims_out")
 
@@ -410,7 +410,8 @@ class TimelineView:
                 r.type, r.group, "; ".join(r.actors), "; ".join(r.targets), r.lever or "",
                 "" if r.rate is None else r.rate, r.status or "", r.scope or "", _iso(r.effective) or "",
                 _iso(r.until) or "", "; ".join(f"{k}={v}" for k, v in r.quantity.items()),
-                "; ".join(f"{k} {amount_text(r.quantity[k], b)}" for k, b in r.bounds.items()), _iso(r.counted_since) or "",
+                "; ".join(f"{k} {amount_text(r.quantity[k], b)}" for k, b in r.bounds.items()),
+                _iso(r.counted_since) or "",
                 "; ".join(r.not_totals), r.summary,
                 len(r.sources), " ".join(r.sources),
                 "; ".join(f"{c.event} {c.relation}" for c in r.claims_in),
@@ -554,7 +555,7 @@ class Change:
 
     @property
     def suspends(self) -> bool:
-        """A pause or an exemption: what it suspended resumes when it runs out (events/outcomes.py)."""
+        """A pause, an exemption or a reduction: what it suspended resumes when it runs out (events/outcomes.py)."""
         return suspends(self.status, self.kind)
 
     def holds_on(self, day: dt.date) -> bool:
@@ -579,10 +580,10 @@ class Change:
 @dataclass(frozen=True)
 class LeverState:
     """A lever on one day: the change in force (`current`), the next one to take effect, and `lapsed`, the last
-    change that ran out, when nothing holds or when `resumed`: a pause or exemption that ran out before the next
-    change, after which what it suspended holds again (`current`, from the day the pause ended; see state_on).
-    `ended_by`: the pause or exemption whose end brought `current` back (None when it took effect on its own
-    date after the pause ended: an order the pause overtook)."""
+    change that ran out, when nothing holds or when `resumed`: a pause, exemption or reduction that ran out
+    before the next change, after which what it suspended holds again (`current`, from the day the pause ended;
+    see state_on). `ended_by`: the pause, exemption or reduction whose end brought `current` back (None when it
+    took effect on its own date after the pause ended: an order the pause overtook)."""
 
     lever: str
     name: str | None
@@ -601,7 +602,8 @@ class LeverState:
         c, lp = self.current, self.lapsed
         text = f"{c.event} ({short_date(c.date)})"
         if self.resumed and self.ended_by is not None:
-            text += f", resumed on {c.valid_from} when the {_suspension(self.ended_by)} set by {self.ended_by.event} ended"
+            what = _suspension(self.ended_by)
+            text += f", resumed on {c.valid_from} when the {what} set by {self.ended_by.event} ended"
         elif self.resumed:
             text += (f", in effect from {c.valid_from}, after the {_suspension(lp)} set by {lp.event} ended on "
                      f"{lp.valid_until}")
@@ -725,8 +727,8 @@ class StateView:
         return out.getvalue()
 
 
-# A pause or exemption suspends what was in force; when it runs out, that holds again (the audit reckons the
-# rate collected each day the same way).
+# A pause, an exemption or a reduction suspends what was in force; when it runs out, that holds again (the
+# audit reckons the rate collected each day the same way).
 _RESUMABLE = ("in-force", "reduced")
 
 
@@ -738,15 +740,16 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
                                                            Change | None]:
     """(current, next, lapsed, resumed, ended_by) for one lever's changes on `day`.
 
-    When no change holds on the day, `lapsed` is the last one that did. If that was a pause or exemption (one
-    that leaves a rate on part of the goods too), what it suspended holds again from the day it ended: the
-    changes before it in event order, as they would have run without it (events/outcomes.py, resumed_schedule:
-    an imposition the pause overtook counts from its own date; an earlier pause or exemption holds until its
-    own end). When that is in force or reduced, or an earlier pause or exemption still running, `current` is
-    it, from the day it holds again up to the next change, `resumed` is True and `ended_by` the pause or
-    exemption whose end brought it back (None: it took effect on its own date). A suspended threat does not
-    resume; when what resumed ran out by its own end, `lapsed` is it. The audit reckons the rate collected the
-    same way (graph/audit.py, _suspended).
+    When no change holds on the day, `lapsed` is the last one that did. If that was a pause, an exemption (one
+    that leaves a rate on part of the goods too) or a reduction, what it suspended holds again from the day it
+    ended: the changes before it in event order, as they would have run without it (events/outcomes.py,
+    resumed_schedule: an imposition the pause overtook counts from its own date; an earlier pause, exemption or
+    reduction holds until its own end). When that is in force or reduced, or an earlier pause, exemption or
+    reduction still running, `current` is it, from the day it holds again up to the next change, `resumed` is
+    True and `ended_by` the pause, exemption or reduction whose end brought it back (None: it took effect on its
+    own date). A suspended threat does not resume; when what resumed ran out by its own end, `lapsed` is it.
+    While a temporary state runs out before the next change, `next` is what comes back then. The audit reckons
+    the rate collected the same way (graph/audit.py, _suspended).
     """
     order = operator.attrgetter("order")
     real = [c for c in changes if c.ever_holds()]
@@ -755,6 +758,13 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
     upcoming = [c for c in real if c.valid_from > day]
     nxt = min(upcoming, key=lambda c: (c.valid_from, c.order)) if upcoming else None
     lapsed, resumed, ended_by = None, False, None
+    if (current is not None and current.suspends and current.own_until is not None
+            and current.valid_until == current.own_until and (nxt is None or nxt.valid_from > current.own_until)):
+        # a temporary state running out before the next change: what it suspended is next
+        before = sorted((c for c in changes if c.order < current.order), key=order)
+        back = resumed_schedule(before, current.own_until, nxt.valid_from if nxt else None)[0][1]
+        if back is not None:
+            nxt = replace(back, valid_from=current.own_until, valid_until=nxt.valid_from if nxt else None)
     if current is None:
         past = [c for c in real if c.valid_from <= day]
         lapsed = max(past, key=order) if past else None
@@ -773,14 +783,14 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
                                   valid_until=schedule[at + 1][0] if at + 1 < len(schedule)
                                   else nxt.valid_from if nxt else None)
                 resumed = True
-                # what ended that day: the lapsed pause, or a pause or exemption resumed before (an order the
+                # what ended that day: the lapsed pause, or a pause, exemption or reduction resumed before (an order the
                 # pause overtook takes effect on its own date instead)
                 if at == 0:
                     ended_by = lapsed
                 else:
-                    prev = schedule[at - 1][1]
+                    prev_since, prev = schedule[at - 1]
                     if prev is not None and prev.suspends and prev.own_until == since:
-                        ended_by = prev
+                        ended_by = lapsed = replace(prev, valid_from=prev_since, valid_until=since)
             elif at > 0 and schedule[at - 1][1] is not None:
                 # what resumed ran out by its own end, with nothing after it: that is what lapsed
                 prev_since, prev = schedule[at - 1]

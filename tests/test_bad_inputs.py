@@ -177,3 +177,15 @@ def test_cli_prints_problems_and_exits_2(case, command):
     assert result.stdout == ""
     assert result.stderr.splitlines() == _lines(_expected(case))
     assert "Traceback" not in result.output
+
+
+def test_an_end_before_the_event_takes_effect_is_refused(tmp_path):
+    from parley.events.read import TimelineError, read_timeline
+
+    p = tmp_path / "t.yaml"
+    p.write_text("timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: government}\nevents:\n"
+                 "  - {id: e, date: 2025-05-01, type: tariff-imposition, actors: [a], summary: s,\n"
+                 "     effective: 2025-05-15, until: 2025-05-10}\n", encoding="utf-8")
+    with pytest.raises(TimelineError) as e:
+        read_timeline([p])
+    assert e.value.lines() == [f"{p}:6: event 'e' 'until' 2025-05-10 is before its 'effective' 2025-05-15"]  # the line of until

@@ -247,3 +247,13 @@ def test_the_audit_shows_figures_as_recorded(tmp_path):
                  " quantity: {usd_bn: {from: 112.587, to: 112.588}, kg: 41.5}}\n", encoding="utf-8")
     text = audit(read_graph(timeline=read_timeline([p]))).to_text()
     assert "s (seizure, 41.5 kg, 112.587 to 112.588 usd_bn)" in text
+
+
+def test_a_wrong_figure_is_one_error_not_a_second_about_totals(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text("timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: government}\nevents:\n"
+                 "  - {id: e, date: 2025-03-01, type: statistic, actors: [a], summary: s,"
+                 " quantity: {labs: {over: null}}, totals: [labs]}\n", encoding="utf-8")
+    with pytest.raises(TimelineError) as e:
+        read_timeline([p])
+    assert e.value.lines() == [f"{p}:5: event 'e' quantity 'labs': over has no number"]

@@ -174,3 +174,12 @@ def test_a_threat_after_a_lapse_leaves_an_order_to_come_and_a_pause_still_runnin
                  ev("p2", D(2025, 2, 15), "extension", until=D(2025, 3, 1)),
                  ev("t1", D(2025, 3, 10), "threat", rate=30))
     assert "t1" not in states(t)
+
+
+def test_a_threat_during_a_temporary_cut_to_nothing_changes_nothing():
+    # The cut to 0 withdraws the tariff until 12 August; a threat meanwhile does not stop it coming back.
+    t = timeline(ev("i1", D(2025, 4, 9), "tariff-imposition", rate=34),
+                 ev("r1", D(2025, 5, 14), "tariff-reduction", rate=0, until=D(2025, 8, 12)),
+                 ev("t1", D(2025, 6, 1), "threat", rate=50))
+    assert "t1" not in states(t)
+    assert states(t)["r1"] == ("withdrawn", 0, D(2025, 5, 14), D(2025, 8, 12))

@@ -99,6 +99,8 @@ def timelines(draw) -> Timeline:
             draw(st.dictionaries(st.from_regex(r"\A[a-z][a-z0-9_]{0,6}\Z"), numbers, max_size=2)),
             draw(st.sampled_from(EVENT_TYPES)) if etype == "commitment" and draw(st.booleans()) else None,
             draw(sources), draw(maybe_text), draw(maybe_text))
+        if events[e].effective and events[e].until and events[e].until < events[e].effective:
+            events[e].effective, events[e].until = events[e].until, events[e].effective  # an end after the start
         quantity = events[e].quantity
         for kind, amount in quantity.items():  # a figure the sources give as a bound or a span
             form = draw(st.sampled_from((None, "over", "about", "range")))

@@ -57,8 +57,10 @@ def test_each_day_of_the_small_timeline(small):
         paused = state(small, "duty", day)
         assert (paused.status, paused.current.event, paused.current.valid_until) == ("paused", "pause-1",
                                                                                      dt.date(2025, 2, 13))
-        assert (paused.next.event, paused.next.status, paused.next.valid_from) == ("exempt-1", "in-force",
-                                                                                   dt.date(2025, 3, 6))
+        # next: what the pause suspended, back when it runs out on 13 Feb (before exempt-1 on 6 March)
+        assert (paused.next.event, paused.next.status, paused.next.valid_from) == ("impose-1", "in-force",
+                                                                                   dt.date(2025, 2, 13))
+        assert paused.next.valid_until == dt.date(2025, 3, 6)
     # The pause ended on 13 Feb and nothing replaced it until 6 March: what it suspended, the imposition it
     # overtook, holds again from 13 Feb (resumed), up to the next change.
     for day in ("2025-02-13", "2025-03-05"):
@@ -112,7 +114,7 @@ def test_renderings(small):
     assert text[0] == "Lever state on 2025-02-10"
     assert text[1].split() == ["LEVER", "STATUS", "RATE", "SCOPE", "SINCE", "UNTIL", "SET", "BY", "NEXT", "CHANGE"]
     assert text[2].split()[:6] == ["duty", "paused", "20%", "all", "goods", "2025-01-13"]
-    assert "exempt-1 (2025-03-05): in-force 20% from 2025-03-06" in text[2]
+    assert "impose-1 (2025-01-10): in-force 20% from 2025-02-13" in text[2]  # back when the pause ends
     assert "deploy-1 (2025-01-14..15)" in text[3]
     assert all(len(line) <= 70 for line in view.to_text(width=70).splitlines())
     assert "\x1b[" in view.to_text(color=True) and ANSI.sub("", view.to_text(color=True)) == view.to_text()
@@ -125,7 +127,7 @@ def test_renderings(small):
     assert md[4].startswith("| duty | paused | 20% | all goods | 2025-01-13 | 2025-02-13 | pause-1 (2025-01-13) |")
     rows = list(csv.DictReader(io.StringIO(view.to_csv())))
     assert [(r["lever"], r["status"], r["set_by"], r["next_event"]) for r in rows] == [
-        ("duty", "paused", "pause-1", "exempt-1"), ("guard", "in-force", "deploy-1", "")]
+        ("duty", "paused", "pause-1", "impose-1"), ("guard", "in-force", "deploy-1", "")]
     assert rows[0]["date"] == "2025-02-10" and rows[0]["rate"] == "20"
 
 
@@ -350,11 +352,14 @@ def test_state_and_the_audit_agree_on_random_timelines(tmp_path):
             if rng.random() < 0.6:
                 fields += f", rate: {rng.choice([0, 10, 25, 50])}"
             # effective and until on or after the event's (latest) date
-            if rng.random() < 0.4:
-                fields += f", effective: {day((59 if r < 0.15 else at + 4) + rng.randrange(0, 30))}"
-            # an end, mostly on what the format gives one (a pause, an exemption, an extension)
-            if rng.random() < (0.7 if etype in ("reprieve", "extension", "exemption") else 0.1):
-                fields += f", until: {day((59 if r < 0.15 else at + 4) + rng.randrange(0, 40))}"
+            effective = (59 if r < 0.15 else at + 4) + rng.randrange(0, 30) if rng.random() < 0.4 else None
+            if effective is not None:
+                fields += f", effective: {day(effective)}"
+            # an end, mostly on what the format gives one (a pause, an exemption, an extension, a cut), not
+            # before the event takes effect
+            if rng.random() < (0.7 if etype in ("reprieve", "extension", "exemption", "tariff-reduction") else 0.1):
+                until = (59 if r < 0.15 else at + 4) + rng.randrange(0, 40)
+                fields += f", until: {day(max(until, effective or 0))}"
             events.append(f"  - {{{fields}}}\n")
         path = tmp_path / f"random-{case}.yaml"
         path.write_text("timeline: {id: r}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
