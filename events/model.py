@@ -44,8 +44,6 @@ GROUPS = {
     "statistics": ("statistic",),
 }
 LEVER_STATUSES = ("threatened", "in-force", "paused", "exempted", "reduced", "withdrawn")
-# How a quantity's figure is known when not exactly: more than it, about it, or a span from it (see Event.bounds).
-AMOUNT_BOUNDS = ("over", "about", "range")
 
 
 def amount_text(amount: float, bound: tuple[str, float | None] | None = None) -> str:

@@ -105,8 +105,8 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
                     schedule = resumed_schedule(made[:-1], e.starts, None)
                     held = schedule[0][1]
                     if held is not None and held.suspends:
-                        if held.status == "paused":
-                            continue  # an earlier pause still runs: a threat does not end it
+                        if held.status == "paused" or held.own_until is not None:
+                            continue  # an earlier pause, or a temporary state, still runs: a threat does not end it
                     elif any(c is not None and c.status in ("in-force", "reduced") for _, c in schedule):
                         continue  # in force again, or to be (an order the pause overtook): a threat does not lower it
                     status = held.status if held is not None else None

@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html
+import math
 import operator
 import re
 import statistics
@@ -47,6 +48,7 @@ from types import MappingProxyType
 
 from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, amount_text, group_of, in_range
 from ..events.outcomes import SUSPENDING, resumed_schedule, suspends
+from .reading import merge_bound
 from .tsv import solution_cells, split as split_cells, text as _text, texts
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
@@ -324,6 +326,13 @@ class _Converted(dict):
         return out
 
 
+def _finite(cell: str) -> float:
+    x = float(_text(cell))
+    if not math.isfinite(x):
+        raise ValueError(cell)
+    return x
+
+
 def _local_type(cell: str) -> str:
     iri = _text(cell)
     return iri[len(TYPE_NS):] if iri.startswith(TYPE_NS) else iri.rsplit("/", 1)[-1]
@@ -348,7 +357,7 @@ class _Data:
         self.outcome_of: dict[str, _Outcome] = {}  # event -> the outcome it left (the first read)
         self._days = _Converted(lambda cell: in_range(dt.date.fromisoformat(_text(cell)[:10])),
                                 f"a date (YYYY-MM-DD, {FIRST_DAY} to {LAST_DAY})")
-        self._numbers = _Converted(lambda cell: float(_text(cell)), "a number")
+        self._numbers = _Converted(_finite, "a finite number")
         self._words = _Converted(_text)  # statuses, kinds, precisions, levels: a few distinct values
         self._types = _Converted(_local_type)  # event types (eventType and promises)
         self.iso = _Converted(dt.date.isoformat)  # date -> its ISO text (a few thousand distinct days)
@@ -503,8 +512,10 @@ class _Data:
         if any(sinces) or any(totals):
             days = self._days
             for iri, kind, since, total in zip(events_, kinds, sinces, totals):
-                if since and iri in events:
-                    self.counted_since.setdefault(iri, days[since])
+                if since and iri in events:  # several (a hand-edited graph): the earliest, whatever the row order
+                    day = days[since]
+                    if iri not in self.counted_since or day < self.counted_since[iri]:
+                        self.counted_since[iri] = day
                 if total and iri in events and _text(total).strip().lower() in ("false", "0"):
                     self.not_totals[iri].add(words[kind])
         # the few figures the sources give as a bound or a span (parley:amountBound, parley:maxAmount): kind ->
@@ -515,13 +526,15 @@ class _Data:
             for iri, kind, bound, maximum in zip(events_, kinds, bounds, maxima):
                 if iri not in events:
                     continue
-                if maximum:
-                    b = {"bound": "range", "to": numbers[maximum]}
-                elif bound and _text(bound) in ("over", "about"):
-                    b = {"bound": _text(bound)}
-                else:
-                    continue
-                self.bounds.setdefault(iri, {})[words[kind]] = b
+                new = (("range", numbers[maximum]) if maximum
+                       else (_text(bound), None) if bound and _text(bound) in ("over", "about") else None)
+                if new is not None:
+                    kind = words[kind]
+                    mine = self.bounds.setdefault(iri, {})
+                    had = mine.get(kind)
+                    # several (a hand-edited graph): merge_bound's choice, whatever the row order
+                    b = merge_bound((had["bound"], had.get("to")) if had else None, new)
+                    mine[kind] = {"bound": "range", "to": b[1]} if b[0] == "range" else {"bound": b[0]}
 
     def _read_claims(self, iris, causes, effects, relations):
         events, claims, ids = self.events, self.claims, self.properties.pop("identifier")

@@ -166,6 +166,16 @@ def quantity_bound(bound, maximum) -> tuple | None:
     return None
 
 
+def merge_bound(had: tuple | None, new: tuple | None) -> tuple | None:
+    """Of two bounds given for one quantity (a hand-edited graph), the one every reader keeps, whatever the
+    order the store answers in: a span over a word, the wider span, else the first word alphabetically."""
+    if had is None or new is None:
+        return had or new
+    if new[0] == "range":
+        return new if had[0] != "range" or new[1] > had[1] else had
+    return had if had[0] == "range" else min(had, new)
+
+
 def _bounds_dict(bounds: dict) -> dict:
     """Event.bounds for JSON: {"labs": {"bound": "over"}, "troops": {"bound": "range", "to": 1650}}."""
     return {k: {"bound": b, "to": upper} if b == "range" else {"bound": b} for k, (b, upper) in bounds.items()}
@@ -470,9 +480,12 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
         quantities.setdefault(r["event"], {})[str(r["kind"])] = _number(r["amount"])
         bound = quantity_bound(r["bound"], r["max"])
         if bound:
-            bounds.setdefault(r["event"], {})[str(r["kind"])] = bound
-        if r["since"] is not None:
-            counted_since.setdefault(r["event"], _day(r["since"]))
+            mine = bounds.setdefault(r["event"], {})
+            mine[str(r["kind"])] = merge_bound(mine.get(str(r["kind"])), bound)
+        if r["since"] is not None:  # several (a hand-edited graph): the earliest, as the audit keeps it
+            day = _day(r["since"])
+            if day is not None and (r["event"] not in counted_since or day < counted_since[r["event"]]):
+                counted_since[r["event"]] = day
         if r["total"] is not None and str(r["total"]).strip().lower() in ("false", "0"):
             not_totals.setdefault(r["event"], set()).add(str(r["kind"]))
     sources: dict = {}
@@ -732,6 +745,15 @@ class StateView:
 _RESUMABLE = ("in-force", "reduced")
 
 
+def _coming(schedule: list[tuple], start: int) -> tuple | None:
+    """The first (day, change) of a resumed schedule from `start` that holds again (in force, reduced, or a
+    pause or exemption still running; a suspended threat does not come back)."""
+    for day, c in schedule[start:]:
+        if c is not None and (c.status in _RESUMABLE or c.suspends):
+            return day, c
+    return None
+
+
 def _suspension(c: Change) -> str:
     return "pause" if c.status == "paused" else "reduction" if c.kind == "tariff-reduction" else "exemption"
 
@@ -760,11 +782,11 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
     lapsed, resumed, ended_by = None, False, None
     if (current is not None and current.suspends and current.own_until is not None
             and current.valid_until == current.own_until and (nxt is None or nxt.valid_from > current.own_until)):
-        # a temporary state running out before the next change: what it suspended is next
+        # a temporary state running out before the next change: what it suspended and comes back is next
         before = sorted((c for c in changes if c.order < current.order), key=order)
-        back = resumed_schedule(before, current.own_until, nxt.valid_from if nxt else None)[0][1]
-        if back is not None:
-            nxt = replace(back, valid_from=current.own_until, valid_until=nxt.valid_from if nxt else None)
+        coming = _coming(resumed_schedule(before, current.own_until, nxt.valid_from if nxt else None), 0)
+        if coming is not None:
+            nxt = replace(coming[1], valid_from=coming[0], valid_until=nxt.valid_from if nxt else None)
     if current is None:
         past = [c for c in real if c.valid_from <= day]
         lapsed = max(past, key=order) if past else None
@@ -774,10 +796,9 @@ def state_on(changes: list[Change], day: dt.date) -> tuple[Change | None, Change
             at = max(i for i, (d, _) in enumerate(schedule) if d <= day)
             since, suspended = schedule[at]
             # a change of the suspended schedule still to come takes over from it (before the next change)
-            if at + 1 < len(schedule):
-                start, takeover = schedule[at + 1]
-                if takeover is not None:
-                    nxt = replace(takeover, valid_from=start, valid_until=nxt.valid_from if nxt else None)
+            coming = _coming(schedule, at + 1)
+            if coming is not None:
+                nxt = replace(coming[1], valid_from=coming[0], valid_until=nxt.valid_from if nxt else None)
             if suspended is not None and (suspended.status in _RESUMABLE or suspended.suspends):
                 current = replace(suspended, valid_from=since,
                                   valid_until=schedule[at + 1][0] if at + 1 < len(schedule)

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..events.model import EVENT_TYPES, amount_text, group_of, in_range
 from ..ontology.namespace import ACTOR_CLASSES, LEVER_CLASSES, PROPERTY_RELATIONS, TYPE
 from .query import AMONG_LIMIT, QueryError, run_query, run_query_among
-from .reading import quantity_bound
+from .reading import merge_bound, quantity_bound
 
 LAYOUTS = ("timeline", "network")
 DEFAULT_MAX_NODES = 2000
@@ -247,13 +247,15 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), a
         amount = _num(r["amount"])
         if e is not None and amount is not None:
             e.quantities.setdefault(str(r["kind"]), amount)
-            if r["since"] is not None and e.counted_since is None:
-                e.counted_since = _day(r["since"], f"event {e.id}: counted since")
+            if r["since"] is not None:  # several (a hand-edited graph): the earliest, as the audit keeps it
+                day = _day(r["since"], f"event {e.id}: counted since")
+                if e.counted_since is None or day < e.counted_since:
+                    e.counted_since = day
             if r["total"] is not None and str(r["total"]).strip().lower() in ("false", "0"):
                 e.not_totals.add(str(r["kind"]))
             bound = quantity_bound(r["bound"], r["max"])
             if bound:
-                e.bounds.setdefault(str(r["kind"]), bound)
+                e.bounds[str(r["kind"])] = merge_bound(e.bounds.get(str(r["kind"])), bound)
     levers: dict[str, _Lever] = {}
     for r in run_query(graph, "view-levers"):
         iri = str(r["lever"])

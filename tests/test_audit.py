@@ -575,3 +575,16 @@ def test_csv_says_what_rewarded_each_security_action(report):
     rows = {r["id"]: r for r in csv_module.DictReader(io.StringIO(report.to_csv())) if r["section"] == "security"}
     assert rows["deploy-a"]["verdict"] == "rewarded (pledge)" and rows["raid-1"]["verdict"] == "rewarded (claims)"
     assert rows["extradite-1"]["verdict"] == "rewarded (timing)" and rows["seize-late"]["verdict"] == "unrewarded"
+
+
+def test_a_number_that_is_not_finite_is_a_clean_error():
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from parley.ontology.namespace import PARLEY
+
+    g = read_graph(timeline=read_timeline([AUDIT]))
+    event = next(s for s, _, o in g.triples((None, PARLEY.rate, None)))
+    g.set((URIRef(event), PARLEY.rate, Literal("INF", datatype=XSD.double)))
+    with pytest.raises(AuditError, match="a finite number"):
+        audit(g)

@@ -257,3 +257,29 @@ def test_a_wrong_figure_is_one_error_not_a_second_about_totals(tmp_path):
     with pytest.raises(TimelineError) as e:
         read_timeline([p])
     assert e.value.lines() == [f"{p}:5: event 'e' quantity 'labs': over has no number"]
+
+
+def test_every_reader_keeps_the_same_of_two_values_a_hand_edited_graph_gives(path):
+    """Two upper ends and two counting days for one figure: each reader keeps the widest span and the earliest
+    day, whatever order the store answers in."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from parley.ontology.namespace import PARLEY
+
+    g = read_graph(timeline=read_timeline([path]))
+    troops = URIRef("https://example.org/figures/event/deploy/quantity/troops")
+    g.add((troops, PARLEY.maxAmount, Literal("1700", datatype=XSD.decimal)))
+    labs = URIRef("https://example.org/figures/event/six-months/quantity/labs")
+    g.add((labs, PARLEY.countedSince, Literal("2024-09-01", datatype=XSD.date)))
+    report = audit(g)
+    [deploy] = [a for a in report.security if a["event"]["id"] == "deploy"]
+    assert deploy["quantity_bounds"]["troops"] == {"bound": "range", "to": 1700}
+    rows = {r.id: r for r in timeline_rows(g).rows}
+    assert rows["deploy"].bounds["troops"] == ("range", 1700)
+    assert rows["six-months"].counted_since == dt.date(2024, 9, 1)
+    view = graph_view(g)
+    details = {view.tooltips[n["id"]]["title"]: dict(view.tooltips[n["id"]]["rows"]) for n in view.nodes
+               if n["id"] in view.tooltips}
+    assert details["deploy"]["troops"] == "1,600 to 1,700" and details["six-months"]["totals since"] == "2024-09-01"
+    assert ("labs", "2024-09-01") in {(s["kind"], s["since"]) for s in report.series["figures"]}

@@ -183,3 +183,12 @@ def test_a_threat_during_a_temporary_cut_to_nothing_changes_nothing():
                  ev("t1", D(2025, 6, 1), "threat", rate=50))
     assert "t1" not in states(t)
     assert states(t)["r1"] == ("withdrawn", 0, D(2025, 5, 14), D(2025, 8, 12))
+
+
+def test_a_threat_after_a_pause_inside_a_temporary_cut_changes_nothing():
+    # The cut to 0 runs until 1 August; a pause inside it ran out on 1 March: the cut still runs.
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("r1", D(2025, 2, 1), "tariff-reduction", rate=0, until=D(2025, 8, 1)),
+                 ev("p1", D(2025, 2, 15), "reprieve", until=D(2025, 3, 1)),
+                 ev("t1", D(2025, 3, 10), "threat", rate=30))
+    assert "t1" not in states(t)

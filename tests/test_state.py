@@ -479,3 +479,21 @@ def test_a_temporary_reduction_gives_way_to_the_rate_it_cut(tmp_path):
     assert (after.status, after.current.rate, after.current.event, after.resumed) == ("in-force", 34, "i1", True)
     text = lever_states(graph, lever="duty", on="2025-09-01").to_text()
     assert "resumed on 2025-08-12 when the reduction set by r1 ended" in text
+
+
+def test_the_next_change_during_a_temporary_state_is_what_comes_back(tmp_path):
+    """A paused threat does not come back, so it is not next; an order the pause overtook, to take effect
+    after the pause, is."""
+    ev = "{{id: {}, date: {}, type: {}, actors: [a], lever: {}{}, summary: s}}"
+    events = [ev.format("t1", "2025-01-02", "threat", "levy", ", rate: 10"),
+              ev.format("p1", "2025-01-20", "reprieve", "levy", ", until: 2025-02-20"),
+              ev.format("i2", "2025-01-10", "tariff-imposition", "duty", ", rate: 25, effective: 2025-04-01"),
+              ev.format("p2", "2025-01-20", "reprieve", "duty", ", until: 2025-03-01")]
+    path = tmp_path / "next.yaml"
+    path.write_text("timeline: {id: next}\nactors:\n  - {id: a, name: A, kind: government}\nlevers:\n"
+                    + "".join(f"  - {{id: {lv}, kind: tariff, name: {lv}}}\n" for lv in ("levy", "duty"))
+                    + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
+    graph = read_graph(timeline=read_timeline([path]))
+    assert state(graph, "levy", "2025-02-01").next is None
+    duty = state(graph, "duty", "2025-02-01")
+    assert (duty.status, duty.next.event, duty.next.valid_from) == ("paused", "i2", dt.date(2025, 4, 1))
