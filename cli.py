@@ -325,7 +325,8 @@ def state_command(graph, args, all_levers, fmt):
     """Where a lever stood on a day: status, rate, scope, since when, the event that set it, the next change.
 
     DATE defaults to the latest event date in the graph. Read from the outcome nodes: a state holds from its
-    first day until (not including) the day it ends or the next change takes effect.
+    first day until (not including) the day it ends or the next change takes effect. When a pause, exemption
+    or reduction runs out by its own `until` before the next change, what it suspended holds again ("resumed").
 
     \b
     parley state ieepa-mx 2025-02-10
