@@ -6,6 +6,7 @@ Heavy modules (pyshacl, pyvis, matplotlib, networkx, the graph code) are importe
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -124,8 +125,14 @@ timeline_option = click.option(
     help="Timeline YAML file or folder (repeatable). Default: the bundled us-mexico-2025 timeline.")
 
 
-def graph_source(f):
-    """Options for commands that read a graph: --timeline, --store, --graph. Passes `graph` to the command."""
+def graph_source(f=None, *, ahead=None):
+    """Options for commands that read a graph: --timeline, --store, --graph. Passes `graph` to the command.
+
+    `ahead`, a function of the command's other options, gives a context manager entered before the graph is
+    read, for work that can run meanwhile (a chart's child process); what it gives is passed as `ahead`.
+    """
+    if f is None:
+        return functools.partial(graph_source, ahead=ahead)
 
     @timeline_option
     @click.option("--store", default="memory", show_default=True, metavar="SPEC",
@@ -133,17 +140,20 @@ def graph_source(f):
     @click.option("--graph", "graph_file", metavar="FILE", help="Read an RDF file (ttl, nt, jsonld, trig) instead.")
     @functools.wraps(f)
     def wrapper(*args, timelines, store, graph_file, **kwargs):
-        graph = kwargs["graph"] = open_graph(timelines, store, graph_file)
-        try:
-            return f(*args, **kwargs)
-        finally:
-            # An oxigraph:DIR store is locked while open: release it now, not at the next garbage collection
-            # (a traceback or a result kept by the caller can still hold the store through a cycle).
-            graph.close()
-            if store.startswith("oxigraph:"):
-                import gc
+        with contextlib.ExitStack() as stack:
+            if ahead is not None:
+                kwargs["ahead"] = stack.enter_context(ahead(**kwargs))
+            graph = kwargs["graph"] = open_graph(timelines, store, graph_file)
+            try:
+                return f(*args, **kwargs)
+            finally:
+                # An oxigraph:DIR store is locked while open: release it now, not at the next garbage collection
+                # (a traceback or a result kept by the caller can still hold the store through a cycle).
+                graph.close()
+                if store.startswith("oxigraph:"):
+                    import gc
 
-                gc.collect()
+                    gc.collect()
 
     return wrapper
 
@@ -421,8 +431,17 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
 # --- the audit: parley audit ----------------------------------------------------------------------------------
 
 
+def _chart_process(*, fmt, chart_path, **_):
+    """A child process that imports matplotlib while the graph is read and audited, when a chart is drawn."""
+    if fmt != "html" and not chart_path:
+        return contextlib.nullcontext()
+    from .graph.chart import ChartProcess
+
+    return ChartProcess()
+
+
 @main.command("audit")
-@graph_source
+@graph_source(ahead=_chart_process)
 @click.option("--window", "window_days", type=click.IntRange(min=0, max=36500), default=30, show_default=True, metavar="DAYS",
               help="Security actions this many days before a relief are its temporal-only candidates.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json", "csv"]), default="text",
@@ -431,7 +450,7 @@ def view_command(graph, out, layout, focus, depth, date_from, date_to, types, ac
 @click.option("--chart", "chart_path", metavar="FILE.png|FILE.svg",
               help="Also write the chart: each lever's collected rate against the cumulative security figures.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any relief is unexplained.")
-def audit_command(graph, window_days, fmt, out, chart_path, strict):
+def audit_command(graph, ahead, window_days, fmt, out, chart_path, strict):
     """Audit how the targeted side's security actions were tied to the tariff relief it received.
 
     Each relief event (reprieve, exemption, extension, tariff reduction) gets a verdict, the first that
@@ -462,8 +481,11 @@ def audit_command(graph, window_days, fmt, out, chart_path, strict):
         fail(str(e))
     if out not in (None, "-", *_STDOUT):
         check_output(out)  # before the chart is written: a bad --out leaves no chart behind
+    draw = ahead.image if ahead is not None else None
     if chart_path:
-        write_file(chart_path, report.chart(fmt=chart_fmt))
+        write_file(chart_path, report.chart(fmt=chart_fmt, draw=draw))
+    if fmt == "html":
+        report.chart(fmt="svg", draw=draw)  # drawn now, by the child, for to_html
     if fmt == "json":
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "md":

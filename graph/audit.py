@@ -817,12 +817,13 @@ class AuditReport:
                 "reliefs": self.reliefs, "security": self.security, "pledges": self.pledges,
                 "threats": self.threats, "series": self.series}
 
-    def chart(self, *, fmt: str = "svg") -> bytes:
-        """The rate/figures chart as PNG or SVG bytes (graph/chart.py), drawn once per format."""
-        from .chart import chart_image
-
+    def chart(self, *, fmt: str = "svg", draw=None) -> bytes:
+        """The rate/figures chart as PNG or SVG bytes (graph/chart.py), drawn once per format: by `draw`, when
+        given (chart_image's signature, e.g. a ChartProcess's image), else by chart_image."""
         if fmt not in self._charts:
-            self._charts[fmt] = chart_image(self.series, fmt=fmt)
+            if draw is None:
+                from .chart import chart_image as draw
+            self._charts[fmt] = draw(self.series, fmt=fmt)
         return self._charts[fmt]
 
     # -- text ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The audit chart (graph/chart.py): PNG and SVG, deterministic SVG, empty series, bad formats."""
+"""The audit chart (graph/chart.py): PNG and SVG, deterministic SVG, empty series, bad formats, drawn in a child
+process."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from parley.graph.chart import ChartError, chart_format, chart_image
+from parley.graph.chart import ChartError, ChartProcess, chart_format, chart_image
 
 SVG = "{http://www.w3.org/2000/svg}"
 SERIES = {
@@ -60,3 +61,38 @@ def test_levers_beyond_the_limit_are_left_out_and_said_so():
     svg = chart_image(many, fmt="svg", max_levers=2).decode()
     assert "2 more levers not drawn" not in svg and "1 more levers not drawn" in svg
     assert "lever-2" in svg and "lever-0" in svg and "lever-1" not in svg  # the lever with relief is kept
+
+
+def _running(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a child not yet reaped is a zombie: it has stopped
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_chart_process_draws_what_chart_image_draws_and_stops_when_closed():
+    with ChartProcess() as drawer:
+        pid = drawer._process.pid
+        assert _running(pid)
+        assert drawer.image(SERIES, fmt="svg") == chart_image(SERIES, fmt="svg")
+        assert drawer.image(SERIES, fmt="png") == chart_image(SERIES, fmt="png")
+        with pytest.raises(ChartError):
+            drawer.image(SERIES, fmt="pdf")
+        # an error while drawing reaches the caller as itself, and the child goes on drawing
+        with pytest.raises(KeyError):
+            drawer.image({"levers": []}, fmt="svg")
+        assert drawer.image(EMPTY, fmt="svg") == chart_image(EMPTY, fmt="svg")
+    assert not _running(pid)
+
+
+def test_a_chart_process_that_died_draws_here():
+    drawer = ChartProcess()
+    drawer._process.kill()
+    drawer._process.join()
+    assert drawer.image(SERIES, fmt="svg") == chart_image(SERIES, fmt="svg")
+    drawer.close()
