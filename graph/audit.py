@@ -1791,7 +1791,9 @@ def _threats(data: _Data, threats: list[_Event]) -> list[dict]:
 
 
 def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: set, reliefs: list[_Event]) -> dict:
-    """The collected rate per lever (steps: [day, rate, event id]), and cumulative security figures per kind.
+    """The collected rate per lever (steps: [day, rate, event id]), and cumulative security figures per kind
+    ([day, figure, event id, exactness]: None when exact, "at least" when a figure counted in it was given as
+    "more than" or a span, "about" when one was approximate).
 
     Figures: a statistic's quantities are totals to date (they replace the running figure); a security
     action's add to it (`figure_events`: the security actions and statistics with figures, in date order). Only
@@ -1810,34 +1812,41 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
                        "points": [[iso[d], v, events[e].id] for d, v, e, _ in st]})
     figures: dict[tuple, list] = {}  # (kind, since or "") -> points
     running: dict[tuple, float] = {}
+    inexact: dict[tuple, str | None] = {}  # how far the running figure is exact: None, "at least" or "about"
     begun: dict[str, list[tuple]] = {}  # kind -> its series' keys, in the order they began
-    counted_since, not_totals = data.counted_since, data.not_totals
+    counted_since, not_totals, bounds = data.counted_since, data.not_totals, data.bounds
     for e in figure_events:
         if side_actors and side_actors.isdisjoint(e.actors):
             continue
         day, statistic = iso[e.earliest], e.type == "statistic"
         since = iso[counted_since.get(e.iri)] if statistic and counted_since else None
         skip = not_totals.get(e.iri, ()) if statistic and not_totals else ()
+        mine = bounds.get(e.iri) if bounds else None
         for kind, amount in (sorted(e.quantity.items()) if len(e.quantity) > 1 else e.quantity.items()):
             if kind in skip:
                 continue
+            # a figure given as "more than" or a span is counted at its lower end: the figure is at least that
+            b = mine.get(kind) if mine else None
+            mark = None if b is None else "about" if b["bound"] == "about" else "at least"
             if statistic:
                 keys = ((kind, since or ""),)
-                running[keys[0]] = amount
+                running[keys[0]], inexact[keys[0]] = amount, mark
             else:
                 keys = begun.get(kind) or ((kind, ""),)
                 for key in keys:
                     running[key] = running.get(key, 0.0) + amount
+                    had = inexact.get(key)  # a sum is as inexact as its least exact part
+                    inexact[key] = "about" if "about" in (had, mark) else had or mark
             for key in keys:
-                total = running[key]
+                total, mark_ = running[key], inexact[key]
                 pts = figures.get(key)
                 if pts is None:
-                    figures[key] = [[day, total, e.id]]
+                    figures[key] = [[day, total, e.id, mark_]]
                     begun.setdefault(kind, []).append(key)
                 elif pts[-1][0] == day:
-                    pts[-1][1:] = [total, e.id]
+                    pts[-1][1:] = [total, e.id, mark_]
                 else:
-                    pts.append([day, total, e.id])
+                    pts.append([day, total, e.id, mark_])
     return {"levers": levers,
             "figures": [{"kind": k, "since": since or None, "points": v} for (k, since), v in sorted(figures.items())],
             "reliefs": [{"id": r.id, "date": iso[r.earliest], "lever": lever_ref(r.lever)["id"]

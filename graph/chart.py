@@ -35,8 +35,9 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
     Top panel: the rate collected on each lever each day (a step line; relief events marked), at most
     `max_levers` of them (those with the most relief events; the title says how many are left out). Bottom
     panel: each cumulative security figure (troops, labs, persons, kg, ...) on a log scale, since their
-    magnitudes differ by orders; totals counted from a stated day are named with it ("labs since 2024-10-01").
-    A panel with nothing to show says so.
+    magnitudes differ by orders; totals counted from a stated day are named with it ("labs since 2024-10-01");
+    a figure that is a bound or approximate (a point's fourth element) is an open circle. A panel with nothing
+    to show says so.
     """
     if fmt not in FORMATS:
         raise ChartError(f"unknown chart format {fmt!r} (expected png or svg)")
@@ -90,16 +91,27 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             top.text(0.5, 0.5, "no lever with a rate", transform=top.transAxes, ha="center")
         # tab20's ten dark colours first, then their light pairs (neighbours in tab20 look alike)
         palette = matplotlib.colormaps["tab20"].colors[0::2] + matplotlib.colormaps["tab20"].colors[1::2]
+        open_markers = False
         for i, s in enumerate(series["figures"]):
-            pts = [(day(p[0]), p[1]) for p in s["points"] if p[1] > 0]
+            # (day, figure, exact): a figure that is a bound or approximate (a fourth element) is an open circle
+            pts = [(day(p[0]), p[1], len(p) < 4 or not p[3]) for p in s["points"] if p[1] > 0]
             if not pts:
                 continue
             xs = [p[0] for p in pts] + [end]
             ys = [p[1] for p in pts] + [pts[-1][1]]
             # twenty colours, then dashed: no two lines look alike
             label = f"{s['kind']} since {s['since']}" if s.get("since") else s["kind"]
-            bottom.step(xs, ys, where="post", label=label, marker="o", markersize=3, color=palette[i % 20],
-                        markevery=range(len(pts)), linestyle="-" if i < 20 else "--")
+            color = palette[i % 20]
+            bottom.step(xs, ys, where="post", label=label, marker="o", markersize=3, color=color,
+                        markevery=[j for j, p in enumerate(pts) if p[2]], linestyle="-" if i < 20 else "--")
+            inexact = [p for p in pts if not p[2]]
+            if inexact:
+                open_markers = True
+                bottom.plot([p[0] for p in inexact], [p[1] for p in inexact], linestyle="none", marker="o",
+                            markersize=4, markerfacecolor="white", markeredgecolor=color)
+        if open_markers:  # one legend entry says what an open circle means
+            bottom.plot([], [], linestyle="none", marker="o", markersize=4, markerfacecolor="white",
+                        markeredgecolor="#555", label="open: at least, or about")
         if any(p[1] > 0 for s in series["figures"] for p in s["points"]):
             bottom.set_yscale("log")
             # plain labels: the default 10^n labels go through mathtext, most of the drawing time

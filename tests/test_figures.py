@@ -120,6 +120,34 @@ def test_series_keep_totals_counted_from_different_days_apart_and_leave_out_what
     }  # no percent_decrease or kg_january: amounts for a period and changes are not running figures
 
 
+def test_series_say_which_figures_are_bounds_or_approximate(graph, tmp_path):
+    marks = {(s["kind"], s["since"]): [p[3] for p in s["points"]] for s in audit(graph).series["figures"]}
+    assert marks[("labs", "2024-10-01")] == [None, None, None, "at least"]  # "more than 750"
+    assert marks[("troops", None)] == ["at least"] and marks[("vehicles", None)] == ["about"]  # a span; about
+    # a running sum stays as inexact as its least exact part, until a statistic gives the total again
+    path = tmp_path / "sums.yaml"
+    path.write_text(TIMELINE.split("events:")[0] + """events:
+  - {id: r1, date: 2025-01-01, type: lab-raid, actors: [mx], summary: s, quantity: {labs: {over: 10}}}
+  - {id: r2, date: 2025-01-02, type: lab-raid, actors: [mx], summary: s, quantity: {labs: 5}}
+  - {id: r3, date: 2025-01-03, type: lab-raid, actors: [mx], summary: s, quantity: {labs: {about: 4}}}
+  - {id: r4, date: 2025-01-04, type: lab-raid, actors: [mx], summary: s, quantity: {labs: 1}}
+  - {id: st, date: 2025-01-05, type: statistic, actors: [mx], summary: s, quantity: {labs: 30}}
+  - {id: r5, date: 2025-01-06, type: lab-raid, actors: [mx], summary: s, quantity: {labs: 2}}
+""", encoding="utf-8")
+    [labs] = audit(read_graph(timeline=read_timeline([path]))).series["figures"]
+    assert [p[1:] for p in labs["points"]] == [[10, "r1", "at least"], [15, "r2", "at least"], [19, "r3", "about"],
+                                               [20, "r4", "about"], [30, "st", None], [32, "r5", None]]
+
+
+def test_the_chart_draws_a_bound_or_approximate_figure_as_an_open_circle(graph):
+    assert "open: at least, or about" in audit(graph).chart(fmt="svg").decode()
+    exact = {"levers": [], "reliefs": [], "figures": [{"kind": "labs", "since": None,
+                                                        "points": [["2025-01-01", 3, "r", None]]}]}
+    from parley.graph.chart import chart_image
+
+    assert "open: at least, or about" not in chart_image(exact, fmt="svg").decode()
+
+
 def test_a_linked_statistic_says_its_figures_are_not_totals(graph):
     report = audit(graph)
     [relief] = report.reliefs
