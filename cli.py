@@ -59,6 +59,8 @@ def check_output(path: str | Path) -> Path:
     folder = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
     if not folder.exists():
         fail(f"{path}: folder {folder} does not exist")
+    if not folder.is_dir():
+        fail(f"{path}: cannot write: {folder} is not a folder")
     if not os.access(folder, os.W_OK) and not os.path.exists(path):  # (an existing file, a FIFO: tried as given)
         fail(f"{path}: cannot write: folder {folder} is not writable")
     return path
@@ -92,7 +94,8 @@ def _inputs() -> set[str]:
 
 
 def expand_paths(paths) -> list[Path]:
-    """Timeline paths: files as given, folders as their *.yaml/*.yml files in name order."""
+    """Timeline paths: files as given, folders as their *.yaml/*.yml files in name order; a file reached twice
+    (a folder and a file in it) is read once."""
     out = []
     for given in paths:
         if not str(given).strip():  # Path("") is the current folder: never read a folder nobody named
@@ -105,7 +108,9 @@ def expand_paths(paths) -> list[Path]:
             out.extend(found)
         else:
             out.append(p)
-    _inputs().update(os.path.realpath(p) for p in out)
+    seen: set[str] = set()
+    out = [p for p in out if not (os.path.realpath(p) in seen or seen.add(os.path.realpath(p)))]
+    _inputs().update(seen)
     return out
 
 

@@ -618,7 +618,8 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
     of the message, cut short, for the rest (some quote the whole input)."""
     line, why = getattr(e, "lines", None), getattr(e, "_why", None)
     if isinstance(line, int) and why:
-        return f"{path}:{line + 1}: not valid {fmt}: {why}"
+        # at the end of the file rdflib counts lines past it: the statement cut short is on the last line
+        return f"{path}:{min(line + 1, _line_count(path))}: not valid {fmt}: {why}"
     if isinstance(getattr(e, "lineno", None), int) and hasattr(e, "msg"):  # json.JSONDecodeError
         return f"{path}:{e.lineno}:{e.colno}: not valid {fmt}: {e.msg}"
     if hasattr(e, "getLineNumber"):  # xml.sax.SAXParseException
@@ -637,6 +638,16 @@ def _parse_error(path, fmt: str, e: Exception) -> str:
             pass
     first = (str(e).strip().splitlines() or [type(e).__name__])[0]
     return f"{path}: not valid {fmt}: {first[:200]}"
+
+
+def _line_count(path) -> int:
+    """The number of lines of a file (at least 1: an empty file has its first line)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return 1 << 62
+    return max(1, data.count(b"\n") + (not data.endswith(b"\n")))
 
 
 def _located(path, fmt: str, error: Exception) -> str | None:

@@ -250,6 +250,10 @@ def test_a_bad_graph_file_is_named_with_its_line(tmp_path):
                    encoding="utf-8")
     result = run("timeline", "--graph", cut)
     assert result.exit_code == 2 and result.stderr.startswith(f"{cut}:3:") and "not valid turtle" in result.stderr
+    # a statement the file's end cuts short: rdflib counts lines past the end; the last line is reported
+    short = tmp_path / "short.ttl"
+    short.write_text("@prefix x: <http://x/> .\nx:a x:b x:c .\nx:a x:b\n", encoding="utf-8")
+    assert run("timeline", "--graph", short).stderr == f"{short}:3: not valid turtle: objectList expected\n"
     bad = tmp_path / "g.jsonld"
     bad.write_text('{\n  "@id": }\n')
     assert run("timeline", "--graph", bad).stderr.startswith(f"{bad}:2:10: not valid json-ld: ")
@@ -360,6 +364,11 @@ def test_an_audit_whose_out_cannot_be_written_leaves_no_chart(tmp_path):
     result = run("audit", "--timeline", SMALL, "--format", "html", "--out", f"{tmp_path}/no/a.html", "--chart", chart)
     assert result.exit_code == 2 and "does not exist" in result.stderr
     assert not chart.exists()
+    afile = tmp_path / "afile"  # a file where the folder should be
+    afile.write_text("x")
+    result = run("audit", "--timeline", SMALL, "--format", "html", "--out", afile / "a.html", "--chart", chart)
+    assert result.exit_code == 2 and result.stderr == f"{afile / 'a.html'}: cannot write: {afile} is not a folder\n"
+    assert not chart.exists()
     result = run("audit", "--timeline", SMALL, "--chart", f"{tmp_path}/ch/")
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("the chart is written as .png or .svg: give a file name that ends in one of them")
@@ -394,3 +403,13 @@ def test_values_with_line_breaks_stay_on_their_line_and_markdown_keeps_backslash
 def test_an_empty_chart_path_is_bad_input():
     result = run("audit", "--timeline", SMALL, "--chart", "")
     assert result.exit_code == 2 and result.stderr.strip() == "--chart: an empty path"
+
+
+def test_a_file_given_twice_is_read_once(tmp_path):
+    folder = tmp_path / "tl"
+    folder.mkdir()
+    (folder / "small.yaml").write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    once = run("timeline", "--timeline", folder, "--format", "json")
+    twice = run("timeline", "--timeline", folder, "--timeline", folder / "small.yaml", "--timeline",
+                f"{folder}/../tl/small.yaml", "--format", "json")
+    assert once.exit_code == twice.exit_code == 0 and twice.stdout == once.stdout
