@@ -13,6 +13,9 @@ The timeline need not spell outcomes out; they follow from type, rate, scope, ef
 - agreement on a threatened lever -> withdrawn (the threat averted)
 - a security action on a lever -> in-force (a deployment under way, a designation in effect)
 
+An event after a state that ran out by its own `until` starts from what came back (resumed_schedule): a
+reduction without a rate cuts the rate that came back, on its scope, not the lapsed exemption's.
+
 Each state holds from the day the event takes effect until the earlier of its own `until` and the first day
 a later event on the same lever takes effect (an empty interval when that comes first: the state never held). Security actions with quantities yield an outcome without a lever
 state, carrying the quantities.
@@ -89,11 +92,20 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
             loose.append(e)
     for lever, events in by_lever.items():
         status = rate = None
-        scope = levers[lever].scope if lever in levers else None
+        scope = lever_scope = levers[lever].scope if lever in levers else None
         changes = []
         made: list[_Made] = []  # the changes so far, as resumed_schedule reads them
         for e in events:
             last = made[-1] if made else None
+            if last is not None and last.own_until is not None and last.own_until <= e.starts:
+                # The last change ran out by its own end before this event: the event starts from what came back
+                # (what a suspension suspended, at its rate and on its scope), or from nothing. Not from the
+                # lapsed change: a cut after a 10-day exemption on part of the goods applies to all of them.
+                held = in_effect(made[:-1], e.starts) if last.suspends else None
+                if held is not None:
+                    status, rate, scope = held.status, held.rate, held.scope
+                else:
+                    status, scope = None, lever_scope
             if e.type == "threat" and last is not None and last.suspends:
                 if last.own_until is not None and last.own_until > e.starts:
                     continue  # a threat does not end a pause, an exemption or a temporary cut that still runs
@@ -113,7 +125,7 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
             new_status, new_rate = _next_state(e, status, rate)
             if new_status is not None:
                 status, rate, scope = new_status, new_rate, e.scope or scope
-                made.append(_Made(e.starts, e.until, suspends(status, e.type), status))
+                made.append(_Made(e.starts, e.until, suspends(status, e.type), status, rate, scope))
                 changes.append((e, status, rate, scope))
         # A later change can take effect before an earlier one does (a pause signed before the tariff's
         # effective date): a state ends when the first later change takes effect, and may never hold at all.
@@ -132,10 +144,11 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
 class _Made:
     """A change as in_effect reads it (outcomes_of's forward pass, before the changes' ends are known)."""
 
-    __slots__ = ("valid_from", "own_until", "suspends", "status")
+    __slots__ = ("valid_from", "own_until", "suspends", "status", "rate", "scope")
 
-    def __init__(self, valid_from, own_until, suspends_, status):
+    def __init__(self, valid_from, own_until, suspends_, status, rate, scope):
         self.valid_from, self.own_until, self.suspends, self.status = valid_from, own_until, suspends_, status
+        self.rate, self.scope = rate, scope
 
 
 def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[str | None, float | None]:

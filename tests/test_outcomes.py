@@ -192,3 +192,22 @@ def test_a_threat_after_a_pause_inside_a_temporary_cut_changes_nothing():
                  ev("p1", D(2025, 2, 15), "reprieve", until=D(2025, 3, 1)),
                  ev("t1", D(2025, 3, 10), "threat", rate=30))
     assert "t1" not in states(t)
+
+
+def test_an_event_after_a_lapse_starts_from_what_came_back():
+    # A 10-day exemption leaving 25 % on part of the goods ran out: the tariff on all goods came back, and the
+    # later cut applies to all goods; a cut without a rate cuts the rate that came back.
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("x1", D(2025, 2, 1), "exemption", rate=10, scope="non-pact goods", until=D(2025, 2, 10)),
+                 ev("r1", D(2025, 3, 1), "tariff-reduction", rate=15),
+                 ev("x2", D(2025, 4, 1), "exemption", scope="pact goods", until=D(2025, 4, 10)),
+                 ev("p1", D(2025, 5, 1), "reprieve"))
+    got = {o.event: (o.status, o.rate, o.scope) for o in outcomes(t)}
+    assert got["x1"] == ("in-force", 10, "non-pact goods")
+    assert got["r1"] == ("reduced", 15, "all goods")
+    assert got["x2"] == ("exempted", 15, "pact goods")
+    assert got["p1"] == ("paused", 15, "all goods")  # the rate and scope the cut left, which came back
+    # nothing came back (a pause with nothing before it): the lever's own scope
+    t = timeline(ev("x1", D(2025, 2, 1), "exemption", rate=10, scope="non-pact goods", until=D(2025, 2, 10)),
+                 ev("i1", D(2025, 3, 1), "tariff-imposition", rate=20))
+    assert {o.event: o.scope for o in outcomes(t)}["i1"] == "all goods"
