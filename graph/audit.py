@@ -48,7 +48,7 @@ from types import MappingProxyType
 
 from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, amount_text, group_of, in_range
 from ..events.outcomes import SUSPENDING, resumed_schedule, suspends
-from .reading import merge_bound
+from .reading import merge_bound, state_on
 from .tsv import solution_cells, split as split_cells, text as _text, texts
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
@@ -161,6 +161,17 @@ class _Outcome:
     states: dict | None = field(default=None, repr=False, compare=False)  # _state's dicts, by collected rate
     own_until: dt.date | None = None  # its event's `until`: the end it set itself (valid_until may come sooner)
     suspends: bool = False  # a pause, exemption or reduction: what it suspended resumes when it ends (outcomes.py)
+
+    # what state_on (graph/reading.py) reads of a change besides the fields above
+    @property
+    def order(self) -> int:
+        return self.rank
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
+
+    def ever_holds(self) -> bool:
+        return self.valid_until is None or self.valid_from < self.valid_until
 
 
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
@@ -1130,12 +1141,20 @@ def _mdc(text: str) -> str:
 def _state_text(st: dict | None) -> str:
     if st is None:
         return "no recorded state"
+    if st["status"] is None:
+        lp = st.get("lapsed")
+        rate = "" if not lp or lp["rate"] is None else f" {lp['rate']:g}%"
+        return "nothing in force" + (f" ({lp['status']}{rate} set by {lp['event']} ended on {lp['until']})" if lp else "")
     rate = "" if st["rate"] is None else f" {st['rate']:g}%"
     scope = f" on {_line(st['scope'])}" if st.get("scope") else ""
     if st["until"] is not None and st["until"] <= st["from"]:
         return f"{st['status']}{rate} (set, but overtaken before it took effect on {st['from']})"
     until = f" until {st['until']}" if st.get("until") else ""
     collected = "" if st["rate"] is None else f" (collected: {st['collected']:g}%)"
+    if "set_by" in st:  # in force after the last change ran out
+        since = (f"again from {st['from']}, when {st['resumed_by']} ended" if st.get("resumed_by")
+                 else f"from {st['from']}")
+        return f"{st['status']}{rate}{scope} (set by {st['set_by']}) {since}{',' if until else ''}{until}{collected}"
     return f"{st['status']}{rate}{scope} from {st['from']}{until}{collected}"
 
 
@@ -1485,8 +1504,14 @@ def _relief_starts(data: _Data, reliefs: list[_Event], sides: list[frozenset], s
         else:
             lever_steps = lever_days = ()
             previous = None
+        before = _collected_on(lever_steps, lever_days, starts - _DAY)
+        if previous is not None and previous.valid_until is not None and previous.valid_until < starts:
+            # it ran out by its own end before the relief: what came back, or nothing
+            before = _state_on(data, lever, i, starts - _DAY, before)
+        else:
+            before = _state(data, previous, before)
         item = {"event": r.ref or event_ref(r), "lever": lever_ref(lever), "targeted_side": side_ids(side),
-                "before": _state(data, previous, _collected_on(lever_steps, lever_days, starts - _DAY)),
+                "before": before,
                 "after": _state(data, outcome, _collected_on(lever_steps, lever_days, starts))}
         in_window = []
         if side in side_security:
@@ -1710,6 +1735,30 @@ def _state(data: _Data, o: _Outcome | None, collected: float) -> dict | None:
         iso = data.iso
         st = states[collected] = {"status": o.status, "rate": o.rate, "scope": o.scope, "from": iso[o.valid_from],
                                   "until": iso[o.valid_until], "collected": collected}
+    return st
+
+
+def _state_on(data: _Data, lever: str, at: int, day: dt.date, collected: float) -> dict:
+    """The lever's state on `day` as `parley state` reckons it (graph/reading.py, state_on), for a day after the
+    last change before the relief outcomes[lever][at] had run out by its own end: what came back (`set_by`, and
+    `resumed_by` the pause, exemption or reduction whose end brought it back, None for an order that took effect
+    on its own date after it), or nothing (`status` None, and `lapsed`: what ran out)."""
+    changes = data.outcomes[lever]
+    # the changes up to the relief, and the few after it in event order that take effect by the day after `day`
+    # (the relief's own day): no later one changes the state on `day` or what comes next
+    after = day + _DAY
+    current, _, lapsed, resumed, ended_by = state_on(
+        changes[:at + 1] + [c for c in changes[at + 1:] if c.valid_from <= after], day)
+    iso, events = data.iso, data.events
+    if current is None:
+        return {"status": None, "rate": None, "scope": None, "from": iso[lapsed.valid_until] if lapsed else None,
+                "until": None, "collected": collected,
+                "lapsed": {"event": events[lapsed.event].id, "status": lapsed.status, "rate": lapsed.rate,
+                           "until": iso[lapsed.valid_until]} if lapsed else None}
+    st = {"status": current.status, "rate": current.rate, "scope": current.scope, "from": iso[current.valid_from],
+          "until": iso[current.valid_until], "collected": collected, "set_by": events[current.event].id}
+    if resumed:
+        st["resumed_by"] = events[ended_by.event].id if ended_by is not None else None
     return st
 
 

@@ -588,3 +588,38 @@ def test_a_number_that_is_not_finite_is_a_clean_error():
     g.set((URIRef(event), PARLEY.rate, Literal("INF", datatype=XSD.double)))
     with pytest.raises(AuditError, match="a finite number"):
         audit(g)
+
+
+LAPSES = """\
+timeline: {id: lapses, base: "https://example.org/lapses/"}
+actors:
+  - {id: us, name: Land A, kind: government, country: AA}
+  - {id: them, name: Land B, kind: government, country: BB}
+levers:
+  - {id: L, kind: tariff, name: Main tariff, imposed_by: us, target: them, scope: all goods}
+events:
+  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 25, summary: s}
+  - {id: p1, date: 2025-01-31, type: reprieve, actors: [us], lever: L, until: 2025-03-01, summary: s}
+  - {id: ex1, date: 2025-03-10, type: exemption, actors: [us], lever: L, scope: pact goods, rate: 10, summary: s}
+  - {id: q, date: 2025-06-01, type: tariff-imposition, actors: [us], lever: L, rate: 30, until: 2025-06-10,
+     summary: s}
+  - {id: r3, date: 2025-07-01, type: reprieve, actors: [us], lever: L, summary: s}
+"""
+
+
+def test_the_state_before_a_relief_is_what_came_back_after_a_lapse(tmp_path):
+    path = tmp_path / "lapses.yaml"
+    path.write_text(LAPSES, encoding="utf-8")
+    report = audit(read_graph(timeline=read_timeline([path])))
+    before = {r["event"]["id"]: r["before"] for r in report.reliefs}
+    # the pause p1 ran out on 1 March: the tariff came back, as `parley state` says, not the pause
+    assert before["ex1"] == {"status": "in-force", "rate": 25, "scope": "all goods", "from": "2025-03-01",
+                             "until": "2025-03-10", "collected": 25, "set_by": "imp", "resumed_by": "p1"}
+    # q ran out by its own end with nothing before it: nothing was in force
+    assert before["r3"]["status"] is None and before["r3"]["lapsed"] == {
+        "event": "q", "status": "in-force", "rate": 30, "until": "2025-06-10"}
+    text = report.to_text()
+    assert ("in-force 25% on all goods (set by imp) again from 2025-03-01, when p1 ended, until 2025-03-10 "
+            "(collected: 25%)") in text
+    assert "nothing in force (in-force 30% set by q ended on 2025-06-10)" in text
+    assert before["p1"]["status"] == "in-force" and "set_by" not in before["p1"]  # a state that still held
