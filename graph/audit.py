@@ -1664,8 +1664,8 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
     Each outcome that held for at least a day starts a step. When a pause, an exemption (one that leaves a rate
     on part of the goods too) or a reduction ends by its own end before the next change, what it suspended
     resumes (see _suspended); when any other state ends so, nothing is collected.
-    What happened is (outcome, None) for a state set and (outcome, rate resumed) for one that ended:
-    _step_text says it in words, for the few steps a report shows.
+    What happened is (outcome, None, outcome) for a state set and (outcome, rate resumed, the outcome whose state
+    came back or None) for one that ended: _step_text says it in words, for the few steps a report shows.
     """
     pauses = {o.event: i for i, o in enumerate(outs) if o.suspends}  # their places in event order
     held = sorted((o for o in outs if o.valid_until is None or o.valid_until > o.valid_from),
@@ -1676,10 +1676,10 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
     for i, o in enumerate(held):
         day, value = o.valid_from, _collected(o)
         if day == last_day:
-            steps[-1] = (day, value, o.event, (o, None))
+            steps[-1] = (day, value, o.event, (o, None, o))
             last_value = value
         elif value != last_value or not steps:
-            steps.append((day, value, o.event, (o, None)))
+            steps.append((day, value, o.event, (o, None, o)))
             last_day, last_value = day, value
         until = o.valid_until
         if until and (i + 1 == len(held) or held[i + 1].valid_from > until):
@@ -1688,9 +1688,9 @@ def _lever_steps(outs: list[_Outcome]) -> list[tuple]:
             for day, resumed, taking in after:
                 # the day the pause ended says so; a suspended change taking effect later is that change's step
                 if day == until or taking is None:
-                    event, note = o.event, (o, resumed)
+                    event, note = o.event, (o, resumed, taking)
                 else:
-                    event, note = taking.event, (taking, None)
+                    event, note = taking.event, (taking, None, taking)
                 if day == last_day:
                     steps[-1] = (day, resumed, event, note)
                     last_value = resumed
@@ -1710,7 +1710,7 @@ def _suspended(outs: list[_Outcome], at: int, start: dt.date, end: dt.date | Non
 
 def _step_text(note: tuple) -> str:
     """What a step of _lever_steps records, in words."""
-    o, resumed = note
+    o, resumed, _ = note
     if resumed is None:
         return f"{o.status}" + (f" at {_pct(o.rate)}" if o.rate is not None else "") + f" from {o.valid_from}"
     return f"{o.status} ended on {o.valid_until}: {_pct(resumed)} collected"
@@ -1767,7 +1767,11 @@ def _threats(data: _Data, threats: list[_Event]) -> list[dict]:
 
     Carried out: the first day on or after the threat on which the lever's collected rate rises above what it
     was the day before the threat (at the threatened rate or another: both are reported), so an imposition
-    overtaken by a pause before it took effect does not count, and a pause that lapses does. Before that, later
+    overtaken by a pause before it took effect does not count, and a pause that lapses does. A rise that
+    changes made before the threat bring (what comes back when a temporary cut or pause runs out, an earlier
+    order taking effect) carries it out only when it reaches the threatened rate; short of it, it raises the
+    level instead: a 40 % threat made during a month's cut is not carried out by the 25 % that comes back.
+    Before that, later
     events on the lever that paused or exempted it delay it (to their end), and one that withdrew it withdraws
     it; later threats on the same lever do not settle it.
 
@@ -1795,6 +1799,13 @@ def _threats(data: _Data, threats: list[_Event]) -> list[dict]:
             for i in range(bisect_left(days, t.earliest), len(steps)):
                 step = steps[i]
                 if step[1] > base:
+                    source = step[3][2]
+                    if source is not None and source.rank < t.rank and rate is not None and step[1] < rate:
+                        # set before the threat: a rate that came back when a temporary cut or pause ran out, or
+                        # an earlier order taking effect, short of the threatened rate, is not the threat
+                        # carried out, but the level it would be carried out above
+                        base = step[1]
+                        continue
                     carried, carried_rate = step, step[1]
                     break
             ranks, kept = settling.get(lever, ((), ()))

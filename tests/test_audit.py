@@ -623,3 +623,26 @@ def test_the_state_before_a_relief_is_what_came_back_after_a_lapse(tmp_path):
             "(collected: 25%)") in text
     assert "nothing in force (in-force 30% set by q ended on 2025-06-10)" in text
     assert before["p1"]["status"] == "in-force" and "set_by" not in before["p1"]  # a state that still held
+
+
+def test_a_rate_that_comes_back_short_of_a_threat_does_not_carry_it_out(tmp_path):
+    path = tmp_path / "cut.yaml"
+    path.write_text(LAPSES.split("events:")[0] + """events:
+  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 25, summary: s}
+  - {id: cut, date: 2025-03-01, type: tariff-reduction, actors: [us], lever: L, rate: 0, until: 2025-04-01,
+     summary: s}
+  - {id: t40, date: 2025-03-15, type: threat, actors: [us], targets: [them], lever: L, rate: 40, summary: s}
+  - {id: t25, date: 2025-03-16, type: threat, actors: [us], targets: [them], lever: L, rate: 25, summary: s}
+  - {id: t50, date: 2025-03-17, type: threat, actors: [us], targets: [them], lever: L, rate: 50, summary: s}
+  - {id: up, date: 2025-05-01, type: tariff-increase, actors: [us], lever: L, rate: 30, summary: s}
+""", encoding="utf-8")
+    threats = {t["event"]["id"]: t for t in audit(read_graph(timeline=read_timeline([path]))).threats}
+    # the 25 % that came back on 1 April was set before the threats: short of 40 %, it raises the level the
+    # threat is carried out above; the 30 % of 1 May is a rise above it
+    assert (threats["t40"]["status"], threats["t40"]["on"], threats["t40"]["rate_carried_out"]) == (
+        "carried-out", "2025-05-01", 30)
+    # what came back is the threatened rate: carried out when it came back
+    assert (threats["t25"]["status"], threats["t25"]["on"]) == ("carried-out", "2025-04-01")
+    path.write_text(path.read_text(encoding="utf-8").replace("rate: 30", "rate: 25"), encoding="utf-8")
+    threats = {t["event"]["id"]: t for t in audit(read_graph(timeline=read_timeline([path]))).threats}
+    assert threats["t50"]["status"] == "pending" and threats["t50"]["on"] is None
