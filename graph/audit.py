@@ -901,7 +901,7 @@ class AuditReport:
             lines.append(f"{a['event']['date']}  {a['event']['id']} ({a['event']['type']}"
                          + (f", {_quantity_text(a['quantity'], a.get('quantity_bounds'))}" if a["quantity"] else "")
                          + f"): {a['status']}"
-                         + (f" - {_reward_text(a)}" if a["status"] == "rewarded" else ""))
+                         + (f" - {_reward_text(a)}" if a["status"] == "rewarded" or a["linked_reliefs"] else ""))
         lines += ["", "== Security pledges"]
         for p in self.pledges:
             lines.append(f"{p['event']['date']}  {p['event']['id']} (promises {p['promises']}"
@@ -963,7 +963,8 @@ class AuditReport:
         for a in self.security:
             md.append(f"| {_md(a['event']['date'])} | {_mdc(a['event']['id'])} | {a['event']['type']} | "
                       f"{_md(_quantity_text(a['quantity'], a.get('quantity_bounds')))} | {a['status']}"
-                      + (f": {_md(_reward_text(a))}" if a["status"] == "rewarded" else "") + " |")
+                      + (f": {_md(_reward_text(a))}" if a["status"] == "rewarded" or a["linked_reliefs"] else "")
+                      + " |")
         md += ["", "## Security pledges", "", "| date | pledge | promised | delivery |", "|---|---|---|---|"]
         for p in self.pledges:
             md.append(f"| {_md(p['event']['date'])} | {_mdc(p['event']['id'])} | {p['promises']} "
@@ -1037,7 +1038,8 @@ class AuditReport:
             h.append(f"<tr><td>{e(a['event']['date'])}</td><td><code>{e(a['event']['id'])}</code></td>"
                      f"<td>{e(a['event']['type'])}</td>"
                      f"<td>{e(_quantity_text(a['quantity'], a.get('quantity_bounds')))}</td>"
-                     f"<td>{e(a['status'])}" + (f": {e(_reward_text(a))}" if a["status"] == "rewarded" else "")
+                     f"<td>{e(a['status'])}" + (f": {e(_reward_text(a))}" if a["status"] == "rewarded"
+                                                or a["linked_reliefs"] else "")
                      + "</td></tr>")
         h += ["</table>", "<h2>Security pledges</h2>",
               "<table><tr><th>date</th><th>pledge</th><th>promised</th><th>delivery</th></tr>"]
@@ -1210,7 +1212,8 @@ def _delivery_text(p: dict) -> str:
 
 
 def _reward_text(a: dict) -> str:
-    parts = [f"linked to {x['relief']} ({x['lag_days']} d)" for x in a["linked_reliefs"]]
+    parts = [f"linked to {x['relief']} ({x['lag_days']} d" + (")" if x["sourced"] else ", by unsourced claims only)")
+             for x in a["linked_reliefs"]]
     parts += [f"delivers the pledge {x['pledge']}, on which {', '.join(x['reliefs'])} was granted"
               for x in a["delivers"]]
     if a["followed_by"]:
@@ -1383,13 +1386,17 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                     link["quantity_bounds"] = data.bounds[x_iri]
                 if kind == "figures":
                     link.update(_counting(data, x))
+            # an unsourced chain is listed, but is no evidence: no grant on a pledge, no lag of a linked relief
             if kind == "pledge":
                 link["delivery"] = pledge_info[x_iri]
-                granted_on[x_iri].append(r.id)
+                if sourced:
+                    granted_on[x_iri].append(r.id)
             elif kind == "security":
-                linked_to[x_iri].append({"relief": r.id, "lag_days": lag, "claims": [c.id for c in chain]})
+                linked_to[x_iri].append({"relief": r.id, "lag_days": lag, "claims": [c.id for c in chain],
+                                         "sourced": sourced})
             links.append(link)
-            lags_linked.append(lag)
+            if sourced:
+                lags_linked.append(lag)
         if len(links) > 1:
             links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
         if linked_claims:
@@ -1440,7 +1447,8 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         linked = linked_to.get(x.iri, [])
         delivered = delivers.get(x.id, [])
         # the strongest tie: claims linking it to relief, a pledge it delivers, else only relief soon after it
-        how = "claims" if linked else "pledge" if delivered else "timing" if followed else None
+        how = ("claims" if any(x["sourced"] for x in linked) else "pledge" if delivered else "timing" if followed
+               else None)
         item["status"] = "unrewarded" if how is None else "rewarded"
         if how is not None:
             rewarded_by[how] += 1

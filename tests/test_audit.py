@@ -136,17 +136,21 @@ def test_security_actions_rewarded_or_not(report):
     assert list(got) == ["deploy-a", "deploy-b", "raid-1", "arrest-1", "extradite-1", "designate-1", "seize-late"]
     assert {k: a["status"] for k, a in got.items()} == {
         "deploy-a": "rewarded", "deploy-b": "rewarded", "raid-1": "rewarded", "arrest-1": "rewarded",
-        "extradite-1": "rewarded", "designate-1": "rewarded", "seize-late": "unrewarded"}
+        "extradite-1": "rewarded", "designate-1": "unrewarded", "seize-late": "unrewarded"}
     # the strongest tie each has: claims, a pledge it delivers, or only a relief within the window after it
     assert {k: a["rewarded_by"] for k, a in got.items()} == {
         "deploy-a": "pledge", "deploy-b": "pledge", "raid-1": "claims", "arrest-1": "claims",
-        "extradite-1": "timing", "designate-1": "claims", "seize-late": None}
+        "extradite-1": "timing", "designate-1": None, "seize-late": None}
     assert got["deploy-a"]["delivers"] == [{"pledge": "pledge-guards", "reliefs": ["pause-duty"]}]
     assert got["deploy-a"]["followed_by"] is None  # exempt-duty is 48 days later
     assert got["raid-1"]["followed_by"] == {"relief": "exempt-duty", "lag_days": 18}
     assert [(x["relief"], x["lag_days"]) for x in got["raid-1"]["linked_reliefs"]] == [("extend-duty", 38)]
     assert got["extradite-1"]["linked_reliefs"] == [] and got["extradite-1"]["followed_by"]["lag_days"] == 20
-    assert [(x["relief"], x["lag_days"]) for x in got["designate-1"]["linked_reliefs"]] == [("pause-levy", 36)]
+    # an unsourced claim is listed, but is no evidence: it does not reward
+    assert [(x["relief"], x["lag_days"], x["sourced"]) for x in got["designate-1"]["linked_reliefs"]] == [
+        ("pause-levy", 36, False)]
+    assert "designate-1 (designation): unrewarded - linked to pause-levy (36 d, by unsourced claims only)" in (
+        report.to_text())
 
 
 def test_pledges(report):
@@ -174,14 +178,14 @@ def test_summary(report):
     assert s["reliefs"] == 5
     assert {v: (x["count"], x["share"]) for v, x in s["verdicts"].items()} == {
         v: (1, 0.2) for v in ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")}
-    assert s["lags"]["linked"] == {"n": 5, "median": 19, "min": 1, "max": 38}
+    assert s["lags"]["linked"] == {"n": 4, "median": 13.5, "min": 1, "max": 38}  # sourced links only
     assert s["lags"]["temporal"] == {"n": 2, "median": 19, "min": 18, "max": 20}
     assert s["lags"]["delivery"] == {"n": 2, "median": 5, "min": 3, "max": 7}
     assert s["unexplained"] == ["pause-levy"] == report.unexplained
     assert s["disputed"] == [{"claim": "arrests-for-extension", "cause": "arrest-1", "effect": "extend-duty",
                               "relation": "in-exchange-for", "claimed_by": {"id": "alice", "name": "Alice"},
                               "disputed_by": [{"id": "bob", "name": "Bob"}]}]
-    assert s["security"] == {"rewarded": 6, "unrewarded": 1, "rewarded_by": {"claims": 3, "pledge": 2, "timing": 1}}
+    assert s["security"] == {"rewarded": 5, "unrewarded": 2, "rewarded_by": {"claims": 2, "pledge": 2, "timing": 1}}
     assert s["pledges"] == {"delivered": 0, "partly delivered": 1, "not yet delivered": 1}
     assert s["threats"] == {"carried-out": 1, "delayed": 1, "withdrawn": 1, "pending": 1}
 
