@@ -29,12 +29,15 @@ class AnalysisError(Exception):
     """A question that cannot be answered as asked: unknown or ambiguous id, bad option (exit 2)."""
 
 
-def _network(graph, *, full: bool = False):
+def _network(graph, *, full: bool = False, sources: bool = False):
     """A projected network as given, or the projection of an rdflib graph: with sources and the events' and
-    claims' details only when asked (`paths` shows the claims' and their sources; the rest read neither)."""
+    claims' details only when asked (`paths` shows the claims' and their sources; `whatif` reads the sources;
+    the rest read neither)."""
     import networkx as nx
 
-    return graph if isinstance(graph, nx.MultiDiGraph) else network_graph(graph, sources=full, details=full)
+    if isinstance(graph, nx.MultiDiGraph):
+        return graph
+    return network_graph(graph, sources=full or sources, details=full)
 
 
 def _csv(header: list[str], rows) -> str:
@@ -290,7 +293,7 @@ class WhatIf:
                 lines.append(f"  {r['id']} ({r['type']}, {r['date']}); supported before by: "
                              f"{', '.join(r['supported_by'])}")
         lines.append("Support: a security action, a pledge of one, or a statistic reaches the relief through a "
-                     "chain of claims (other than 'prevents').")
+                     "chain of at most 4 sourced claims (other than 'prevents'), as the audit links them.")
         return "\n".join(lines) + "\n"
 
     def to_csv(self) -> str:
@@ -305,24 +308,31 @@ def support_sources(net) -> list:
         or (a["type"] == "commitment" and a.get("promises") in SECURITY_TYPES))]
 
 
+def _supports(a: dict) -> bool:
+    """Whether a causal edge carries support: a claim with a source (as in the audit, a claim without one is no
+    evidence), other than 'prevents'."""
+    if a["causal"] and a.get("claim") and "sources" not in a:
+        raise AnalysisError("the network was projected without sources (network_graph(..., sources=True))")
+    return a["causal"] and bool(a.get("claim")) and a["relation"] != "prevents" and bool(a["sources"])
+
+
 def support_graph(net):
-    """The edges that carry support: causal edges backed by a claim node, except 'prevents'."""
+    """The edges that carry support: causal edges backed by a sourced claim, except 'prevents'."""
     import networkx as nx
 
     g = nx.DiGraph()
     g.add_nodes_from(n for n, a in net.nodes(data=True) if a["kind"] == "event")
-    g.add_edges_from((u, v) for u, v, a in net.edges(data=True)
-                     if a["causal"] and a.get("claim") and a["relation"] != "prevents")
+    g.add_edges_from((u, v) for u, v, a in net.edges(data=True) if a["causal"] and _supports(a))
     return g
 
 
-def _supported_relief(g, sources, relief) -> set:
+def _supported_relief(g, sources, relief, chain: int) -> set:
     import networkx as nx
 
     present = [s for s in sources if s in g]
     if not present:
         return set()
-    reached = nx.multi_source_dijkstra_path_length(g, present)
+    reached = nx.multi_source_dijkstra_path_length(g, present, cutoff=chain)
     return {r for r in relief if r in g and reached.get(r, 0) > 0}
 
 
@@ -331,13 +341,16 @@ def what_if(graph, ident: str) -> WhatIf:
 
     A relief event (reprieve, exemption, extension, tariff-reduction) has evidenced security support when a
     security action (troop-deployment, lab-raid, seizure, arrest, extradition, designation), a commitment
-    promising one, or a statistic reaches it through a chain of one or more claims (claim-backed causal
-    edges other than 'prevents'). Removing an event removes it and every edge it is on; removing a claim
-    removes its edge. A removed relief event is not counted as losing support.
+    promising one, or a statistic reaches it through a chain of at most MAX_CHAIN (4) sourced claims other
+    than 'prevents', as the audit links them (a claim without a source is no evidence). Removing an event
+    removes it and every edge it is on; removing a claim removes its edge. A removed relief event is not
+    counted as losing support.
     """
     import networkx as nx
 
-    net = _network(graph)
+    from .audit import MAX_CHAIN
+
+    net = _network(graph, sources=True)
     events = [n for n, a in net.nodes(data=True) if a["kind"] == "event" and a["id"] == ident]
     claims = [(u, v, k) for u, v, k, a in net.edges(keys=True, data=True) if a["causal"] and a.get("claim") == ident]
     if len(events) + len(claims) > 1:
@@ -347,7 +360,7 @@ def what_if(graph, ident: str) -> WhatIf:
     g = support_graph(net)
     sources = support_sources(net)
     relief = [n for n, a in net.nodes(data=True) if a["kind"] == "event" and a["type"] in RELIEF_TYPES]
-    before = _supported_relief(g, sources, relief)
+    before = _supported_relief(g, sources, relief, MAX_CHAIN)
     if events:
         kind = "event"
         after_g = nx.restricted_view(g, events, [])
@@ -355,15 +368,17 @@ def what_if(graph, ident: str) -> WhatIf:
         kind = "claim"
         u, v, _ = claims[0]
         parallel = [a for a in net.get_edge_data(u, v).values()
-                    if a["causal"] and a.get("claim") and a["relation"] != "prevents" and a.get("claim") != ident]
+                    if a["causal"] and _supports(a) and a.get("claim") != ident]
         after_g = g if parallel else nx.restricted_view(g, [], [(u, v)])
-    after = _supported_relief(after_g, sources, relief)
+    after = _supported_relief(after_g, sources, relief, MAX_CHAIN)
     lost_keys = sorted(before - after - set(events), key=lambda n: (net.nodes[n].get("date"), net.nodes[n]["id"]))
     source_set = set(sources)
+    back = g.reverse(copy=False)
     lost = []
     for r in lost_keys:
         a = net.nodes[r]
-        supporters = sorted(net.nodes[s]["id"] for s in nx.ancestors(g, r) & source_set)
+        near = nx.single_source_shortest_path_length(back, r, cutoff=MAX_CHAIN)  # its supporters' chains
+        supporters = sorted(net.nodes[s]["id"] for s in near.keys() & source_set if s != r)
         lost.append({"id": a["id"], "type": a["type"], "date": _iso(a.get("date")), "label": a["label"],
                      "supported_by": supporters})
     return WhatIf(ident, kind, len(before), len(after - set(events)), lost, bool(before & set(events)))

@@ -174,6 +174,8 @@ class _Outcome:
         return self.valid_until is None or self.valid_from < self.valid_until
 
 
+MAX_CHAIN = 4  # claims in a chain that links an event to a relief (analyze whatif uses it too)
+
 # The columns the audit reads from each audit-*.rq query, in the order its rows are unpacked.
 _COLUMNS = {
     "outcomes": ("event", "lever", "status", "rate", "scope", "from", "until"),
@@ -1243,7 +1245,7 @@ def _threat_text(t: dict) -> str:
 
 # -- the audit ------------------------------------------------------------------------------------------------
 
-def audit(graph, *, window_days: int = 30, max_chain: int = 4, max_candidates: int = 20) -> AuditReport:
+def audit(graph, *, window_days: int = 30, max_chain: int = MAX_CHAIN, max_candidates: int = 20) -> AuditReport:
     """Audit how security actions and pledges were tied to tariff relief in `graph` (see the module docstring).
 
     `window_days`: how far before a relief event the targeted side's unlinked security actions count as

@@ -20,6 +20,7 @@ from rdflib import URIRef
 from parley.cli import main
 from parley.events.read import read_timeline
 from parley.graph import analysis
+from parley.graph.audit import audit
 from parley.graph.analysis import AnalysisError, betweenness, causal_paths, centrality, consistency, lags, what_if
 from parley.graph.network import network_graph
 from parley.graph.store import read_graph
@@ -107,10 +108,11 @@ def test_paths_from_an_rdf_graph_shows_the_details_and_refuses_a_lean_network():
 
 
 @pytest.mark.parametrize("call, full", [
-    (lambda g: centrality(g), False), (lambda g: what_if(g, "e2"), False), (lambda g: consistency(g), False),
+    (lambda g: centrality(g), False), (lambda g: consistency(g), False),
     (lambda g: lags(g), False), (lambda g: causal_paths(g, "e1", "e5"), True)])
 def test_each_analysis_projects_only_what_it_shows(monkeypatch, call, full):
-    """The analyses but paths read neither sources nor details (a third of the engine's work at 100k events)."""
+    """The analyses but paths and whatif read neither sources nor details (a third of the engine's work at 100k
+    events); whatif reads the sources, which say what is evidence, and no details."""
     asked = []
 
     def spy(graph, **options):
@@ -120,6 +122,18 @@ def test_each_analysis_projects_only_what_it_shows(monkeypatch, call, full):
     monkeypatch.setattr(analysis, "network_graph", spy)
     call(read_graph(timeline=read_timeline([CHAIN])))
     assert asked == [{"sources": full, "details": full}]
+
+
+def test_whatif_projects_sources_and_no_details(monkeypatch):
+    asked = []
+
+    def spy(graph, **options):
+        asked.append(options)
+        return network_graph(graph, **options)
+
+    monkeypatch.setattr(analysis, "network_graph", spy)
+    what_if(read_graph(timeline=read_timeline([CHAIN])), "e2")
+    assert asked == [{"sources": True, "details": False}]
 
 
 def test_paths_bad_ids(net):
@@ -133,6 +147,56 @@ def test_paths_bad_ids(net):
 
 # --- what-if ------------------------------------------------------------------------------------------
 
+WHATIF = """\
+# network-chain.yaml's events and claims, every claim sourced, and two more stories: a claim without a source
+# (s1 -> r1), and a chain of five sourced claims (s2 -> m1 -> m2 -> m3 -> m4 -> r2), one more than the audit follows.
+timeline: {id: whatif, base: "https://example.org/whatif/"}
+actors:
+  - {id: a, name: Leader A, kind: person, country: AA}
+  - {id: gb, name: Government of B, kind: government, country: BB}
+levers:
+  - {id: duty, kind: tariff, name: Duty, imposed_by: a, target: gb}
+events:
+  - {id: e1, date: 2025-01-01, type: threat, actors: [a], lever: duty, rate: 25, summary: s}
+  - {id: e2, date: 2025-01-05, type: commitment, actors: [gb], promises: troop-deployment, summary: s}
+  - {id: e3, date: 2025-01-10, type: reprieve, actors: [a], lever: duty, until: 2025-02-10, summary: s}
+  - {id: e4, date: 2025-01-15, type: troop-deployment, actors: [gb], quantity: {troops: 1000}, summary: s}
+  - {id: e5, date: 2025-02-01, type: extension, actors: [a], lever: duty, until: 2025-03-01, summary: s}
+  - {id: e6, date: 2025-02, type: statistic, actors: [gb], quantity: {arrests: 50}, summary: s}
+  - {id: e7, date: 2025-03-20, type: exemption, actors: [a], lever: duty, summary: s}
+  - {id: s1, date: 2025-04-01, type: seizure, actors: [gb], quantity: {kg: 10}, summary: s}
+  - {id: r1, date: 2025-04-10, type: tariff-reduction, actors: [a], lever: duty, rate: 10, summary: s}
+  - {id: s2, date: 2025-05-01, type: lab-raid, actors: [gb], quantity: {labs: 3}, summary: s}
+  - {id: m1, date: 2025-05-02, type: call, actors: [a, gb], summary: s}
+  - {id: m2, date: 2025-05-03, type: meeting, actors: [a, gb], summary: s}
+  - {id: m3, date: 2025-05-04, type: call, actors: [a, gb], summary: s}
+  - {id: m4, date: 2025-05-05, type: meeting, actors: [a, gb], summary: s}
+  - {id: r2, date: 2025-05-06, type: extension, actors: [a], lever: duty, summary: s}
+links:
+  - {id: L1, cause: e1, effect: e2, relation: in-response-to, claimed_by: gb, sources: ["https://example.org/w/1"]}
+  - {id: L2, cause: e2, effect: e3, relation: in-exchange-for, claimed_by: a, sources: ["https://example.org/w/2"]}
+  - {id: L2b, cause: e2, effect: e3, relation: in-exchange-for, claimed_by: gb, sources: ["https://example.org/w/3"]}
+  - {id: L3, cause: e2, effect: e4, relation: delivered-by, claimed_by: gb, sources: ["https://example.org/w/4"]}
+  - {id: L4, cause: e4, effect: e5, relation: in-exchange-for, claimed_by: a, sources: ["https://example.org/w/5"]}
+  - {id: L5, cause: e3, effect: e5, relation: enables, claimed_by: a, sources: ["https://example.org/w/6"]}
+  - {id: L6, cause: e6, effect: e7, relation: causes, claimed_by: a, sources: ["https://example.org/w/7"]}
+  - {id: L7, cause: e4, effect: e7, relation: prevents, claimed_by: gb, sources: ["https://example.org/w/8"]}
+  - {id: U1, cause: s1, effect: r1, relation: in-exchange-for, claimed_by: gb}
+  - {id: C1, cause: s2, effect: m1, relation: causes, claimed_by: a, sources: ["https://example.org/w/9"]}
+  - {id: C2, cause: m1, effect: m2, relation: causes, claimed_by: a, sources: ["https://example.org/w/10"]}
+  - {id: C3, cause: m2, effect: m3, relation: causes, claimed_by: a, sources: ["https://example.org/w/11"]}
+  - {id: C4, cause: m3, effect: m4, relation: causes, claimed_by: a, sources: ["https://example.org/w/12"]}
+  - {id: C5, cause: m4, effect: r2, relation: causes, claimed_by: a, sources: ["https://example.org/w/13"]}
+"""
+
+
+@pytest.fixture(scope="module")
+def whatif_graph(tmp_path_factory):
+    path = tmp_path_factory.mktemp("whatif") / "whatif.yaml"
+    path.write_text(WHATIF, encoding="utf-8")
+    return read_graph(timeline=read_timeline([path]))
+
+
 @pytest.mark.parametrize("ident, kind, lost, supporters", [
     ("e2", "event", ["e3"], [["e2"]]),     # the pledge was e3's only support; e5 keeps e4
     ("e4", "event", [], []),               # e5 still has e2 -> e3 -> e5
@@ -140,24 +204,35 @@ def test_paths_bad_ids(net):
     ("L2", "claim", [], []),               # the parallel claim L2b still links e2 to e3
     ("e3", "event", [], []),               # a removed relief is not 'lost'; e5 keeps e4
     ("L1", "claim", [], []),               # a threat's claim carries no support
+    ("s1", "event", [], []),               # r1 had none: an unsourced claim is no evidence
+    ("s2", "event", [], []),               # r2 had none: five claims are more than the audit follows
 ])
-def test_what_if_known_answers(net, ident, kind, lost, supporters):
-    result = what_if(net, ident)
+def test_what_if_known_answers(whatif_graph, ident, kind, lost, supporters):
+    result = what_if(whatif_graph, ident)
     assert result.removed_kind == kind
     assert [r["id"] for r in result.lost] == lost
     assert [r["supported_by"] for r in result.lost] == supporters
-    assert result.supported_before == 3
+    assert result.supported_before == 3  # e3, e5, e7; not r1 (unsourced), not r2 (too long a chain)
     assert result.removed_supported_relief == (ident == "e3")
     assert result.supported_after == 3 - len(lost) - (ident == "e3")
 
 
-def test_what_if_removing_both_supports_of_e5():
-    g = read_graph(timeline=read_timeline([CHAIN]))
-    net = network_graph(g)
-    net.remove_edge("https://example.org/chain/event/e3", "https://example.org/chain/event/e5", "L5")
+def test_what_if_agrees_with_the_audit(whatif_graph):
+    reliefs = {r["event"]["id"]: r for r in audit(whatif_graph).reliefs}
+    # no evidence for r1 or r2 (r2 has s2 in the window before it: a candidate, not a link)
+    assert (reliefs["r1"]["verdict"], reliefs["r2"]["verdict"]) == ("unexplained", "temporal-only")
+    assert [link["sourced"] for link in reliefs["r1"]["links"]] == [False] and reliefs["r2"]["links"] == []
+    assert reliefs["e7"]["verdict"] == "evidenced"
+
+
+def test_what_if_removing_both_supports_of_e5(whatif_graph):
+    net = network_graph(whatif_graph)
+    net.remove_edge("https://example.org/whatif/event/e3", "https://example.org/whatif/event/e5", "L5")
     result = what_if(net, "e4")
     assert [(r["id"], r["supported_by"]) for r in result.lost] == [("e5", ["e2", "e4"])]
     assert (result.supported_before, result.supported_after) == (3, 2)
+    with pytest.raises(AnalysisError, match="without sources"):
+        what_if(network_graph(whatif_graph, sources=False), "e4")
 
 
 def test_what_if_unknown_id(net):
@@ -242,8 +317,8 @@ def test_text_and_csv():
     text = run("analyze", "paths", "e2", "e5", "--timeline", CHAIN).output
     assert "e2 delivered-by e4  [L3; claimed by gb, confidence 0.6]" in text
     assert "evidence: The extension rewards the deployment." in text
-    rows = list(csv.DictReader(io.StringIO(run("analyze", "whatif", "L6", "--timeline", CHAIN, "--format", "csv").output)))
-    assert rows == [{"removed": "L6", "relief": "e7", "type": "exemption", "date": "2025-03-20", "supported_by": "e6"}]
+    rows = list(csv.DictReader(io.StringIO(run("analyze", "whatif", "e2", "--timeline", CHAIN, "--format", "csv").output)))
+    assert rows == [{"removed": "e2", "relief": "e3", "type": "reprieve", "date": "2025-01-10", "supported_by": "e2"}]
     rows = list(csv.DictReader(io.StringIO(run("analyze", "centrality", "--timeline", CHAIN, "--format", "csv").output)))
     assert rows[0]["id"] == "e2" and rows[0]["rank"] == "1"
     out = run("analyze", "lags", "--timeline", CHAIN, "--format", "csv").output
