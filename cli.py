@@ -732,14 +732,14 @@ def export_command(graph, fmt, out):
     parley export --format csv --out network/
     parley export --store oxigraph:kg --format trig --out kg.trig
     """
-    from .graph.export import export_files
+    from .graph.export import ExportError, export_files
     from .graph.query import QueryError
 
     if fmt == "csv" and out in (None, "-"):
         fail("--format csv writes nodes.csv and edges.csv: give --out DIR")
     try:
         files = export_files(graph, fmt=fmt)
-    except QueryError as e:
+    except (QueryError, ExportError) as e:
         fail(str(e))
     if fmt != "csv":
         write_output(next(iter(files.values())), out)
@@ -753,8 +753,14 @@ def export_command(graph, fmt, out):
         folder.mkdir(exist_ok=True)
     except OSError as e:
         fail(cannot_write(folder, e))
-    for name, data in files.items():
-        write_file(folder / name, data)
+    for name in files:  # both checked before either is written
+        check_output(folder / name)
+    from .graph.export import write_all_atomic
+
+    try:
+        write_all_atomic({folder / name: data for name, data in files.items()})
+    except OSError as e:
+        fail(cannot_write(folder, e))
 
 
 if __name__ == "__main__":

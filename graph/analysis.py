@@ -236,8 +236,8 @@ class Paths:
 def causal_paths(graph, source: str, target: str, *, max_length: int = 6, limit: int = 1000) -> Paths:
     """The simple causal chains from event `source` to event `target` of at most `max_length` hops.
 
-    Parallel claims between two events make separate chains. At most `limit` chains are kept (shortest
-    first among those found); `truncated` says when there were more.
+    Parallel claims between two events make separate chains. At most `limit` chains are kept, the shortest
+    (a longer one only when every shorter one is kept); `truncated` says when there were more.
     """
     import networkx as nx
 
@@ -253,11 +253,18 @@ def causal_paths(graph, source: str, target: str, *, max_length: int = 6, limit:
     causal = causal_graph(net)
     found = []
     truncated = False
-    for edges in nx.all_simple_edge_paths(causal, u, v, cutoff=max_length):
-        if len(found) == limit:
-            truncated = True
+    # length by length, so that the chains kept are the shortest (a depth-first walk finds long ones first);
+    # each pass walks the shorter chains again, at most max_length passes
+    for length in range(1, max_length + 1):
+        for edges in nx.all_simple_edge_paths(causal, u, v, cutoff=length):
+            if len(edges) < length:
+                continue
+            if len(found) == limit:
+                truncated = True
+                break
+            found.append([_hop(net, a, b, causal.edges[a, b, k]) for a, b, k in edges])
+        if truncated:
             break
-        found.append([_hop(net, a, b, causal.edges[a, b, k]) for a, b, k in edges])
     found.sort(key=lambda p: (len(p), [(h["effect"], h["claim"] or "") for h in p]))
     return Paths(source, target, max_length, found, truncated)
 

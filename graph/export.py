@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,21 +17,37 @@ def write_atomic(path, data: str | bytes) -> None:
     A symbolic link stays: the file it names is replaced. A FIFO or a device (/dev/stdout) is written to, not
     replaced (the rename would put a plain file in its place). OSError when the folder cannot be written.
     """
-    if os.path.exists(path) and not os.path.isfile(path):  # (/dev/stdout names a pipe through /proc: open it)
-        with open(path, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-        return
-    path = Path(os.path.realpath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(files: dict) -> None:
+    """Write several files ({path: data}) as write_atomic does, none replaced unless every one was written:
+    all the temporary files first, then the renames (nodes.csv is not left new beside an old edges.csv)."""
+    staged: list[tuple] = []  # (temporary file or None, path, data)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask)
-        os.replace(tmp, path)
+        for path, data in files.items():
+            data = data.encode() if isinstance(data, str) else data
+            if os.path.exists(path) and not os.path.isfile(path):  # (/dev/stdout names a pipe through /proc)
+                staged.append((None, path, data))
+                continue
+            path = Path(os.path.realpath(path))
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path, None))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask)
+        for tmp, path, data in staged:
+            if tmp is None:
+                with open(path, "wb") as f:
+                    f.write(data)
+            else:
+                os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _, _ in staged:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -74,7 +91,12 @@ def _in_order(text: str, fmt: str) -> str:
     import json
 
     if fmt == "nt":
-        return "".join(sorted(text.splitlines(keepends=True)))
+        # lines end at "\n" only: str.splitlines would also cut a literal at U+2028, U+2029 or U+0085, which
+        # N-Triples writes as they are
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return "".join(line + "\n" for line in sorted(lines))
     if fmt != "json-ld":
         return text
     data = json.loads(text)
@@ -165,21 +187,54 @@ def _scalar(value):
 
 
 def exportable_network(net):
-    """A copy of a network whose attributes are all str, int, float or bool (None left out), graph data dropped."""
+    """A copy of a network whose attributes are all str, int, float or bool (None and empty lists left out),
+    graph data dropped."""
     import networkx as nx
 
     out = nx.MultiDiGraph()
-    out.add_nodes_from((n, {k: _scalar(v) for k, v in a.items() if v is not None}) for n, a in net.nodes(data=True))
-    out.add_edges_from((u, v, k, {x: _scalar(y) for x, y in a.items() if y is not None})
+    out.add_nodes_from((n, {k: _scalar(v) for k, v in a.items() if _present(v)}) for n, a in net.nodes(data=True))
+    out.add_edges_from((u, v, k, {x: _scalar(y) for x, y in a.items() if _present(y)})
                        for u, v, k, a in net.edges(keys=True, data=True))
     return out
 
 
+def _present(value) -> bool:
+    """Whether a node or edge has the value: not None, and not an empty list (no disputants, no sources)."""
+    return value is not None and not (isinstance(value, (list, tuple, set, frozenset)) and not value)
+
+
+class ExportError(ValueError):
+    """A graph the format cannot hold: exit 2."""
+
+
+# What XML 1.0 cannot hold, even escaped: control characters (but tab and line breaks), lone surrogates, FFFE/FFFF
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_ready(g, fmt: str):
+    """The exportable network `g`, or ExportError naming the first node or edge with text XML cannot hold (a
+    literal from an RDF file or a store: the timeline reader refuses such characters)."""
+    def check(where: str, a: dict, at) -> None:
+        for k, v in a.items():
+            bad = _NOT_XML.search(v) if isinstance(v, str) else None
+            if bad:
+                place = f"{at}: " if at else ""
+                raise ExportError(f"{place}{where}: its {k} holds the character U+{ord(bad.group()):04X}, which "
+                                  f"{fmt} (XML) cannot hold; export as csv or as RDF instead")
+    for n, a in g.nodes(data=True):
+        check(f"node {n}", a, a.get("defined_at"))
+    for u, v, k, a in g.edges(keys=True, data=True):
+        check(f"edge {u} -> {v} ({k})", {"key": k, **a} if isinstance(k, str) else a, a.get("defined_at"))
+    return g
+
+
 def graphml_bytes(net) -> bytes:
-    """The network as GraphML (UTF-8): nodes keyed by IRI, every attribute a typed GraphML key."""
+    """The network as GraphML (UTF-8): nodes keyed by IRI, every attribute a typed GraphML key. ExportError for
+    text XML cannot hold."""
     import networkx as nx
 
-    return "\n".join(nx.generate_graphml(exportable_network(net), encoding="utf-8")).encode("utf-8") + b"\n"
+    g = _xml_ready(exportable_network(net), "GraphML")
+    return "\n".join(nx.generate_graphml(g, encoding="utf-8")).encode("utf-8") + b"\n"
 
 
 def gexf_bytes(net) -> bytes:
@@ -187,17 +242,21 @@ def gexf_bytes(net) -> bytes:
 
     GEXF reserves a node's `id`, so the identifier is the attribute `identifier`; events carry `start` (their
     earliest date), so Gephi's timeline shows them appearing in order; edges are labelled with their relation.
+    ExportError for text XML cannot hold.
     """
     import networkx as nx
 
-    g = exportable_network(net)
+    g = _xml_ready(exportable_network(net), "GEXF")
     for _, a in g.nodes(data=True):
         a["identifier"] = a.pop("id")
         if a["kind"] == "event" and "date" in a:
             a["start"] = a["date"]
     for _, _, a in g.edges(data=True):
         a["label"] = a["relation"]
-    return "\n".join(nx.generate_gexf(g, encoding="utf-8")).encode("utf-8") + b"\n"
+    text = "\n".join(nx.generate_gexf(g, encoding="utf-8"))
+    # networkx dates the file today: two exports of one graph would differ
+    text = re.sub(r'(<meta) lastmodifieddate="[^"]*"', r"\1", text, count=1)
+    return text.encode("utf-8") + b"\n"
 
 
 def _columns(known, present: set) -> list[str]:

@@ -674,7 +674,10 @@ def _located(path, fmt: str, error: Exception) -> str | None:
     except (OSError, ValueError):
         pass
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        # N-Triples lines end at CR or LF only (str.splitlines would also end one at U+2028 in a literal)
+        lines = re.split("\r\n|\r|\n", Path(path).read_text(encoding="utf-8", errors="replace"))
+        if lines and lines[-1] == "":
+            lines.pop()
     except OSError:
         return None
     if line is None:

@@ -96,6 +96,32 @@ def test_paths_every_chain_with_claims(net):
     assert len(limited.paths) == 2 and limited.truncated
 
 
+def test_paths_with_a_limit_keep_the_shortest(tmp_path):
+    path = tmp_path / "short.yaml"
+    path.write_text("""\
+timeline: {id: short, base: "https://example.org/short/"}
+actors: [{id: p, name: P, kind: person}]
+events:
+  - {id: x, date: 2025-01-01, type: call, actors: [p], summary: x}
+  - {id: y, date: 2025-01-02, type: call, actors: [p], summary: y}
+  - {id: w, date: 2025-01-02, type: call, actors: [p], summary: w}
+  - {id: z, date: 2025-01-03, type: call, actors: [p], summary: z}
+links:
+  - {cause: x, effect: y, relation: causes}
+  - {cause: y, effect: w, relation: causes}
+  - {cause: w, effect: z, relation: causes}
+  - {cause: y, effect: z, relation: causes}
+  - {cause: x, effect: z, relation: causes}
+""", encoding="utf-8")
+    g = read_graph(timeline=read_timeline([path]))
+    ends = lambda result: [[p[0]["cause"]] + [h["effect"] for h in p] for p in result.paths]  # noqa: E731
+    assert ends(causal_paths(g, "x", "z", limit=1)) == [["x", "z"]]  # the depth-first walk finds x-y-w-z first
+    two = causal_paths(g, "x", "z", limit=2)
+    assert ends(two) == [["x", "z"], ["x", "y", "z"]] and two.truncated
+    every = causal_paths(g, "x", "z", limit=3)
+    assert ends(every) == [["x", "z"], ["x", "y", "z"], ["x", "y", "w", "z"]] and not every.truncated
+
+
 def test_paths_from_an_rdf_graph_shows_the_details_and_refuses_a_lean_network():
     """Given an rdflib graph, paths projects it with the claims' details; a network projected without them
     would make it say "no claimant" of claims that have one, so it is refused."""

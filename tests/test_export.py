@@ -180,3 +180,60 @@ def test_rdf_text_is_the_same_in_every_run(tmp_path, command, fmt):
     timeline = read_timeline([CHAIN])
     nt = serialize(timeline, fmt="nt") if command == "build" else serialize_graph(read_graph(timeline=timeline), fmt="nt")
     assert isomorphic(parsed, Graph().parse(data=nt, format="nt"))
+
+
+def test_n_triples_keep_a_literal_with_a_line_separator_on_its_line(tmp_path):
+    """rdflib writes U+2028, U+2029 and U+0085 in N-Triples literals as they are: the lines are cut at "\\n" only,
+    or a triple would be cut in two and its halves sorted apart."""
+    import pyoxigraph as ox
+
+    path = tmp_path / "seps.yaml"
+    path.write_text("""\
+timeline: {id: seps, base: "https://example.org/seps/"}
+actors: [{id: a, name: A, kind: person}]
+events:
+  - {id: x, date: 2025-02-01, type: call, actors: [a], summary: "one\\u2029two", sources: ["https://e.org/1"]}
+  - {id: y, date: 2025-02-03, type: call, actors: [a], summary: "three\\x85four", sources: ["https://e.org/2"]}
+links:
+  - {cause: x, effect: y, relation: causes, evidence: "ev\\u2028idence", sources: ["https://e.org/3"]}
+""", encoding="utf-8")
+    for command in ("export", "build"):
+        out = tmp_path / f"{command}.nt"
+        assert run(command, "--timeline", path, "--format", "nt", "--out", out).exit_code == 0
+        parsed = list(ox.parse(path=str(out), format=ox.RdfFormat.N_TRIPLES))
+        assert {str(t.object.value) for t in parsed if isinstance(t.object, ox.Literal)} >= {
+            "one\u2029two", "three\x85four", "ev\u2028idence"}
+        assert len(parsed) == len(out.read_text(encoding="utf-8").split("\n")) - 1
+
+
+def test_xml_formats_refuse_text_xml_cannot_hold(tmp_path):
+    small = tmp_path / "small.ttl"
+    assert run("build", "--timeline", DATA / "small.yaml", "--out", small).exit_code == 0
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(small.read_text(encoding="utf-8").replace('"Alice signs the 20% duty', '"Alice \\u0001 signs'),
+                   encoding="utf-8")
+    for fmt in ("graphml", "gexf"):
+        out = tmp_path / f"bad.{fmt}"
+        result = run("export", "--graph", bad, "--format", fmt, "--out", out)
+        assert result.exit_code == 2 and not out.exists()
+        assert "small.yaml:21: node https://example.org/small/event/impose-1: its summary holds the character " \
+               "U+0001" in result.output
+    assert run("export", "--graph", bad, "--format", "csv", "--out", tmp_path / "csv").exit_code == 0
+
+
+def test_empty_values_are_left_out_and_gexf_is_undated(net):
+    g = exportable_network(net)
+    plain = g.edges[BASE + "event/e1", BASE + "event/e2", "L1"]
+    assert "disputed_by" not in plain and "sources" not in plain  # undisputed, unsourced
+    assert b"lastmodifieddate" not in gexf_bytes(net)
+
+
+def test_export_csv_replaces_neither_file_unless_both_can_be(tmp_path):
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    (folder / "nodes.csv").write_text("old nodes")
+    (folder / "edges.csv").mkdir()  # cannot be written
+    result = run("export", "--timeline", CHAIN, "--format", "csv", "--out", folder)
+    assert result.exit_code == 2 and "edges.csv: is a directory" in result.output
+    assert (folder / "nodes.csv").read_text() == "old nodes"
+    assert sorted(p.name for p in folder.iterdir()) == ["edges.csv", "nodes.csv"]  # no temporary file left
