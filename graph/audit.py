@@ -236,6 +236,12 @@ _CLAIM_TABLES = _ORDER[_ORDER.index("claims"):]
 _ASKED = ("identifier", *(name for name in _ORDER if name != "identifier"))
 
 
+# The event properties of which a hand-edited graph's several values are merged (_Data._read), and how their
+# cells compare: ids as text, types as IRIs, dates as days.
+_WIDEST = {"identifier": str, "event-type": str, "earliest": lambda cell: _text(cell)[:10],
+           "latest": lambda cell: _text(cell)[:10]}
+
+
 def _jobs() -> list[tuple]:
     """(name, NamedQuery, parameters, columns wanted) of every query the audit runs, in _ORDER."""
     from rdflib import URIRef
@@ -380,6 +386,7 @@ class _Data:
         # latest date and precision are set just after (_order_events), and those are then dropped (the
         # identifiers once the claims are read).
         self.properties: dict[str, dict[str, str]] = {}
+        self._last_earliest: dict[str, str] = {}  # an event given several earliest dates: the latest of them
         self._tables = _tables(graph)
         try:
             self._read(len(_ORDER) - len(_CLAIM_TABLES))
@@ -421,7 +428,18 @@ class _Data:
                 if name == "identifier":  # as text: shown as they are
                     values = texts(values)
                 # the first value of each subject: dict() keeps the last of a key, so the rows go in reversed
-                self.properties[name] = dict(zip(reversed(subjects), reversed(values)))
+                table = self.properties[name] = dict(zip(reversed(subjects), reversed(values)))
+                if name in _WIDEST and len(table) < len(subjects):
+                    # a hand-edited graph's several ids, types or dates of one event: the smallest id and type,
+                    # the earliest earliest and the latest latest date, as every reader keeps them
+                    pick, day = (max if name == "latest" else min), _WIDEST[name]
+                    for subject, value in zip(subjects, values):
+                        had = table[subject]
+                        if value != had:
+                            table[subject] = pick(had, value, key=day)
+                            if name == "earliest":  # its latest date is the latest of them (audit-latest.rq)
+                                last = self._last_earliest.get(subject, had)
+                                self._last_earliest[subject] = max(last, value, key=day)
                 if name == "earliest":
                     self._make_events()
                 elif name == "precision":
@@ -468,6 +486,12 @@ class _Data:
             e = events.get(iri)
             if e is not None:
                 e.latest = days[cell] or e.earliest
+        # an event given several earliest dates (a hand-edited graph): audit-latest.rq leaves out a latest date
+        # equal to any of them; the widest reading runs to the latest of them at least
+        for iri, cell in self._last_earliest.items():
+            e = events.get(iri)
+            if e is not None and days[cell] > e.latest:
+                e.latest = days[cell]
         for iri, cell in self.properties.pop("precision").items():
             if cell != '"day"':
                 e = events.get(iri)

@@ -105,7 +105,8 @@ def parse_day(value, *, what: str = "date") -> dt.date:
 
 def date_spec(earliest: dt.date, latest: dt.date | None, precision: str | None) -> DateSpec:
     latest = latest or earliest
-    if precision not in ("day", "month", "range"):
+    if precision not in ("day", "month", "range") or precision == "day" and latest != earliest:
+        # (a day with a span: a hand-edited graph's several dates, read as their widest span)
         precision = "day" if earliest == latest else "range"
     return DateSpec(earliest, latest, precision)
 

@@ -207,11 +207,23 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), a
     events: dict[str, _Event] = {}
     for r in run_query(graph, "view-events", params=params):
         iri = str(r["event"])
-        if iri in events:
-            continue
         etype = _local(r["type"], TYPE)
         earliest = _day(r["earliest"], f"event {r['id']}: earliest date")
         latest = _day(r["latest"], f"event {r['id']}: latest date") if r["latest"] is not None else earliest
+        if iri in events:
+            # a hand-edited graph's several values: the smallest id and type, the widest dates, as the network
+            # (analyze, export), the timeline and the audit read them
+            e = events[iri]
+            if str(r["id"]) < e.id:
+                e.id = str(r["id"])
+            if etype < e.type:
+                e.type = etype
+                e.group = _s(r["group"]) or group_of(etype)
+                e.group = e.group if e.group in GROUP_COLORS else "diplomacy"
+            e.earliest, e.latest = min(e.earliest, earliest), max(e.latest, latest, earliest)
+            if e.precision == "day" and e.latest != e.earliest:
+                e.precision = "range"
+            continue
         group = _s(r["group"]) or group_of(etype)
         precision = _s(r["precision"]) or ("day" if latest == earliest else "range")
         events[iri] = _Event(
@@ -241,7 +253,9 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), a
     for r in _rows(graph, "view-participants", "event", some):
         e = events.get(str(r["event"]))
         if e is not None:
-            (e.actors if str(r["role"]) == "actor" else e.targets).append(str(r["actor"]))
+            have, actor = (e.actors if str(r["role"]) == "actor" else e.targets), str(r["actor"])
+            if actor not in have:  # (an event of two types is two rows of each actor)
+                have.append(actor)
     for r in _rows(graph, "view-quantities", "event", some):
         e = events.get(str(r["event"]))
         amount = _num(r["amount"])
@@ -445,7 +459,8 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
 
     if focus is not None:
         events, shown_actors, lever_iris, claims = _focus(data, focus, DEFAULT_DEPTH if depth is None else depth,
-                                                          events, shown_actors, lever_iris, claims)
+                                                          events, shown_actors, lever_iris, claims,
+                                                          graph if date_from or date_to else None)
     actor_list = sorted((data.actors[a] for a in shown_actors), key=lambda a: (a.name.lower(), a.id, a.iri))
     lever_list = sorted((data.levers[lv] for lv in lever_iris), key=lambda lv: (lv.name.lower(), lv.id, lv.iri))
 
@@ -520,12 +535,22 @@ def _most_active(events, actor_list, lever_list, budget: int):
     return actors, levers, note
 
 
-def _focus(data: _Data, focus: str, depth: int, events, actors: set, levers: set, claims):
-    """What lies within `depth` steps of the event, actor or lever `focus` (through any edge of the view)."""
+def _focus(data: _Data, focus: str, depth: int, events, actors: set, levers: set, claims, graph=None):
+    """What lies within `depth` steps of the event, actor or lever `focus` (through any edge of the view).
+    `graph`: the whole graph, when the dates left events out of `data` (to tell an event outside them)."""
     import networkx as nx
 
     everything = [*data.events.values(), *data.actors.values(), *data.levers.values()]
     matches = [x.iri for x in everything if x.id == focus]
+    if not matches and graph is not None:
+        from .query import resolve_id
+
+        try:
+            resolve_id(graph, "event", focus)
+        except QueryError:
+            pass
+        else:
+            raise ViewError(f"--focus: the event {focus!r} is outside the --from/--to dates")
     if not matches:
         raise ViewError(f"--focus: no event, actor or lever has the id {focus!r}")
     if len(matches) > 1:

@@ -321,3 +321,38 @@ def test_a_control_character_after_accented_text_is_reported_on_its_line(tmp_pat
     with pytest.raises(TimelineError) as e:
         read_timeline([path])
     assert e.value.lines() == [f"{path}:4: not valid YAML: character U+0007 is not allowed (a control character)"]
+
+
+@pytest.mark.parametrize("latest, span", [(None, "2025-01-01..2025-01-13"), ("2025-01-31", "2025-01-01..2025-01-31")])
+def test_every_reader_reads_a_hand_edited_event_of_several_values_alike(latest, span):
+    """An event given two ids, two types and another earliest (and latest) date: the timeline, the view, the
+    network (analyze, export) and the audit all keep the smallest id and type and the widest dates."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, XSD
+
+    from parley.graph.audit import audit
+    from parley.graph.network import network_graph
+    from parley.graph.reading import timeline_rows
+    from parley.graph.store import read_graph
+    from parley.graph.view import graph_view
+    from parley.ontology.namespace import PARLEY, TYPE
+
+    sem = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+    g = read_graph(timeline=read_timeline([SMALL]))
+    e = URIRef("https://example.org/small/event/pause-1")  # a reprieve on 2025-01-13
+    g.add((e, DCTERMS.identifier, Literal("pause-1b")))
+    g.add((e, PARLEY.eventType, URIRef(f"{TYPE}threat")))
+    g.add((e, URIRef(sem + "hasEarliestBeginTimeStamp"), Literal("2025-01-01", datatype=XSD.date)))
+    if latest:
+        g.add((e, URIRef(sem + "hasLatestBeginTimeStamp"), Literal(latest, datatype=XSD.date)))
+    first, last = (dt.date.fromisoformat(d) for d in span.split(".."))
+    [row] = [r for r in timeline_rows(g).rows if r.id.startswith("pause-1")]
+    assert (row.id, row.type, row.date.earliest, row.date.latest, str(row.date)) == (
+        "pause-1", "reprieve", first, last, span)
+    tooltip = graph_view(g).tooltips[str(e)]
+    assert tooltip["title"] == "pause-1" and dict(tooltip["rows"])["date"] == span
+    assert dict(tooltip["rows"])["type"] == "reprieve" and dict(tooltip["rows"])["actors"] == "Alice"
+    node = network_graph(g).nodes[str(e)]
+    assert (node["id"], node["type"], node["date"], node.get("date_latest")) == ("pause-1", "reprieve", first, last)
+    [relief] = [r for r in audit(g).reliefs if r["event"]["id"].startswith("pause-1")]
+    assert (relief["event"]["id"], relief["event"]["type"], relief["event"]["date"]) == ("pause-1", "reprieve", span)

@@ -214,6 +214,8 @@ def test_focus_keeps_what_lies_within_depth(small):
     ({"actors": ["carol"]}, "--actors: unknown actor id 'carol' (known: aland, alice, bob, borduria)"),
     ({"focus": "nobody"}, "--focus: no event, actor or lever has the id 'nobody'"),
     ({"focus": "threat-1", "types": ["reprieve"]}, "--focus: 'threat-1' is outside"),
+    ({"focus": "threat-1", "date_from": "2025-03-01"}, "--focus: the event 'threat-1' is outside the --from/--to dates"),
+    ({"focus": "nobody", "date_from": "2025-03-01"}, "--focus: no event, actor or lever has the id 'nobody'"),
     ({"depth": 2}, "--depth needs --focus"),
     ({"date_from": "2025-03-01", "date_to": "2025-02-01"}, "--from 2025-03-01 is after --to 2025-02-01"),
     ({"date_from": "2025-02-30"}, "--from '2025-02-30': not a date"),
