@@ -1142,7 +1142,12 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;pa
 
 
 def _share(x) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
+    return "–" if x is None else _whole_percent(x)
+
+
+def _whole_percent(x: float) -> str:
+    """A share as a whole percentage, halves rounded up (format's rounding gives 62 % for 5 of 8)."""
+    return f"{math.floor(100 * x + 0.5):.0f}%"
 
 
 def _who(a: dict | None) -> str:
@@ -1227,12 +1232,14 @@ def _delivery_text(p: dict) -> str:
              + (f", {_quantity_text(d['quantity'], d.get('quantity_bounds'))}" if d["quantity"] else "") + ")"
              for d in p["deliveries"]]
     text = f"{p['status']} by " + "; ".join(parts)
+    bounds = p.get("promised_bounds") or {}
     for kind, amount in sorted(p["promised"].items()):
         got = p["delivered"].get(kind)
         if got is None:
             text += f"; {kind}: amount delivered not reported"
         else:
-            text += f"; {kind}: {_num_text(got)} of {_num_text(amount)} ({100 * got / amount:.0f}%)" if amount \
+            promised = _bounded_text(amount, bounds.get(kind))
+            text += f"; {kind}: {_num_text(got)} of {promised} ({_whole_percent(got / amount)})" if amount \
                 else f"; {kind}: {_num_text(got)}"
     return text
 
@@ -1618,6 +1625,9 @@ def _chain(via: dict, event: str) -> list[_Claim]:
         chain.append(c)
 
 
+_DELIVERY_RANK = {"delivered": 0, "partly delivered": 1, "not yet delivered": 2}
+
+
 def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], window: int,
              pledge_reasons: dict) -> tuple[str, str]:
     """The verdict and its reason. `pledge_reasons`: the reason for a relief granted on a pledge, by id() of the
@@ -1627,14 +1637,15 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
             return "disputed", (f"claim {c['id']} ({c['cause']} {c['relation']} {c['effect']}) is claimed by "
                                 f"{_who(c['claimed_by'])} and disputed by "
                                 f"{', '.join(_who(a) for a in c['disputed_by'])}")
-    pledged = None  # the first sourced link to a pledge, if no sourced link is evidence
+    pledged = None  # the best delivered of the sourced links to a pledge (the first of them), if none is evidence
     for k in links:
         if k["sourced"]:
             if k["kind"] in ("security", "figures"):
                 what = "security action" if k["kind"] == "security" else "security figures"
                 return "evidenced", (f"sourced claims link the {what} {k['event']['id']} ({k['event']['date']}) to "
                                      f"it, {k['lag_days']} days before")
-            if pledged is None and k["kind"] == "pledge":
+            if k["kind"] == "pledge" and (pledged is None or _DELIVERY_RANK[k["delivery"]["status"]]
+                                          < _DELIVERY_RANK[pledged["delivery"]["status"]]):
                 pledged = k
     if pledged is not None:
         k = pledged

@@ -650,3 +650,31 @@ def test_a_rate_that_comes_back_short_of_a_threat_does_not_carry_it_out(tmp_path
     path.write_text(path.read_text(encoding="utf-8").replace("rate: 30", "rate: 25"), encoding="utf-8")
     threats = {t["event"]["id"]: t for t in audit(read_graph(timeline=read_timeline([path]))).threats}
     assert threats["t50"]["status"] == "pending" and threats["t50"]["on"] is None
+
+
+def test_a_relief_granted_on_several_pledges_names_the_best_delivered(tmp_path):
+    path = tmp_path / "pledges.yaml"
+    path.write_text(LAPSES.split("events:")[0] + """events:
+  - {id: p1, date: 2025-01-01, type: commitment, actors: [them], promises: troop-deployment,
+     quantity: {troops: 8000}, summary: s}
+  - {id: p2, date: 2025-01-02, type: commitment, actors: [them], promises: troop-deployment,
+     quantity: {troops: {over: 1000}}, summary: s}
+  - {id: p3, date: 2025-01-03, type: commitment, actors: [them], promises: extradition, summary: s}
+  - {id: d1, date: 2025-01-05, type: troop-deployment, actors: [them], quantity: {troops: 5000}, summary: s}
+  - {id: r, date: 2025-01-10, type: reprieve, actors: [us], lever: L, summary: s}
+links:
+  - {cause: p3, effect: r, relation: in-exchange-for, claimed_by: us, sources: ["https://example.org/1"]}
+  - {cause: p1, effect: r, relation: in-exchange-for, claimed_by: us, sources: ["https://example.org/2"]}
+  - {cause: p2, effect: r, relation: in-exchange-for, claimed_by: us, sources: ["https://example.org/3"]}
+  - {cause: p1, effect: d1, relation: delivered-by, claimed_by: them, sources: ["https://example.org/4"]}
+  - {cause: p2, effect: d1, relation: delivered-by, claimed_by: them, sources: ["https://example.org/5"]}
+""", encoding="utf-8")
+    report = audit(read_graph(timeline=read_timeline([path])))
+    [relief] = report.reliefs
+    statuses = {p["event"]["id"]: p["status"] for p in report.pledges}
+    assert statuses == {"p1": "partly delivered", "p2": "delivered", "p3": "not yet delivered"}
+    # the best delivered pledge, not the first linked
+    assert relief["verdict"] == "pledge" and relief["reason"].startswith("granted on the pledge p2 (2025-01-02)")
+    assert "troops: 5,000 of more than 1,000 (500%)" in relief["reason"]
+    text = report.to_text()
+    assert "troops: 5,000 of 8,000 (63%)" in text  # 62.5 % rounds up
