@@ -922,6 +922,10 @@ _REMOTE_TAG = re.compile(
     r"|<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>\s*",
     re.IGNORECASE)
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
+# pyvis's template keeps its local vis tags in a comment: harmless, but a reader checking that the page needs
+# nothing from elsewhere finds them
+_COMMENTED_TAGS = re.compile(r"<!--\s*<link\b[^>]*node_modules[^>]*>\s*<script\b[^>]*node_modules.*?-->\s*",
+                             re.IGNORECASE | re.DOTALL)
 
 
 class _Refs(HTMLParser):
@@ -955,6 +959,7 @@ def _json_for_script(data) -> str:
 def _finish_page(page: str, data: dict) -> str:
     page = _REMOTE_TAG.sub("", page)
     page = _EMPTY_HEADING.sub("", page)
+    page = _COMMENTED_TAGS.sub("", page)
     refs = external_refs(page)
     if refs:  # pyvis's template changed: refuse to write a page that would go online
         raise RuntimeError(f"the pyvis page still loads from other hosts: {refs}")

@@ -284,6 +284,7 @@ def test_page_is_self_contained(small_view, tmp_path, monkeypatch):
     parsed = parse_page(page)
     assert parsed.refs == []  # no src= or href= at all: vis-network and the styles are inline
     assert "cdn.jsdelivr.net" not in page and "bootstrap" not in page.lower()
+    assert "node_modules" not in page  # not even in a comment
     assert page.startswith("<!DOCTYPE html>")
     assert any("vis.Network" in text for _, text in parsed.scripts)
     assert list(tmp_path.iterdir()) == []  # pyvis wrote no lib/ folder
