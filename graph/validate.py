@@ -113,7 +113,7 @@ def validate(timeline: Timeline, *, graph=None) -> Report:
 def model_findings(timeline: Timeline) -> list[Finding]:
     """The checks that are easier on the model than in SHACL."""
     return [*anachronisms(timeline), *cycles(timeline), *relief_without_lever(timeline),
-            *commitments_without_promise(timeline)]
+            *commitments_without_promise(timeline), *deliveries_of_no_commitment(timeline)]
 
 
 def anachronisms(timeline: Timeline) -> list[Finding]:
@@ -192,6 +192,16 @@ def commitments_without_promise(timeline: Timeline) -> list[Finding]:
     return [Finding("warning", "commitment-without-promise", e.id, e.loc,
                     "commitment does not say what it promises (add 'promises:' with an event type)")
             for e in timeline.events.values() if e.type == "commitment" and not e.promises]
+
+
+def deliveries_of_no_commitment(timeline: Timeline) -> list[Finding]:
+    """`delivered-by` links whose cause is not a commitment: the audit reads deliveries of pledges only."""
+    events = timeline.events
+    return [Finding("warning", "delivery-of-no-commitment", link.id, link.loc,
+                    f"delivered-by runs from a commitment to what delivered it; {link.cause!r} is a "
+                    f"{events[link.cause].type}, so the audit counts this as no delivery")
+            for link in timeline.links
+            if link.relation == "delivered-by" and link.cause in events and events[link.cause].type != "commitment"]
 
 
 # --- SHACL -------------------------------------------------------------------------------------------------------

@@ -130,6 +130,23 @@ def test_commitment_without_promise(tmp_path):
     assert str(f.loc) == f"{path}:{line_of(path, 'id: vague')}"
 
 
+def test_delivery_of_no_commitment(tmp_path):
+    path = write(tmp_path, """\
+        events:
+          - {id: threat, date: 2025-01-01, type: threat, lever: duty, actors: [a], summary: Threat.}
+          - {id: pledge, date: 2025-01-02, type: commitment, promises: arrest, actors: [b], summary: B promises arrests.}
+          - {id: raid, date: 2025-01-05, type: arrest, actors: [b], summary: Arrests.}
+        links:
+          - {cause: threat, effect: raid, relation: delivered-by, sources: [{url: "https://example.org/1"}]}
+          - {cause: pledge, effect: raid, relation: delivered-by, sources: [{url: "https://example.org/2"}]}
+        """)
+    report = validate(read_timeline([path]))
+    f = only(report, "delivery-of-no-commitment")
+    assert (f.severity, f.id) == ("warning", "threat.delivered-by.raid")
+    assert str(f.loc) == f"{path}:{line_of(path, 'cause: threat')}"
+    assert "'threat' is a threat, so the audit counts this as no delivery" in f.message
+
+
 def small_graph():
     timeline = read_timeline([DATA / "small.yaml"])
     g = Graph()
