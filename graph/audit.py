@@ -908,7 +908,7 @@ class AuditReport:
                  "earliest dates)", ""]
         lines.append(f"Relief events: {s['reliefs']}")
         for v in VERDICTS:
-            lines.append(f"  {VERDICT_LABELS[v]:<20} {s['verdicts'][v]['count']:>4}  {_share(s['verdicts'][v]['share'])}")
+            lines.append(f"  {VERDICT_LABELS[v]:<20} {s['verdicts'][v]['count']:>4}  {_share(s['verdicts'][v]['count'], s['reliefs'])}")
         for name, label in (("linked", "claim-linked lags"), ("temporal", _CANDIDATE_LAGS),
                             ("delivery", "pledge-to-delivery lags")):
             st = s["lags"][name]
@@ -948,7 +948,7 @@ class AuditReport:
               f"Window: {self.window_days} days before each relief. Lags are days between earliest dates.", "",
               "## Summary", "", "| verdict | reliefs | share |", "|---|---:|---:|"]
         for v in VERDICTS:
-            md.append(f"| {VERDICT_LABELS[v]} | {s['verdicts'][v]['count']} | {_share(s['verdicts'][v]['share'])} |")
+            md.append(f"| {VERDICT_LABELS[v]} | {s['verdicts'][v]['count']} | {_share(s['verdicts'][v]['count'], s['reliefs'])} |")
         md.append("")
         for name, label in (("linked", "Claim-linked lags"), ("temporal", _CANDIDATE_LAGS.capitalize()),
                             ("delivery", "Pledge-to-delivery lags")):
@@ -1018,7 +1018,7 @@ class AuditReport:
              "<h2>Summary</h2>", "<table><tr><th>verdict</th><th>reliefs</th><th>share</th></tr>"]
         for v in VERDICTS:
             h.append(f'<tr class="{v}"><td>{e(VERDICT_LABELS[v])}</td><td>{s["verdicts"][v]["count"]}</td>'
-                     f"<td>{e(_share(s['verdicts'][v]['share']))}</td></tr>")
+                     f"<td>{e(_share(s['verdicts'][v]['count'], s['reliefs']))}</td></tr>")
         h.append("</table><ul>")
         for name, label in (("linked", "Claim-linked lags"), ("temporal", _CANDIDATE_LAGS.capitalize()),
                             ("delivery", "Pledge-to-delivery lags")):
@@ -1141,13 +1141,17 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;pa
         ".url{color:#555;word-break:break-all}")
 
 
-def _share(x) -> str:
-    return "–" if x is None else _whole_percent(x)
+def _share(count: int, total: int) -> str:
+    return "–" if not total else _whole_percent(count, total)
 
 
-def _whole_percent(x: float) -> str:
-    """A share as a whole percentage, halves rounded up (format's rounding gives 62 % for 5 of 8)."""
-    return f"{math.floor(100 * x + 0.5):.0f}%"
+def _whole_percent(part: float, whole: float) -> str:
+    """part / whole as a whole percentage, halves rounded up, worked out in decimals: format's rounding gives
+    62 % for 5 of 8, and 100 * 23 / 40 in binary floats is 57.4999…"""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    share = Decimal(repr(float(part))) * 100 / Decimal(repr(float(whole)))
+    return f"{share.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
 def _who(a: dict | None) -> str:
@@ -1226,8 +1230,11 @@ def _source_html(url: str) -> str:
 
 
 def _delivery_text(p: dict) -> str:
+    unsourced = p.get("unsourced_deliveries")
+    claimed = ("; claimed without a source (no evidence): " + ", ".join(
+        f"{d['event']['id']} ({d['event']['date']})" for d in unsourced)) if unsourced else ""
     if not p["deliveries"]:
-        return "not yet delivered"
+        return "not yet delivered" + claimed
     parts = [f"{d['event']['id']} ({d['event']['date']}, {d['lag_days']} d after the pledge"
              + (f", {_quantity_text(d['quantity'], d.get('quantity_bounds'))}" if d["quantity"] else "") + ")"
              for d in p["deliveries"]]
@@ -1239,9 +1246,9 @@ def _delivery_text(p: dict) -> str:
             text += f"; {kind}: amount delivered not reported"
         else:
             promised = _bounded_text(amount, bounds.get(kind))
-            text += f"; {kind}: {_num_text(got)} of {promised} ({_whole_percent(got / amount)})" if amount \
+            text += f"; {kind}: {_num_text(got)} of {promised} ({_whole_percent(got, amount)})" if amount \
                 else f"; {kind}: {_num_text(got)}"
-    return text
+    return text + claimed
 
 
 def _reward_text(a: dict) -> str:
@@ -1360,19 +1367,27 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
     finally:
         data.close()
 
+    # the claims into each event (but 'prevents'), and the sourced ones: a chain with a claim without a source
+    # is listed but is no evidence, and must not hide a sourced chain from the same event (_chains_into keeps
+    # one chain an event)
     incoming: dict[str, list[_Claim]] = defaultdict(list)
+    sourced_incoming: dict[str, list[_Claim]] = defaultdict(list)
     delivered_by: dict[str, list[_Claim]] = defaultdict(list)
+    unsourced_delivered_by: dict[str, list[_Claim]] = defaultdict(list)
     for c in sorted(data.claims.values(), key=_claim_id):
         relation = c.relation
         if relation != "prevents":
             incoming[c.effect].append(c)
+            if c.sources:
+                sourced_incoming[c.effect].append(c)
             if relation == "delivered-by":
-                delivered_by[c.cause].append(c)
+                (delivered_by if c.sources else unsourced_delivered_by)[c.cause].append(c)
 
     # the security pledges of a targeted side (all of them when no side is targeted), as for security actions
     pledges = {e.iri: e for e in commitments if e.promises in security_types
                and (not sides or any(actor_sides.get(a) for a in e.actors))}
-    pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, ())) for iri, p in pledges.items()}
+    pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, ()), unsourced_delivered_by.get(iri, ()))
+                   for iri, p in pledges.items()}
     granted_on: dict[str, list[str]] = defaultdict(list)
     linked_to: dict[str, list[dict]] = defaultdict(list)
 
@@ -1384,6 +1399,9 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         r_iri, r_earliest = r.iri, r.earliest
         direct = incoming.get(r_iri, ())
         chains = _chains_into(r_iri, incoming, max_chain) if direct else _NO_CHAINS
+        # when a chain found has a claim without a source, the sourced chains, which come first
+        sourced_chains = (_chains_into(r_iri, sourced_incoming, max_chain)
+                          if direct and any(c is not None and not c.sources for c in chains.values()) else None)
         links = []
         linked_claims: dict[str, _Claim] = {}  # the claims on the links' chains
         for x_iri in chains:
@@ -1401,7 +1419,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 continue
             if side and side.isdisjoint(x.actors):
                 continue
-            chain = _chain(chains, x_iri)
+            chain = _chain(sourced_chains if sourced_chains and x_iri in sourced_chains else chains, x_iri)
             sourced, disputed, chain_dicts = True, False, []
             for c in chain:
                 linked_claims[c.iri] = c
@@ -1545,10 +1563,11 @@ def _relief_starts(data: _Data, reliefs: list[_Event], sides: list[frozenset], s
         else:
             lever_steps = lever_days = ()
             previous = None
-        before = _collected_on(lever_steps, lever_days, starts - _DAY)
-        if previous is not None and previous.valid_until is not None and previous.valid_until < starts:
-            # it ran out by its own end before the relief: what came back, or nothing
-            before = _state_on(data, lever, i, starts - _DAY, before)
+        before, day = _collected_on(lever_steps, lever_days, starts - _DAY), starts - _DAY
+        if lever and (previous is None or not previous.holds_on(day)):
+            # the last change before it did not hold the day before (it ran out by its own end, or had not
+            # taken effect): what held then, as `parley state` says
+            before = _state_on(data, lever, i, day, before) if data.outcomes.get(lever) else None
         else:
             before = _state(data, previous, before)
         item = {"event": r.ref or event_ref(r), "lever": lever_ref(lever), "targeted_side": side_ids(side),
@@ -1669,7 +1688,9 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
                            f"before it{other}")
 
 
-def _pledge(data: _Data, p: _Event, claims) -> dict:
+def _pledge(data: _Data, p: _Event, claims, unsourced=()) -> dict:
+    """A pledge's deliveries: the events its sourced delivered-by claims name (`unsourced`: the claims without a
+    source, listed as `unsourced_deliveries` but no delivery)."""
     deliveries, delivered = [], {}
     events = data.events
     if len(claims) > 1:
@@ -1692,6 +1713,8 @@ def _pledge(data: _Data, p: _Event, claims) -> dict:
     return {"event": p.ref or data.event_ref(p), "actors": data.actor_ids(p.actors), "promises": p.promises,
             "promised": p.sorted_quantity or _quantity(p), **_bounds(data, p, key="promised_bounds"), "status": status,
             "deliveries": deliveries,
+            "unsourced_deliveries": [{"event": (d := events[c.effect]).ref or data.event_ref(d), "claim": c.id}
+                                     for c in sorted(unsourced, key=lambda c: (events[c.effect].rank, c.id))],
             "delivered": dict(sorted(delivered.items())) if len(delivered) > 1 else dict(delivered),
             "share": {k: delivered[k] / a for k, a in sorted(promised.items()) if k in delivered and a}}
 
@@ -1783,11 +1806,11 @@ def _state(data: _Data, o: _Outcome | None, collected: float) -> dict | None:
     return st
 
 
-def _state_on(data: _Data, lever: str, at: int, day: dt.date, collected: float) -> dict:
-    """The lever's state on `day` as `parley state` reckons it (graph/reading.py, state_on), for a day after the
-    last change before the relief outcomes[lever][at] had run out by its own end: what came back (`set_by`, and
-    `resumed_by` the pause, exemption or reduction whose end brought it back, None for an order that took effect
-    on its own date after it), or nothing (`status` None, and `lapsed`: what ran out)."""
+def _state_on(data: _Data, lever: str, at: int, day: dt.date, collected: float) -> dict | None:
+    """The lever's state on `day` as `parley state` reckons it (graph/reading.py, state_on), for a day on which
+    the last change before the relief outcomes[lever][at] did not hold: what held (`set_by`, and `resumed_by`
+    the pause, exemption or reduction whose end brought it back, None for an order that took effect on its own
+    date after it), or nothing (`status` None, and `lapsed`: what ran out), or None when nothing had held."""
     changes = data.outcomes[lever]
     # the changes up to the relief, and the few after it in event order that take effect by the day after `day`
     # (the relief's own day): no later one changes the state on `day` or what comes next
@@ -1796,6 +1819,8 @@ def _state_on(data: _Data, lever: str, at: int, day: dt.date, collected: float) 
         changes[:at + 1] + [c for c in changes[at + 1:] if c.valid_from <= after], day)
     iso, events = data.iso, data.events
     if current is None:
+        if lapsed is None:
+            return None
         return {"status": None, "rate": None, "scope": None, "from": iso[lapsed.valid_until] if lapsed else None,
                 "until": None, "collected": collected,
                 "lapsed": {"event": events[lapsed.event].id, "status": lapsed.status, "rate": lapsed.rate,
@@ -1814,8 +1839,9 @@ def _threats(data: _Data, threats: list[_Event]) -> list[dict]:
     was the day before the threat (at the threatened rate or another: both are reported), so an imposition
     overtaken by a pause before it took effect does not count, and a pause that lapses does. A rise that
     changes made before the threat bring (what comes back when a temporary cut or pause runs out, an earlier
-    order taking effect) carries it out only when it reaches the threatened rate; short of it, it raises the
-    level instead: a 40 % threat made during a month's cut is not carried out by the 25 % that comes back.
+    order taking effect) carries it out only when it reaches the threatened rate (never, for a threat that
+    names none); short of it, it raises the level instead: a 40 % threat made during a month's cut is not
+    carried out by the 25 % that comes back.
     Before that, later
     events on the lever that paused or exempted it delay it (to their end), and one that withdrew it withdraws
     it; later threats on the same lever do not settle it.
@@ -1845,7 +1871,7 @@ def _threats(data: _Data, threats: list[_Event]) -> list[dict]:
                 step = steps[i]
                 if step[1] > base:
                     source = step[3][2]
-                    if source is not None and source.rank < t.rank and rate is not None and step[1] < rate:
+                    if source is not None and source.rank < t.rank and (rate is None or step[1] < rate):
                         # set before the threat: a rate that came back when a temporary cut or pause ran out, or
                         # an earlier order taking effect, short of the threatened rate, is not the threat
                         # carried out, but the level it would be carried out above

@@ -67,8 +67,9 @@ def test_pause_granted_on_a_partly_delivered_pledge(reliefs):
     assert delivery["delivered"] == {"troops": 5000} and delivery["promised"] == {"troops": 6000}
     assert delivery["share"]["troops"] == pytest.approx(5 / 6)
     assert r["candidates"] == []
-    # the imposition it overtook never took effect; nothing was collected before or after
-    assert (r["before"]["status"], r["before"]["rate"], r["before"]["collected"]) == ("in-force", 25, 0)
+    # the imposition it overtook never took effect: the day before, the threat held; nothing was collected
+    assert (r["before"]["status"], r["before"]["rate"], r["before"]["collected"]) == ("threatened", 25, 0)
+    assert r["before"]["set_by"] == "threat-duty"
     assert (r["after"]["status"], r["after"]["until"], r["after"]["collected"]) == ("paused", "2025-02-09", 0)
 
 
