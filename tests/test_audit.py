@@ -679,3 +679,56 @@ links:
     assert "troops: 5,000 of more than 1,000 (500%)" in relief["reason"]
     text = report.to_text()
     assert "troops: 5,000 of 8,000 (63%)" in text  # 62.5 % rounds up
+
+
+def test_a_claim_without_a_source_hides_no_sourced_chain_and_delivers_nothing(tmp_path):
+    path = tmp_path / "hide.yaml"
+    path.write_text(LAPSES.split("events:")[0] + """events:
+  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 25, summary: s}
+  - {id: deploy, date: 2025-01-05, type: troop-deployment, actors: [them], quantity: {troops: 100}, summary: s}
+  - {id: raid, date: 2025-01-06, type: lab-raid, actors: [them], quantity: {labs: 2}, summary: s}
+  - {id: call, date: 2025-01-20, type: call, actors: [us, them], summary: s}
+  - {id: pause, date: 2025-03-01, type: reprieve, actors: [us], lever: L, until: 2025-04-01, summary: s}
+  - {id: pledge, date: 2025-03-02, type: commitment, actors: [them], promises: troop-deployment,
+     quantity: {troops: 40}, summary: s}
+  - {id: deploy2, date: 2025-03-20, type: troop-deployment, actors: [them], quantity: {troops: 23}, summary: s}
+  - {id: deploy3, date: 2025-03-25, type: troop-deployment, actors: [them], quantity: {troops: 50}, summary: s}
+links:
+  # deploy: an unsourced claim straight to the pause, and a sourced one beside it
+  - {cause: deploy, effect: pause, relation: causes, claimed_by: us}
+  - {cause: deploy, effect: pause, relation: in-exchange-for, claimed_by: us, sources: ["https://example.org/1"]}
+  # raid: an unsourced claim straight to the pause, and a longer sourced chain through the call
+  - {cause: raid, effect: pause, relation: causes, claimed_by: us}
+  - {cause: raid, effect: call, relation: causes, claimed_by: us, sources: ["https://example.org/2"]}
+  - {cause: call, effect: pause, relation: causes, claimed_by: us, sources: ["https://example.org/3"]}
+  - {cause: pledge, effect: deploy2, relation: delivered-by, claimed_by: them, sources: ["https://example.org/4"]}
+  - {cause: pledge, effect: deploy3, relation: delivered-by, claimed_by: them}
+""", encoding="utf-8")
+    report = audit(read_graph(timeline=read_timeline([path])))
+    [relief] = report.reliefs
+    links = {link["event"]["id"]: link for link in relief["links"]}
+    assert relief["verdict"] == "evidenced"
+    assert (links["deploy"]["sourced"], [c["id"] for c in links["deploy"]["chain"]]) == (
+        True, ["deploy.in-exchange-for.pause"])
+    assert (links["raid"]["sourced"], len(links["raid"]["chain"])) == (True, 2)
+    security = {a["event"]["id"]: a for a in report.security}
+    assert security["deploy"]["rewarded_by"] == security["raid"]["rewarded_by"] == "claims"
+    # the unsourced delivery of 50 troops is listed, but delivers nothing: 23 of 40, 58 % (57.5 rounded up)
+    [pledge] = report.pledges
+    assert pledge["status"] == "partly delivered" and pledge["delivered"] == {"troops": 23}
+    assert [d["event"]["id"] for d in pledge["unsourced_deliveries"]] == ["deploy3"]
+    text = report.to_text()
+    assert "troops: 23 of 40 (58%); claimed without a source (no evidence): deploy3 (2025-03-25)" in text
+    assert security["deploy3"]["status"] == "unrewarded"
+
+
+def test_a_threat_naming_no_rate_is_not_carried_out_by_a_rate_that_comes_back(tmp_path):
+    path = tmp_path / "norate.yaml"
+    path.write_text(LAPSES.split("events:")[0] + """events:
+  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 25, summary: s}
+  - {id: cut, date: 2025-02-01, type: tariff-reduction, actors: [us], lever: L, rate: 10, until: 2025-03-01,
+     summary: s}
+  - {id: t, date: 2025-02-15, type: threat, actors: [us], targets: [them], lever: L, summary: s}
+""", encoding="utf-8")
+    [threat] = audit(read_graph(timeline=read_timeline([path]))).threats
+    assert (threat["status"], threat["on"]) == ("pending", None)
