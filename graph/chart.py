@@ -149,6 +149,8 @@ class ChartProcess:
         import multiprocessing
 
         self._conn = self._process = None
+        if multiprocessing.current_process().daemon:  # a daemonic process may have no children: draw here
+            return
         try:
             # spawn, not fork: the caller may have threads running (a fork copies their locks, held or not)
             ctx = multiprocessing.get_context("spawn")
@@ -156,7 +158,7 @@ class ChartProcess:
             self._process = ctx.Process(target=_serve, args=(theirs,), daemon=True, name="parley-chart")
             self._process.start()
             theirs.close()
-        except (OSError, ValueError, RuntimeError):  # no processes here (a sandbox): draw in this one
+        except (OSError, ValueError, RuntimeError, AssertionError):  # no processes here (a sandbox): draw here
             self.close()
 
     def image(self, series: dict, *, fmt: str = "svg") -> bytes:
@@ -198,6 +200,10 @@ class ChartProcess:
 def _serve(conn) -> None:
     """The child of ChartProcess: import what chart_image needs, then answer (series, fmt) with (True, bytes) or
     (False, the error) until the pipe closes."""
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent stops, and stops this child (no traceback of its own)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Imports only: a first drawing would warm matplotlib's caches too, but costs more than it saves when the
     # report is ready first (the bundled timeline's is)
     import matplotlib.backends.backend_svg  # noqa: F401
