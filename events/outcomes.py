@@ -102,10 +102,10 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
                 # (what a suspension suspended, at its rate and on its scope), or from nothing. Not from the
                 # lapsed change: a cut after a 10-day exemption on part of the goods applies to all of them.
                 held = in_effect(made[:-1], e.starts) if last.suspends else None
-                if held is not None:
+                if held is not None and held.status != "threatened":
                     status, rate, scope = held.status, held.rate, held.scope
-                else:
-                    status, scope = None, lever_scope
+                else:  # (a suspended threat does not come back, as `parley state` says)
+                    status, rate, scope = None, None, lever_scope
             if e.type == "threat" and last is not None and last.suspends:
                 if last.own_until is not None and last.own_until > e.starts:
                     continue  # a threat does not end a pause, an exemption or a temporary cut that still runs

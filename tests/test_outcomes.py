@@ -211,3 +211,15 @@ def test_an_event_after_a_lapse_starts_from_what_came_back():
     t = timeline(ev("x1", D(2025, 2, 1), "exemption", rate=10, scope="non-pact goods", until=D(2025, 2, 10)),
                  ev("i1", D(2025, 3, 1), "tariff-imposition", rate=20))
     assert {o.event: o.scope for o in outcomes(t)}["i1"] == "all goods"
+
+
+def test_after_a_lapse_with_nothing_back_an_event_starts_from_nothing():
+    # the tariff ran out by its own end: a cut naming no rate has no rate to cut (it collected 25 % before)
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=25, until=D(2025, 2, 1)),
+                 ev("r1", D(2025, 3, 1), "tariff-reduction"))
+    assert {o.event: (o.status, o.rate) for o in outcomes(t)}["r1"] == ("reduced", None)
+    # a paused threat does not come back when the pause runs out: a later agreement withdraws nothing
+    t = timeline(ev("t1", D(2025, 1, 1), "threat", rate=25),
+                 ev("p1", D(2025, 1, 10), "reprieve", until=D(2025, 2, 1)),
+                 ev("a1", D(2025, 3, 1), "agreement"))
+    assert "a1" not in states(t)
