@@ -103,6 +103,28 @@ def parse_day(value, *, what: str = "date") -> dt.date:
         raise QueryError(f"{what}: {e}") from None
 
 
+def _merged(rows, key: tuple, *, smallest: tuple = (), largest: tuple = ()) -> list:
+    """The rows, one per `key`: a hand-edited graph's several ids, types or dates of one node give several rows,
+    merged as every reader merges them (the smallest id and type, the earliest earliest and the latest latest
+    date; values compared as text: ISO dates in their order). Other columns: the first row's."""
+    out: dict = {}
+    for r in rows:
+        k = tuple(r[c] for c in key)
+        had = out.get(k)
+        if had is None:
+            out[k] = r
+            continue
+        if had is r:
+            continue
+        merged = dict(had)
+        for columns, pick in ((smallest, min), (largest, max)):
+            for c in columns:
+                values = [v for v in (had[c], r[c]) if v is not None]
+                merged[c] = pick(values, key=str) if values else None
+        out[k] = merged
+    return list(out.values())
+
+
 def date_spec(earliest: dt.date, latest: dt.date | None, precision: str | None) -> DateSpec:
     latest = latest or earliest
     if precision not in ("day", "month", "range") or precision == "day" and latest != earliest:
@@ -501,7 +523,8 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
                        if tuple(r.values()) not in seen]
     claims_in: dict = {}
     claims_out: dict = {}
-    for r in claim_rows:
+    for r in _merged(claim_rows, ("claim", "cause", "effect", "relation"),
+                     smallest=("claimId", "causeId", "effectId")):
         relation = _relation(r["relation"])
         claim = _ident(r["claimId"], r["claim"])
         cause, effect = _ident(r["causeId"], r["cause"]), _ident(r["effectId"], r["effect"])
@@ -831,7 +854,8 @@ def lever_states(graph, *, on=None, lever: str | None = None) -> StateView:
         rows = run_query(graph, "state-default-date")
         day = _day(rows[0]["date"]) if rows else None
     changes: dict = {}
-    for r in run_query(graph, "state-outcomes", params=params):
+    for r in _merged(run_query(graph, "state-outcomes", params=params), ("lever", "outcome"),
+                     smallest=("eventId", "earliest", "type"), largest=("latest",)):
         start, earliest = _day(r["validFrom"]), _day(r["earliest"]) or _day(r["validFrom"])
         if start is None:
             continue

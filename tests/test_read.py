@@ -356,3 +356,11 @@ def test_every_reader_reads_a_hand_edited_event_of_several_values_alike(latest, 
     assert (node["id"], node["type"], node["date"], node.get("date_latest")) == ("pause-1", "reprieve", first, last)
     [relief] = [r for r in audit(g).reliefs if r["event"]["id"].startswith("pause-1")]
     assert (relief["event"]["id"], relief["event"]["type"], relief["event"]["date"]) == ("pause-1", "reprieve", span)
+    # its claims are listed once, under its id; `parley state` names it by that id and its widest dates
+    rows = {r.id: r for r in timeline_rows(g).rows}
+    assert [(c.event, c.relation) for c in rows["pledge-1"].claims_out if c.event.startswith("pause-1")] == [
+        ("pause-1", "in-exchange-for")]
+    from parley.graph.reading import lever_states
+
+    [state] = lever_states(g, lever="duty", on=dt.date(2025, 1, 20)).rows
+    assert (state.current.event, str(state.current.date)) == ("pause-1", span)
