@@ -299,8 +299,8 @@ class WhatIf:
             for r in self.lost:
                 lines.append(f"  {r['id']} ({r['type']}, {r['date']}); supported before by: "
                              f"{', '.join(r['supported_by'])}")
-        lines.append("Support: a security action, a pledge of one, or a statistic reaches the relief through a "
-                     "chain of at most 4 sourced claims (other than 'prevents'), as the audit links them.")
+        lines.append("Support: a security action, a pledge of one, or a statistic with figures reaches the relief "
+                     "through a chain of at most 4 sourced claims (other than 'prevents'), as the audit links them.")
         return "\n".join(lines) + "\n"
 
     def to_csv(self) -> str:
@@ -348,8 +348,8 @@ def what_if(graph, ident: str) -> WhatIf:
 
     A relief event (reprieve, exemption, extension, tariff-reduction) has evidenced security support when a
     security action (troop-deployment, lab-raid, seizure, arrest, extradition, designation), a commitment
-    promising one, or a statistic reaches it through a chain of at most MAX_CHAIN (4) sourced claims other
-    than 'prevents', as the audit links them (a claim without a source is no evidence). Removing an event
+    promising one, or a statistic with figures reaches it through a chain of at most MAX_CHAIN (4) sourced
+    claims other than 'prevents', as the audit links them (a claim without a source is no evidence). Removing an event
     removes it and every edge it is on; removing a claim removes its edge. A removed relief event is not
     counted as losing support.
     """
@@ -358,6 +358,16 @@ def what_if(graph, ident: str) -> WhatIf:
     from .audit import MAX_CHAIN
 
     net = _network(graph, sources=True)
+    # statistics count as support only with figures, as in the audit (the network does not carry them: asked
+    # of the graph; a network given as it is keeps every statistic)
+    if not isinstance(graph, nx.MultiDiGraph):
+        from .query import run_query
+
+        with_figures = {str(r["event"]) for r in run_query(graph, "network-figures")}
+        sources = [s for s in support_sources(net)
+                   if net.nodes[s]["type"] not in GROUPS["statistics"] or s in with_figures]
+    else:
+        sources = support_sources(net)
     events = [n for n, a in net.nodes(data=True) if a["kind"] == "event" and a["id"] == ident]
     claims = [(u, v, k) for u, v, k, a in net.edges(keys=True, data=True) if a["causal"] and a.get("claim") == ident]
     if len(events) + len(claims) > 1:
@@ -365,7 +375,6 @@ def what_if(graph, ident: str) -> WhatIf:
     if not events and not claims:
         raise AnalysisError(f"unknown event or claim id '{ident}'")
     g = support_graph(net)
-    sources = support_sources(net)
     relief = [n for n, a in net.nodes(data=True) if a["kind"] == "event" and a["type"] in RELIEF_TYPES]
     before = _supported_relief(g, sources, relief, MAX_CHAIN)
     if events:

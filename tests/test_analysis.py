@@ -175,7 +175,8 @@ def test_paths_bad_ids(net):
 
 WHATIF = """\
 # network-chain.yaml's events and claims, every claim sourced, and two more stories: a claim without a source
-# (s1 -> r1), and a chain of five sourced claims (s2 -> m1 -> m2 -> m3 -> m4 -> r2), one more than the audit follows.
+# (s1 -> r1), a chain of five sourced claims (s2 -> m1 -> m2 -> m3 -> m4 -> r2), one more than the audit follows,
+# and a statistic that gives no figures (st0 -> r3).
 timeline: {id: whatif, base: "https://example.org/whatif/"}
 actors:
   - {id: a, name: Leader A, kind: person, country: AA}
@@ -198,6 +199,8 @@ events:
   - {id: m3, date: 2025-05-04, type: call, actors: [a, gb], summary: s}
   - {id: m4, date: 2025-05-05, type: meeting, actors: [a, gb], summary: s}
   - {id: r2, date: 2025-05-06, type: extension, actors: [a], lever: duty, summary: s}
+  - {id: st0, date: 2025-06-01, type: statistic, actors: [gb], summary: no figures given}
+  - {id: r3, date: 2025-06-05, type: tariff-reduction, actors: [a], lever: duty, rate: 5, summary: s}
 links:
   - {id: L1, cause: e1, effect: e2, relation: in-response-to, claimed_by: gb, sources: ["https://example.org/w/1"]}
   - {id: L2, cause: e2, effect: e3, relation: in-exchange-for, claimed_by: a, sources: ["https://example.org/w/2"]}
@@ -213,6 +216,7 @@ links:
   - {id: C3, cause: m2, effect: m3, relation: causes, claimed_by: a, sources: ["https://example.org/w/11"]}
   - {id: C4, cause: m3, effect: m4, relation: causes, claimed_by: a, sources: ["https://example.org/w/12"]}
   - {id: C5, cause: m4, effect: r2, relation: causes, claimed_by: a, sources: ["https://example.org/w/13"]}
+  - {id: S0, cause: st0, effect: r3, relation: causes, claimed_by: a, sources: ["https://example.org/w/14"]}
 """
 
 
@@ -232,13 +236,14 @@ def whatif_graph(tmp_path_factory):
     ("L1", "claim", [], []),               # a threat's claim carries no support
     ("s1", "event", [], []),               # r1 had none: an unsourced claim is no evidence
     ("s2", "event", [], []),               # r2 had none: five claims are more than the audit follows
+    ("st0", "event", [], []),              # r3 had none: a statistic without figures is no security support
 ])
 def test_what_if_known_answers(whatif_graph, ident, kind, lost, supporters):
     result = what_if(whatif_graph, ident)
     assert result.removed_kind == kind
     assert [r["id"] for r in result.lost] == lost
     assert [r["supported_by"] for r in result.lost] == supporters
-    assert result.supported_before == 3  # e3, e5, e7; not r1 (unsourced), not r2 (too long a chain)
+    assert result.supported_before == 3  # e3, e5, e7; not r1 (unsourced), r2 (too long a chain), r3 (no figures)
     assert result.removed_supported_relief == (ident == "e3")
     assert result.supported_after == 3 - len(lost) - (ident == "e3")
 
@@ -248,7 +253,7 @@ def test_what_if_agrees_with_the_audit(whatif_graph):
     # no evidence for r1 or r2 (r2 has s2 in the window before it: a candidate, not a link)
     assert (reliefs["r1"]["verdict"], reliefs["r2"]["verdict"]) == ("unexplained", "temporal-only")
     assert [link["sourced"] for link in reliefs["r1"]["links"]] == [False] and reliefs["r2"]["links"] == []
-    assert reliefs["e7"]["verdict"] == "evidenced"
+    assert reliefs["e7"]["verdict"] == "evidenced" and reliefs["r3"]["verdict"] == "unexplained"
 
 
 def test_what_if_removing_both_supports_of_e5(whatif_graph):
@@ -256,7 +261,8 @@ def test_what_if_removing_both_supports_of_e5(whatif_graph):
     net.remove_edge("https://example.org/whatif/event/e3", "https://example.org/whatif/event/e5", "L5")
     result = what_if(net, "e4")
     assert [(r["id"], r["supported_by"]) for r in result.lost] == [("e5", ["e2", "e4"])]
-    assert (result.supported_before, result.supported_after) == (3, 2)
+    # (a network given as it is says nothing of figures: its statistics all count, st0 -> r3 too)
+    assert (result.supported_before, result.supported_after) == (4, 3)
     with pytest.raises(AnalysisError, match="without sources"):
         what_if(network_graph(whatif_graph, sources=False), "e4")
 
