@@ -1399,9 +1399,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         r_iri, r_earliest = r.iri, r.earliest
         direct = incoming.get(r_iri, ())
         chains = _chains_into(r_iri, incoming, max_chain) if direct else _NO_CHAINS
-        # when a chain found has a claim without a source, the sourced chains, which come first
-        sourced_chains = (_chains_into(r_iri, sourced_incoming, max_chain)
-                          if direct and any(c is not None and not c.sources for c in chains.values()) else None)
+        sourced_chains = None  # the sourced chains, made when a link's chain has a claim without a source
         links = []
         linked_claims: dict[str, _Claim] = {}  # the claims on the links' chains
         for x_iri in chains:
@@ -1419,7 +1417,14 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 continue
             if side and side.isdisjoint(x.actors):
                 continue
-            chain = _chain(sourced_chains if sourced_chains and x_iri in sourced_chains else chains, x_iri)
+            chain = _chain(chains, x_iri)
+            if not all(c.sources for c in chain):
+                # a claim without a source on the shortest chain: a sourced chain from the event, if there is one,
+                # comes first (it is evidence; the other is not)
+                if sourced_chains is None:
+                    sourced_chains = _chains_into(r_iri, sourced_incoming, max_chain)
+                if x_iri in sourced_chains:
+                    chain = _chain(sourced_chains, x_iri)
             sourced, disputed, chain_dicts = True, False, []
             for c in chain:
                 linked_claims[c.iri] = c
