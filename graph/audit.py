@@ -1146,12 +1146,12 @@ def _share(count: int, total: int) -> str:
 
 
 def _whole_percent(part: float, whole: float) -> str:
-    """part / whole as a whole percentage, halves rounded up, worked out in decimals: format's rounding gives
-    62 % for 5 of 8, and 100 * 23 / 40 in binary floats is 57.4999…"""
-    from decimal import ROUND_HALF_UP, Decimal
+    """part / whole as a whole percentage, halves rounded up, worked out exactly: format's rounding gives 62 %
+    for 5 of 8, and 100 * 23 / 40 in binary floats is 57.4999…"""
+    from fractions import Fraction
 
-    share = Decimal(repr(float(part))) * 100 / Decimal(repr(float(whole)))
-    return f"{share.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+    share = Fraction(repr(float(part))) * 100 / Fraction(repr(float(whole)))  # the decimals as written
+    return f"{math.floor(share + Fraction(1, 2))}%"
 
 
 def _who(a: dict | None) -> str:
@@ -1401,6 +1401,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         chains = _chains_into(r_iri, incoming, max_chain) if direct else _NO_CHAINS
         sourced_chains = None  # the sourced chains, made when a link's chain has a claim without a source
         links = []
+        evidence: set[str] = set()  # the events sourced chains link to it
         linked_claims: dict[str, _Claim] = {}  # the claims on the links' chains
         for x_iri in chains:
             if x_iri == r_iri:
@@ -1453,6 +1454,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             links.append(link)
             if sourced:
                 lags_linked.append(lag)
+                evidence.add(x_iri)
         if len(links) > 1:
             links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
         if linked_claims:
@@ -1480,8 +1482,9 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                                       "relation": c.relation, "claimed_by": data.actor_ref(claimants.get(c.iri)),
                                       "disputed_by": [data.actor_ref(a) for a in c.disputants]})
         # temporal-only candidates: the side's security actions in the window before it, not linked
-        if len(chains) > 1:
-            candidates = [candidate for x, candidate in in_window if x.iri not in chains]
+        # (one linked by unsourced claims only is one: that link is no evidence)
+        if evidence:
+            candidates = [candidate for x, candidate in in_window if x.iri not in evidence]
         else:
             candidates = [candidate for _, candidate in in_window]
         lags_temporal.extend([candidate["lag_days"] for candidate in candidates])
@@ -1572,7 +1575,7 @@ def _relief_starts(data: _Data, reliefs: list[_Event], sides: list[frozenset], s
         if lever and (previous is None or not previous.holds_on(day)):
             # the last change before it did not hold the day before (it ran out by its own end, or had not
             # taken effect): what held then, as `parley state` says
-            before = _state_on(data, lever, i, day, before) if data.outcomes.get(lever) else None
+            before = _state_on(data, lever, day, before) if data.outcomes.get(lever) else None
         else:
             before = _state(data, previous, before)
         item = {"event": r.ref or event_ref(r), "lever": lever_ref(lever), "targeted_side": side_ids(side),
@@ -1811,17 +1814,13 @@ def _state(data: _Data, o: _Outcome | None, collected: float) -> dict | None:
     return st
 
 
-def _state_on(data: _Data, lever: str, at: int, day: dt.date, collected: float) -> dict | None:
+def _state_on(data: _Data, lever: str, day: dt.date, collected: float) -> dict | None:
     """The lever's state on `day` as `parley state` reckons it (graph/reading.py, state_on), for a day on which
-    the last change before the relief outcomes[lever][at] did not hold: what held (`set_by`, and `resumed_by`
+    the last change before a relief did not hold: what held (`set_by`, and `resumed_by`
     the pause, exemption or reduction whose end brought it back, None for an order that took effect on its own
     date after it), or nothing (`status` None, and `lapsed`: what ran out), or None when nothing had held."""
-    changes = data.outcomes[lever]
-    # the changes up to the relief, and the few after it in event order that take effect by the day after `day`
-    # (the relief's own day): no later one changes the state on `day` or what comes next
-    after = day + _DAY
-    current, _, lapsed, resumed, ended_by = state_on(
-        changes[:at + 1] + [c for c in changes[at + 1:] if c.valid_from <= after], day)
+    # all the lever's changes, as `parley state` reads them: a later one can end what held that day
+    current, _, lapsed, resumed, ended_by = state_on(data.outcomes[lever], day)
     iso, events = data.iso, data.events
     if current is None:
         if lapsed is None:

@@ -104,8 +104,9 @@ def test_temporal_only_and_the_window(graph, reliefs):
     assert narrow["reduce-duty"]["verdict"] == "unexplained"
     assert narrow["exempt-duty"]["verdict"] == "evidenced" and narrow["exempt-duty"]["candidates"] == []
     wide = {x["event"]["id"]: x for x in audit(graph, window_days=40).reliefs}
-    assert [c["event"]["id"] for c in wide["pause-levy"]["candidates"]] == []  # designate-1 is linked (unsourced)
-    assert wide["pause-levy"]["verdict"] == "unexplained"
+    # designate-1's only link to it is unsourced, no evidence: within 40 days, it is a candidate like any other
+    assert [c["event"]["id"] for c in wide["pause-levy"]["candidates"]] == ["designate-1"]
+    assert wide["pause-levy"]["verdict"] == "temporal-only"
 
 
 def test_unsourced_claims_are_not_evidence_and_prevents_is_not_followed(reliefs):
