@@ -102,9 +102,9 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
                 # (what a suspension suspended, at its rate and on its scope), or from nothing. Not from the
                 # lapsed change: a cut after a 10-day exemption on part of the goods applies to all of them.
                 held = in_effect(made[:-1], e.starts) if last.suspends else None
-                if held is not None and held.status != "threatened":
+                if held is not None and (held.status in RESUMABLE or held.suspends):
                     status, rate, scope = held.status, held.rate, held.scope
-                else:  # (a suspended threat does not come back, as `parley state` says)
+                else:  # (a suspended threat, or one withdrawn, does not come back, as `parley state` says)
                     status, rate, scope = None, None, lever_scope
             if e.type == "threat" and last is not None and last.suspends:
                 if last.own_until is not None and last.own_until > e.starts:
@@ -166,7 +166,8 @@ def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[
             return "in-force", e.rate
         return "exempted", 0 if e.rate == 0 else rate
     if t == "tariff-reduction":
-        new = e.rate if e.rate is not None else rate
+        # naming no rate, it cuts the rate in force (or paused or exempted); a threat's rate is none in force
+        new = e.rate if e.rate is not None else rate if status not in (None, "threatened", "withdrawn") else None
         return ("withdrawn" if new == 0 else "reduced"), new
     if t == "agreement":
         return ("withdrawn", rate) if status == "threatened" else (None, None)
@@ -185,6 +186,7 @@ def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[
 # `until`, the end it set itself) and `suspends` (whether it is such a suspension).
 
 SUSPENDING = ("paused", "exempted")
+RESUMABLE = ("in-force", "reduced")  # what comes back when a suspension runs out (with a suspension still running)
 
 
 def suspends(status: str | None, event_type: str | None) -> bool:

@@ -1181,17 +1181,20 @@ def _state_text(st: dict | None) -> str:
     if st["status"] is None:
         lp = st.get("lapsed")
         rate = "" if not lp or lp["rate"] is None else f" {lp['rate']:g}%"
-        return "nothing in force" + (f" ({lp['status']}{rate} set by {lp['event']} ended on {lp['until']})" if lp else "")
+        return ("nothing in force" + (f" ({lp['status']}{rate} set by {lp['event']} ended on {lp['until']})" if lp else "")
+                + f" (collected: {st['collected']:g}%)")
     rate = "" if st["rate"] is None else f" {st['rate']:g}%"
     scope = f" on {_line(st['scope'])}" if st.get("scope") else ""
     if st["until"] is not None and st["until"] <= st["from"]:
         return f"{st['status']}{rate} (set, but overtaken before it took effect on {st['from']})"
     until = f" until {st['until']}" if st.get("until") else ""
-    collected = "" if st["rate"] is None else f" (collected: {st['collected']:g}%)"
+    collected = f" (collected: {st['collected']:g}%)"
     if "set_by" in st:  # in force after the last change ran out
-        since = (f"again from {st['from']}, when {st['resumed_by']} ended" if st.get("resumed_by")
-                 else f"from {st['from']}")
-        return f"{st['status']}{rate}{scope} (set by {st['set_by']}) {since}{',' if until else ''}{until}{collected}"
+        if st.get("resumed_by"):
+            since = f"again from {st['from']}, when {st['resumed_by']} ended" + ("," if until else "")
+        else:
+            since = f"from {st['from']}"
+        return f"{st['status']}{rate}{scope} (set by {st['set_by']}) {since}{until}{collected}"
     return f"{st['status']}{rate}{scope} from {st['from']}{until}{collected}"
 
 
@@ -1721,10 +1724,21 @@ def _pledge(data: _Data, p: _Event, claims, unsourced=()) -> dict:
     return {"event": p.ref or data.event_ref(p), "actors": data.actor_ids(p.actors), "promises": p.promises,
             "promised": p.sorted_quantity or _quantity(p), **_bounds(data, p, key="promised_bounds"), "status": status,
             "deliveries": deliveries,
-            "unsourced_deliveries": [{"event": (d := events[c.effect]).ref or data.event_ref(d), "claim": c.id}
-                                     for c in sorted(unsourced, key=lambda c: (events[c.effect].rank, c.id))],
+            "unsourced_deliveries": _unsourced_deliveries(data, unsourced, {c.effect for c in claims}),
             "delivered": dict(sorted(delivered.items())) if len(delivered) > 1 else dict(delivered),
             "share": {k: delivered[k] / a for k, a in sorted(promised.items()) if k in delivered and a}}
+
+
+def _unsourced_deliveries(data: _Data, unsourced, delivered: set) -> list[dict]:
+    """The events unsourced delivered-by claims name, once each, but those a sourced one names, with the first
+    such claim of each."""
+    events, out, seen = data.events, [], set(delivered)
+    for c in sorted(unsourced, key=lambda c: (events[c.effect].rank, c.id)):
+        if c.effect not in seen:
+            seen.add(c.effect)
+            d = events[c.effect]
+            out.append({"event": d.ref or data.event_ref(d), "claim": c.id})
+    return out
 
 
 def _collected(o: _Outcome | None) -> float:

@@ -25,7 +25,7 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 
 from ..events.model import EVENT_TYPES, GROUPS, DateSpec, amount_text, group_of, in_range
-from ..events.outcomes import resumed_schedule, suspends
+from ..events.outcomes import RESUMABLE, resumed_schedule, suspends
 from .query import AMONG_LIMIT, QueryError, resolve_id, run_query, run_query_among
 
 GROUP_NAMES = (*GROUPS, "diplomacy")  # group_of() puts every type outside GROUPS in diplomacy
@@ -766,7 +766,7 @@ class StateView:
 
 # A pause, an exemption or a reduction suspends what was in force; when it runs out, that holds again (the
 # audit reckons the rate collected each day the same way).
-_RESUMABLE = ("in-force", "reduced")
+_RESUMABLE = RESUMABLE
 
 
 def _coming(schedule: list[tuple], start: int) -> tuple | None:

@@ -223,3 +223,17 @@ def test_after_a_lapse_with_nothing_back_an_event_starts_from_nothing():
                  ev("p1", D(2025, 1, 10), "reprieve", until=D(2025, 2, 1)),
                  ev("a1", D(2025, 3, 1), "agreement"))
     assert "a1" not in states(t)
+
+
+def test_a_withdrawn_threat_does_not_come_back_and_a_cut_of_a_threat_cuts_no_rate():
+    # a threat withdrawn by an agreement, a pause that ran out: nothing comes back; a later cut naming no rate
+    # has none to cut (it took the withdrawn threat's 30 % on cars)
+    t = timeline(ev("t1", D(2025, 1, 1), "threat", rate=30, scope="cars"),
+                 ev("a1", D(2025, 1, 10), "agreement"),
+                 ev("p1", D(2025, 1, 20), "reprieve", until=D(2025, 2, 1)),
+                 ev("r1", D(2025, 2, 10), "tariff-reduction"))
+    got = {o.event: (o.status, o.rate, o.scope) for o in outcomes(t)}
+    assert got["a1"] == ("withdrawn", 30, "cars") and got["r1"] == ("reduced", None, "all goods")
+    # nor does a cut of a lever only threatened take the threat's rate
+    t = timeline(ev("t1", D(2025, 1, 1), "threat", rate=30), ev("r1", D(2025, 2, 10), "tariff-reduction"))
+    assert {o.event: o.rate for o in outcomes(t)}["r1"] is None
