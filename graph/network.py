@@ -333,8 +333,13 @@ def _columns(columns: list[str], cells: list[str], merge: dict) -> list[list[str
     for row in zip(*table):
         grouped.setdefault(row[0], []).append(row)
     choose = [merge.get(c, _smallest) for c in columns]
+    # an event's latest date is the latest of its latest and earliest dates (a second earliest date added by hand
+    # after the latest one widens the span, as every reader reads it)
+    widen = (columns.index("latest"), columns.index("earliest")) if {"latest", "earliest"} <= set(columns) else None
     rows = [group[0] if len(group) == 1 else
-            tuple(pick({r[i] for r in group}) for i, pick in enumerate(choose)) for group in grouped.values()]
+            tuple(pick({r[i] for r in group} | ({r[widen[1]] for r in group} if widen and i == widen[0] else set()))
+                  for i, pick in enumerate(choose))
+            for group in grouped.values()]
     return [list(column) for column in zip(*rows)]
 
 

@@ -120,7 +120,12 @@ def _merged(rows, key: tuple, *, smallest: tuple = (), largest: tuple = ()) -> l
         for columns, pick in ((smallest, min), (largest, max)):
             for c in columns:
                 values = [v for v in (had[c], r[c]) if v is not None]
+                if c == "latest" and "earliest" in r:  # a second earliest date after the latest widens the span
+                    values += [v for v in (had.get("_lastEarliest", had["earliest"]), r["earliest"]) if v is not None]
                 merged[c] = pick(values, key=str) if values else None
+        if "earliest" in r:
+            values = [v for v in (had.get("_lastEarliest", had["earliest"]), r["earliest"]) if v is not None]
+            merged["_lastEarliest"] = max(values, key=str) if values else None
         out[k] = merged
     return list(out.values())
 

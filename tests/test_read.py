@@ -323,8 +323,11 @@ def test_a_control_character_after_accented_text_is_reported_on_its_line(tmp_pat
     assert e.value.lines() == [f"{path}:4: not valid YAML: character U+0007 is not allowed (a control character)"]
 
 
-@pytest.mark.parametrize("latest, span", [(None, "2025-01-01..2025-01-13"), ("2025-01-31", "2025-01-01..2025-01-31")])
-def test_every_reader_reads_a_hand_edited_event_of_several_values_alike(latest, span):
+@pytest.mark.parametrize("earliest, latest, span", [
+    ("2025-01-01", None, "2025-01-01..2025-01-13"), ("2025-01-01", "2025-01-31", "2025-01-01..2025-01-31"),
+    ("2025-01-20", None, "2025-01-13..2025-01-20"),  # a second earliest date after the latest widens the span
+])
+def test_every_reader_reads_a_hand_edited_event_of_several_values_alike(earliest, latest, span):
     """An event given two ids, two types and another earliest (and latest) date: the timeline, the view, the
     network (analyze, export) and the audit all keep the smallest id and type and the widest dates."""
     from rdflib import Literal, URIRef
@@ -342,7 +345,7 @@ def test_every_reader_reads_a_hand_edited_event_of_several_values_alike(latest, 
     e = URIRef("https://example.org/small/event/pause-1")  # a reprieve on 2025-01-13
     g.add((e, DCTERMS.identifier, Literal("pause-1b")))
     g.add((e, PARLEY.eventType, URIRef(f"{TYPE}threat")))
-    g.add((e, URIRef(sem + "hasEarliestBeginTimeStamp"), Literal("2025-01-01", datatype=XSD.date)))
+    g.add((e, URIRef(sem + "hasEarliestBeginTimeStamp"), Literal(earliest, datatype=XSD.date)))
     if latest:
         g.add((e, URIRef(sem + "hasLatestBeginTimeStamp"), Literal(latest, datatype=XSD.date)))
     first, last = (dt.date.fromisoformat(d) for d in span.split(".."))
