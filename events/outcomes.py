@@ -104,7 +104,11 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
                 held = in_effect(made[:-1], e.starts) if last.suspends else None
                 if held is not None and (held.status in RESUMABLE or held.suspends):
                     status, rate, scope = held.status, held.rate, held.scope
-                else:  # (a suspended threat, or one withdrawn, does not come back, as `parley state` says)
+                elif e.type in ("reprieve", "extension") and last.status == "paused":
+                    # a pause of a threat ran out (the threat does not come back, as `parley state` says): another
+                    # pause or an extension pauses it again, at its rate, on its scope
+                    status, rate, scope = None, last.rate, last.scope
+                else:  # (a suspended threat, or one withdrawn, does not come back)
                     status, rate, scope = None, None, lever_scope
             if e.type == "threat" and last is not None and last.suspends:
                 if last.own_until is not None and last.own_until > e.starts:
@@ -122,7 +126,9 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
                     elif any(c is not None and c.status in ("in-force", "reduced") for _, c in schedule):
                         continue  # in force again, or to be (an order the pause overtook): a threat does not lower it
                     status = held.status if held is not None else None
-            new_status, new_rate = _next_state(e, status, rate)
+            # a cut naming no rate cuts the tariff collected (in force, or under a pause or exemption), not a threat
+            cut_of = rate if e.type != "tariff-reduction" or e.rate is not None or _collects_under(status, made) else None
+            new_status, new_rate = _next_state(e, status, cut_of)
             if new_status is not None:
                 status, rate, scope = new_status, new_rate, e.scope or scope
                 made.append(_Made(e.starts, e.until, suspends(status, e.type), status, rate, scope))
@@ -139,6 +145,17 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
     # A security action on a lever always changes it (in force), so the loose ones are exactly those without.
     for e in loose:
         yield Outcome(e.id, e.lever, None, None, None, e.starts, None, dict(e.quantity))
+
+
+def _collects_under(status: str | None, made: list) -> bool:
+    """Whether the lever's state is a tariff collected (in force or reduced), or a pause or exemption of one."""
+    if status in RESUMABLE:
+        return True
+    if status in SUSPENDING:
+        for m in reversed(made):
+            if not m.suspends:
+                return m.status in RESUMABLE
+    return False
 
 
 class _Made:
@@ -166,8 +183,7 @@ def _next_state(e: EventFacts, status: str | None, rate: float | None) -> tuple[
             return "in-force", e.rate
         return "exempted", 0 if e.rate == 0 else rate
     if t == "tariff-reduction":
-        # naming no rate, it cuts the rate in force (or paused or exempted); a threat's rate is none in force
-        new = e.rate if e.rate is not None else rate if status not in (None, "threatened", "withdrawn") else None
+        new = e.rate if e.rate is not None else rate
         return ("withdrawn" if new == 0 else "reduced"), new
     if t == "agreement":
         return ("withdrawn", rate) if status == "threatened" else (None, None)

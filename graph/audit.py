@@ -1092,8 +1092,8 @@ class AuditReport:
             rows.append({"section": "relief", "id": r["event"]["id"], "type": r["event"]["type"],
                          "date": r["event"]["date"], "lever": r["lever"]["id"] if r["lever"] else "",
                          "verdict": r["verdict"], "lag_days": min(lags) if lags else "",
-                         "related": ";".join([x["event"]["id"] for x in r["links"]]
-                                             + [x["event"]["id"] for x in r["candidates"]]),
+                         "related": ";".join(dict.fromkeys([x["event"]["id"] for x in r["links"]]
+                                                           + [x["event"]["id"] for x in r["candidates"]])),
                          "detail": r["reason"]})
         for a in self.security:
             lags = [x["lag_days"] for x in a["linked_reliefs"]] + ([a["followed_by"]["lag_days"]]
@@ -1130,9 +1130,9 @@ class AuditReport:
         return buf.getvalue()
 
 
-# The temporal-only lags are of every relief's candidates (unlinked security actions in its window), whatever
-# its verdict: an evidenced relief may have some too.
-_CANDIDATE_LAGS = "temporal-only candidate lags (unlinked security actions in a relief's window)"
+# The temporal-only lags are of every relief's candidates (security actions in its window no sourced claim links
+# to it), whatever its verdict: an evidenced relief may have some too.
+_CANDIDATE_LAGS = "temporal-only candidate lags (security actions in a relief's window no sourced claim links)"
 _CSS = ("body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1em;color:#222}"
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;"
         "vertical-align:top;text-align:left}img{max-width:100%}section{border-left:4px solid #999;"
@@ -1150,6 +1150,8 @@ def _whole_percent(part: float, whole: float) -> str:
     for 5 of 8, and 100 * 23 / 40 in binary floats is 57.4999…"""
     from fractions import Fraction
 
+    if not (math.isfinite(part) and math.isfinite(whole)) or not whole:  # (a hand-edited graph's huge sums)
+        return "–"
     share = Fraction(repr(float(part))) * 100 / Fraction(repr(float(whole)))  # the decimals as written
     return f"{math.floor(share + Fraction(1, 2))}%"
 
@@ -1188,7 +1190,8 @@ def _state_text(st: dict | None) -> str:
     if st["until"] is not None and st["until"] <= st["from"]:
         return f"{st['status']}{rate} (set, but overtaken before it took effect on {st['from']})"
     until = f" until {st['until']}" if st.get("until") else ""
-    collected = f" (collected: {st['collected']:g}%)"
+    # (a tariff whose rate is not known: what it collected is not known either)
+    collected = "" if st["rate"] is None and st["status"] in COLLECTING else f" (collected: {st['collected']:g}%)"
     if "set_by" in st:  # in force after the last change ran out
         if st.get("resumed_by"):
             since = f"again from {st['from']}, when {st['resumed_by']} ended" + ("," if until else "")
@@ -1686,8 +1689,11 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
                 f"{_delivery_text(k['delivery'])}")
         return "pledge", reason
     if candidates:
-        return "temporal-only", (f"no claim links a security action to it, but {len(candidates)} security "
-                                 f"action(s) of the targeted side fall in the {window} days before it")
+        unsourced = [k["event"]["id"] for k in links if not k["sourced"]]
+        lead = (f"only unsourced claims link {', '.join(unsourced)} to it (no evidence)" if unsourced
+                else "no claim links a security action to it")
+        return "temporal-only", (f"{lead}, but {len(candidates)} security action(s) of the targeted side fall in "
+                                 f"the {window} days before it")
     others = sorted({c["cause"] for c in claims})
     other = (f"; claims link only {', '.join(others)} to it, which {'is' if len(others) == 1 else 'are'} no "
              "security action, figures or pledge of the targeted side") if others and not links else ""

@@ -733,3 +733,20 @@ def test_a_threat_naming_no_rate_is_not_carried_out_by_a_rate_that_comes_back(tm
 """, encoding="utf-8")
     [threat] = audit(read_graph(timeline=read_timeline([path]))).threats
     assert (threat["status"], threat["on"]) == ("pending", None)
+
+
+def test_a_relief_linked_only_without_a_source_says_so_and_is_temporal_only(tmp_path):
+    path = tmp_path / "only.yaml"
+    path.write_text(LAPSES.split("events:")[0] + """events:
+  - {id: s1, date: 2025-01-05, type: lab-raid, actors: [them], summary: s}
+  - {id: p1, date: 2025-01-15, type: reprieve, actors: [us], lever: L, summary: s}
+links:
+  - {cause: s1, effect: p1, relation: causes, claimed_by: us}
+""", encoding="utf-8")
+    report = audit(read_graph(timeline=read_timeline([path])))
+    [relief] = report.reliefs
+    assert relief["verdict"] == "temporal-only" and [c["event"]["id"] for c in relief["candidates"]] == ["s1"]
+    assert relief["reason"] == ("only unsourced claims link s1 to it (no evidence), but 1 security action(s) of "
+                                "the targeted side fall in the 30 days before it")
+    [row] = [r for r in report.to_csv_rows() if r["section"] == "relief"]
+    assert row["related"] == "s1"

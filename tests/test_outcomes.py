@@ -237,3 +237,23 @@ def test_a_withdrawn_threat_does_not_come_back_and_a_cut_of_a_threat_cuts_no_rat
     # nor does a cut of a lever only threatened take the threat's rate
     t = timeline(ev("t1", D(2025, 1, 1), "threat", rate=30), ev("r1", D(2025, 2, 10), "tariff-reduction"))
     assert {o.event: o.rate for o in outcomes(t)}["r1"] is None
+
+
+def test_a_cut_naming_no_rate_cuts_a_tariff_not_a_paused_threat_and_a_pause_of_a_threat_extends():
+    # a paused (or exempted) threat is no tariff collected: a cut naming no rate has no rate to cut
+    for relief in ("reprieve", "exemption"):
+        t = timeline(ev("t1", D(2025, 1, 1), "threat", rate=30),
+                     ev("p1", D(2025, 1, 10), relief),
+                     ev("r1", D(2025, 3, 1), "tariff-reduction"))
+        assert {o.event: o.rate for o in outcomes(t)}["r1"] is None
+    # a paused tariff is: the cut takes its rate
+    t = timeline(ev("i1", D(2025, 1, 1), "tariff-imposition", rate=30),
+                 ev("p1", D(2025, 1, 10), "reprieve"),
+                 ev("r1", D(2025, 3, 1), "tariff-reduction"))
+    assert {o.event: o.rate for o in outcomes(t)}["r1"] == 30
+    # an extension of a threat's pause, on the day it ends or after, pauses it again at its rate
+    for day in (D(2025, 2, 1), D(2025, 2, 15)):
+        t = timeline(ev("t1", D(2025, 1, 1), "threat", rate=30),
+                     ev("p1", D(2025, 1, 10), "reprieve", until=D(2025, 2, 1)),
+                     ev("e1", day, "extension", until=D(2025, 4, 1)))
+        assert states(t)["e1"] == ("paused", 30, day, D(2025, 4, 1))
