@@ -503,7 +503,7 @@ def test_bundled_dates_known_as_ranges_are_shown_as_ranges(bundled):
     """Latest dates other than the earliest reach the report (the audit reads only those)."""
     reliefs = {r["event"]["id"]: r["event"]["date"] for r in bundled.reliefs}
     security = {s["event"]["id"]: s["event"]["date"] for s in bundled.security}
-    assert reliefs["fincen-extension"] == "2025-06-26..2025-07-21"
+    assert reliefs["fincen-extension"] == "2025-06-26..2025-10-19"
     assert security["transfer-29-2025-02-27"] == "2025-02-27..2025-02-28"
     assert reliefs["eo-14198-pause"] == "2025-02-03"
 
