@@ -612,12 +612,13 @@ def read_timeline(paths, *, display_names=None) -> Timeline:
             if promises and etype and etype != "commitment":
                 f.err(_line(m, "promises"), f"{what} 'promises': only a commitment promises (type is {etype})")
             effective, until = _day(f, m, "effective", what), _day(f, m, "until", what)
-            if date and until and until < date.earliest:
-                f.err(_line(m, "until"), f"{what} 'until' {until} is before its date {date}")
+            # (`until` is the first day the state no longer holds: on the day it takes effect, it would never hold)
+            if date and until and until <= date.earliest:
+                f.err(_line(m, "until"), f"{what} 'until' {until} is not after its date {date}")
             if date and effective and effective < date.earliest:
                 f.err(_line(m, "effective"), f"{what} 'effective' {effective} is before its date {date}")
-            elif effective and until and until < effective:
-                f.err(_line(m, "until"), f"{what} 'until' {until} is before its 'effective' {effective}")
+            elif effective and until and until <= effective:
+                f.err(_line(m, "until"), f"{what} 'until' {until} is not after its 'effective' {effective}")
             quantity, bounds = {}, {}
             qv = m.get("quantity")
             if qv is not None:

@@ -68,7 +68,7 @@ CASES = {
     "range-extra-key": (["range-extra-key"], [
         (0, 9, "event 'e1' 'date': an uncertain date needs exactly 'from' and 'to' (got: from, to, on)")]),
     "until-before-date": (["until-before-date"], [
-        (0, 20, "event 'e2' 'until' 2025-01-01 is before its date 2025-01-10")]),
+        (0, 20, "event 'e2' 'until' 2025-01-01 is not after its date 2025-01-10")]),
     "effective-before-date": (["effective-before-date"], [
         (0, 20, "event 'e2' 'effective' 2025-01-09 is before its date 2025-01-10")]),
     # required fields
@@ -188,4 +188,9 @@ def test_an_end_before_the_event_takes_effect_is_refused(tmp_path):
                  "     effective: 2025-05-15, until: 2025-05-10}\n", encoding="utf-8")
     with pytest.raises(TimelineError) as e:
         read_timeline([p])
-    assert e.value.lines() == [f"{p}:6: event 'e' 'until' 2025-05-10 is before its 'effective' 2025-05-15"]  # the line of until
+    assert e.value.lines() == [f"{p}:6: event 'e' 'until' 2025-05-10 is not after its 'effective' 2025-05-15"]  # the line of until
+    # a state that would end the day it takes effect never holds: refused too
+    p.write_text(p.read_text(encoding="utf-8").replace("until: 2025-05-10", "until: 2025-05-15"), encoding="utf-8")
+    with pytest.raises(TimelineError) as e:
+        read_timeline([p])
+    assert e.value.lines() == [f"{p}:6: event 'e' 'until' 2025-05-15 is not after its 'effective' 2025-05-15"]
