@@ -356,7 +356,7 @@ def test_state_and_the_audit_agree_on_random_timelines(tmp_path):
             if effective is not None:
                 fields += f", effective: {day(effective)}"
             # an end, mostly on what the format gives one (a pause, an exemption, an extension, a cut), after
-            # before the event takes effect
+            # the event takes effect
             if rng.random() < (0.7 if etype in ("reprieve", "extension", "exemption", "tariff-reduction") else 0.1):
                 until = (59 if r < 0.15 else at + 4) + rng.randrange(0, 40)
                 fields += f", until: {day(max(until, (effective or 0) + 1))}"
