@@ -324,13 +324,20 @@ def _supports(a: dict) -> bool:
 
 
 def support_graph(net):
-    """The edges that carry support: causal edges backed by a sourced claim, except 'prevents'."""
+    """The edges that carry support: causal edges backed by a sourced claim, except 'prevents' and those whose
+    effect is surely dated before its cause (as the audit: no evidence)."""
     import networkx as nx
 
     g = nx.DiGraph()
     g.add_nodes_from(n for n, a in net.nodes(data=True) if a["kind"] == "event")
-    g.add_edges_from((u, v) for u, v, a in net.edges(data=True) if a["causal"] and _supports(a))
+    g.add_edges_from((u, v) for u, v, a in net.edges(data=True)
+                     if a["causal"] and _supports(a) and not _backwards(net.nodes[u], net.nodes[v]))
     return g
+
+
+def _backwards(cause: dict, effect: dict) -> bool:
+    last, first = effect.get("date_latest", effect.get("date")), cause.get("date")
+    return last is not None and first is not None and last < first
 
 
 def _supported_relief(g, sources, relief, chain: int) -> set:

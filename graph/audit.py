@@ -10,10 +10,11 @@ Terms (DESIGN.md "Groups used by the audit"):
   figures: a statistic event's quantities (totals to date).
 - The targeted side of a relief event: its lever's parley:target actor and the event's own parley:target
   actors, plus every actor with the same parley:country as one of them. Only that side's security actions,
-  pledges and statistics count for the relief.
+  pledges and statistics count for the relief (every security action, for a relief that targets no one).
 - A relief event is linked to an earlier event X when a chain of claims (cause -> effect, at most `max_chain`
   claims, `prevents` claims not followed) runs from X to it. The linking claims are the claims whose effect
-  is the relief event and the claims on the chain from a linked security action, statistic or pledge.
+  is the relief event and the claims on the chain from a linked security action, statistic or pledge (the
+  shortest chain; of several as short, one with a disputed claim if there is one).
 - Lags are in days between the earliest dates of cause and effect (sem:hasEarliestBeginTimeStamp); a
   date known only to the month or as a range counts from its first day. Windows use the same dates.
 
@@ -30,7 +31,8 @@ Verdict of a relief event, the first that applies:
 5. unexplained: none of the above.
 
 A claim with no source (prov:hadPrimarySource) is listed but is not evidence: it never makes a relief
-evidenced or granted on a pledge.
+evidenced or granted on a pledge. Nor is a claim whose effect is surely dated before its cause (the effect's
+latest date before the cause's earliest: an anachronism, which `parley validate` reports).
 """
 
 from __future__ import annotations
@@ -129,8 +131,8 @@ _NO_QUANTITY = MappingProxyType({})  # an event's quantities until one is read: 
 class _Claim:
     """A causal claim as the audit reads it (slots, as _Event)."""
 
-    __slots__ = ("iri", "id", "cause", "effect", "relation", "sources", "disputants", "as_dict", "listed_linked",
-                 "listed_other")
+    __slots__ = ("iri", "id", "cause", "effect", "relation", "sources", "disputants", "backwards", "as_dict",
+                 "listed_linked", "listed_other")
 
     def __init__(self, iri: str, id: str, cause: str, effect: str, relation: str):
         self.iri = iri
@@ -140,6 +142,7 @@ class _Claim:
         self.relation = relation
         self.sources = ()  # (url, title) cells, as read: a list once the first is read
         self.disputants = ()  # actor IRIs: a list once the first is read
+        self.backwards = False  # its effect is dated before its cause (an anachronism): no evidence
         self.as_dict = None  # _claim_dict's, made once
         # the claim as a relief lists it (with in_link), in a link's chain or not: made once each
         self.listed_linked = self.listed_other = None
@@ -875,7 +878,8 @@ class AuditReport:
         for link in r["links"]:
             out.append(f"    linked {link['kind']}: {link['event']['id']} ({link['event']['type']}, "
                        f"{link['event']['date']}), lag {link['lag_days']} d"
-                       + ("" if link["sourced"] else ", UNSOURCED") + (", DISPUTED" if link["disputed"] else ""))
+                       + ("" if link["sourced"] else ", UNSOURCED") + (", BACKWARDS IN TIME" if link["backwards"] else "")
+                       + (", DISPUTED" if link["disputed"] else ""))
             if link["kind"] == "figures":
                 out.append(f"      figures: {_figures_text(link)}")
             for c in link["chain"]:
@@ -971,7 +975,7 @@ class AuditReport:
             for link in r["links"]:
                 md.append(f"- Linked {link['kind']} {_mdc(link['event']['id'])} ({_md(link['event']['date'])}), "
                           f"lag {link['lag_days']} days" + ("" if link["sourced"] else " (unsourced)")
-                          + (" (disputed)" if link["disputed"] else ""))
+                          + (" (backwards in time)" if link["backwards"] else "") + (" (disputed)" if link["disputed"] else ""))
                 if link["kind"] == "figures":
                     md.append(f"  - Figures: {_md(_figures_text(link))}")
                 for c in link["chain"]:
@@ -1045,7 +1049,8 @@ class AuditReport:
             for link in r["links"]:
                 h.append(f"<li>Linked {e(link['kind'])} <code>{e(link['event']['id'])}</code> "
                          f"({e(link['event']['date'])}), lag {link['lag_days']} days"
-                         + ("" if link["sourced"] else " (unsourced)") + (" (disputed)" if link["disputed"] else "")
+                         + ("" if link["sourced"] else " (unsourced)") + (" (backwards in time)" if link["backwards"] else "")
+                         + (" (disputed)" if link["disputed"] else "")
                          + "<ul>" + (f"<li>Figures: {e(_figures_text(link))}</li>" if link["kind"] == "figures" else "")
                          + "".join(_claim_html(c) for c in link["chain"])
                          + (f"<li>Pledge: {e(_delivery_text(link['delivery']))}</li>" if link.get("delivery") else "")
@@ -1191,7 +1196,7 @@ def _state_text(st: dict | None) -> str:
                 + f" (collected: {st['collected']:g}%)")
     rate = "" if st["rate"] is None else f" {st['rate']:g}%"
     scope = f" on {_line(st['scope'])}" if st.get("scope") else ""
-    if st["until"] is not None and st["until"] <= st["from"]:
+    if st.get("never_held"):
         return f"{st['status']}{rate} (set, but overtaken before it took effect on {st['from']})"
     until = f" until {st['until']}" if st.get("until") else ""
     # (a tariff whose rate is not known: what it collected is not known either)
@@ -1240,9 +1245,12 @@ def _source_html(url: str) -> str:
 
 
 def _delivery_text(p: dict) -> str:
-    unsourced = p.get("unsourced_deliveries")
+    unsourced, backdated = p.get("unsourced_deliveries"), p.get("backdated_deliveries")
     claimed = ("; claimed without a source (no evidence): " + ", ".join(
         f"{d['event']['id']} ({d['event']['date']})" for d in unsourced)) if unsourced else ""
+    if backdated:
+        claimed += "; claimed, but dated before the pledge (no evidence): " + ", ".join(
+            f"{d['event']['id']} ({d['event']['date']})" for d in backdated)
     if not p["deliveries"]:
         return "not yet delivered" + claimed
     parts = [f"{d['event']['id']} ({d['event']['date']}, {d['lag_days']} d after the pledge"
@@ -1262,7 +1270,8 @@ def _delivery_text(p: dict) -> str:
 
 
 def _reward_text(a: dict) -> str:
-    parts = [f"linked to {x['relief']} ({x['lag_days']} d" + (")" if x["sourced"] else ", by unsourced claims only)")
+    parts = [f"linked to {x['relief']} ({x['lag_days']} d" + (")" if _evidence(x) else ", by unsourced claims only)"
+                                                             if not x["sourced"] else ", by a claim dated backwards)")
              for x in a["linked_reliefs"]]
     parts += [f"delivers the pledge {x['pledge']}, on which {', '.join(x['reliefs'])} was granted"
               for x in a["delivers"]]
@@ -1362,6 +1371,10 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 side_security.setdefault(side, []).append(e)
         for r, side in zip(reliefs, relief_sides):
             side_reliefs.setdefault(side, []).append(r)
+        if frozenset() in side_reliefs:
+            # a relief that targets no one (no target on it or its lever): every security action counts for it, as
+            # every claim does
+            side_security[frozenset()] = [e for e, _ in security]
         security_dates = {side: [e.earliest for e in items] for side, items in side_security.items()}
 
         # What needs no claim comes first, while the engine answers the claim queries on the other core: the
@@ -1369,7 +1382,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         # each security action's next relief.
         data.set_fields(threats, lever=True, rate=True)
         threat_items = _threats(data, threats)
-        series = _series(data, figures, steps, set().union(*sides) if sides else set(), reliefs)
+        series = _series(data, figures, steps, sides, reliefs)
         relief_starts = _relief_starts(data, reliefs, relief_sides, side_security, security_dates, window_days)
         security_starts = _security_starts(data, security, sides, side_reliefs, window_days)
         data.set_fields(commitments, promises=True)
@@ -1384,19 +1397,25 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
     sourced_incoming: dict[str, list[_Claim]] = defaultdict(list)
     delivered_by: dict[str, list[_Claim]] = defaultdict(list)
     unsourced_delivered_by: dict[str, list[_Claim]] = defaultdict(list)
+    backdated_delivered_by: dict[str, list[_Claim]] = defaultdict(list)
     for c in sorted(data.claims.values(), key=_claim_id):
         relation = c.relation
         if relation != "prevents":
+            # a claim whose effect is surely dated before its cause (`parley validate` reports it) is no evidence
+            if ev[c.effect].latest < ev[c.cause].earliest:
+                c.backwards = True
             incoming[c.effect].append(c)
-            if c.sources:
+            if c.sources and not c.backwards:
                 sourced_incoming[c.effect].append(c)
             if relation == "delivered-by":
-                (delivered_by if c.sources else unsourced_delivered_by)[c.cause].append(c)
+                (unsourced_delivered_by if not c.sources else backdated_delivered_by if c.backwards
+                 else delivered_by)[c.cause].append(c)
 
     # the security pledges of a targeted side (all of them when no side is targeted), as for security actions
     pledges = {e.iri: e for e in commitments if e.promises in security_types
                and (not sides or any(actor_sides.get(a) for a in e.actors))}
-    pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, ()), unsourced_delivered_by.get(iri, ()))
+    pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, ()), unsourced_delivered_by.get(iri, ()),
+                                backdated_delivered_by.get(iri, ()))
                    for iri, p in pledges.items()}
     granted_on: dict[str, list[str]] = defaultdict(list)
     linked_to: dict[str, list[dict]] = defaultdict(list)
@@ -1429,40 +1448,44 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
             if side and side.isdisjoint(x.actors):
                 continue
             chain = _chain(chains, x_iri)
-            if not all(c.sources for c in chain):
+            if not all(c.sources and not c.backwards for c in chain):
                 # a claim without a source on the shortest chain: a sourced chain from the event, if there is one,
                 # comes first (it is evidence; the other is not)
                 if sourced_chains is None:
                     sourced_chains = _chains_into(r_iri, sourced_incoming, max_chain)
                 if x_iri in sourced_chains:
                     chain = _chain(sourced_chains, x_iri)
-            sourced, disputed, chain_dicts = True, False, []
+            sourced, backwards, disputed, chain_dicts = True, False, False, []
             for c in chain:
                 linked_claims[c.iri] = c
                 if not c.sources:
                     sourced = False
+                if c.backwards:
+                    backwards = True
                 if c.disputants:
                     disputed = True
                 chain_dicts.append(c.as_dict or _claim_dict(data, c))
             lag = (r_earliest - x.earliest).days
             link = {"kind": kind, "event": x.ref or event_ref(x), "lag_days": lag, "sourced": sourced,
-                    "disputed": disputed, "chain": chain_dicts}
+                    "backwards": backwards, "disputed": disputed, "chain": chain_dicts}
+            evident = sourced and not backwards
             if x.quantity:
                 link["quantity"] = x.sorted_quantity or _quantity(x)
                 if x_iri in data.bounds:
                     link["quantity_bounds"] = data.bounds[x_iri]
                 if kind == "figures":
                     link.update(_counting(data, x))
-            # an unsourced chain is listed, but is no evidence: no grant on a pledge, no lag of a linked relief
+            # an unsourced or backwards chain is listed, but is no evidence: no grant on a pledge, no lag of a
+            # linked relief
             if kind == "pledge":
                 link["delivery"] = pledge_info[x_iri]
-                if sourced:
+                if evident:
                     granted_on[x_iri].append(r.id)
             elif kind == "security":
                 linked_to[x_iri].append({"relief": r.id, "lag_days": lag, "claims": [c.id for c in chain],
-                                         "sourced": sourced})
+                                         "sourced": sourced, "backwards": backwards})
             links.append(link)
-            if sourced:
+            if evident:
                 lags_linked.append(lag)
                 evidence.add(x_iri)
         if len(links) > 1:
@@ -1516,7 +1539,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         linked = linked_to.get(x.iri, [])
         delivered = delivers.get(x.id, [])
         # the strongest tie: claims linking it to relief, a pledge it delivers, else only relief soon after it
-        how = ("claims" if any(x["sourced"] for x in linked) else "pledge" if delivered else "timing" if followed
+        how = ("claims" if any(_evidence(x) for x in linked) else "pledge" if delivered else "timing" if followed
                else None)
         item["status"] = "unrewarded" if how is None else "rewarded"
         if how is not None:
@@ -1610,13 +1633,14 @@ def _security_starts(data: _Data, security: list[tuple[_Event, set]], sides: set
     its side within the window after it or None)."""
     relief_dates = {side: [r.earliest for r in items] for side, items in side_reliefs.items()}
     event_ref, actor_ids, bisect_left = data.event_ref, data.actor_ids, bisect.bisect_left
+    anyone = frozenset() if frozenset() in side_reliefs else None  # the reliefs that target no one follow any action
     out = []
     for x, x_sides in security:
         if sides and not x_sides:
             continue
         followed = None
         x_earliest = x.earliest
-        for side in x_sides:
+        for side in (x_sides if anyone is None else (*x_sides, anyone)):
             items = side_reliefs.get(side)
             if items is None:
                 continue
@@ -1634,17 +1658,28 @@ def _security_starts(data: _Data, security: list[tuple[_Event, set]], sides: set
 def _chains_into(target: str, incoming: dict, max_chain: int) -> dict[str, _Claim | None]:
     """Every event with a chain of claims into `target` (and `target`, mapped to None), breadth first: event ->
     the first claim of its shortest chain, whose effect is the next event on it (_chain follows them). Only
-    the chains that become links are made into lists."""
+    the chains that become links are made into lists. Of an event's shortest chains, one with a disputed claim
+    if there is one (a contested story comes first, whatever the claims are called), else the first by claim
+    id."""
     via: dict[str, _Claim | None] = {target: None}
+    disputed: set[str] = set()  # the events whose chain has a disputed claim
+    step_of: dict[str, int] = {}  # the length of each event's chain
     frontier = [target]
-    for _ in range(max_chain):
+    for step in range(max_chain):
         nxt = []
         for node in frontier:
+            contested = node in disputed
             for c in incoming.get(node, ()):
                 cause = c.cause
                 if cause not in via:
                     via[cause] = c
                     nxt.append(cause)
+                    step_of[cause] = step
+                    if contested or c.disputants:
+                        disputed.add(cause)
+                elif (contested or c.disputants) and cause not in disputed and step_of.get(cause) == step:
+                    via[cause] = c  # as short, and contested
+                    disputed.add(cause)
         if not nxt:
             break
         frontier = nxt
@@ -1665,6 +1700,22 @@ def _chain(via: dict, event: str) -> list[_Claim]:
 _DELIVERY_RANK = {"delivered": 0, "partly delivered": 1, "not yet delivered": 2}
 
 
+def _evidence(link: dict) -> bool:
+    """Whether a link (or a security action's linked relief) is evidence: every claim on its chain has a source
+    and runs forward in time."""
+    return link["sourced"] and not link["backwards"]
+
+
+def _no_evidence(links: list[dict]) -> str:
+    """What makes links that are no evidence so: "only unsourced claims link a, b to it", and/or the claims
+    dated backwards."""
+    unsourced = [k["event"]["id"] for k in links if not k["sourced"]]
+    backwards = [k["event"]["id"] for k in links if k["sourced"] and k["backwards"]]
+    parts = ([f"unsourced claims link {', '.join(unsourced)} to it"] if unsourced else []) + (
+        [f"claims with an effect dated before its cause link {', '.join(backwards)} to it"] if backwards else [])
+    return "only " + "; ".join(parts)
+
+
 def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], window: int,
              pledge_reasons: dict) -> tuple[str, str]:
     """The verdict and its reason. `pledge_reasons`: the reason for a relief granted on a pledge, by id() of the
@@ -1676,7 +1727,7 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
                                 f"{', '.join(_who(a) for a in c['disputed_by'])}")
     pledged = None  # the best delivered of the sourced links to a pledge (the first of them), if none is evidence
     for k in links:
-        if k["sourced"]:
+        if k["sourced"] and not k["backwards"]:
             if k["kind"] in ("security", "figures"):
                 what = "security action" if k["kind"] == "security" else "security figures"
                 return "evidenced", (f"sourced claims link the {what} {k['event']['id']} ({k['event']['date']}) to "
@@ -1693,25 +1744,23 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
                 f"{_delivery_text(k['delivery'])}")
         return "pledge", reason
     if candidates:
-        unsourced = [k["event"]["id"] for k in links if not k["sourced"]]
-        lead = (f"only unsourced claims link {', '.join(unsourced)} to it (no evidence)" if unsourced
-                else "no claim links a security action to it")
+        lead = (_no_evidence(links) + " (no evidence)") if links else "no claim links a security action to it"
         return "temporal-only", (f"{lead}, but {len(candidates)} security action(s) of the targeted side fall in "
                                  f"the {window} days before it")
     others = sorted({c["cause"] for c in claims})
     other = (f"; claims link only {', '.join(others)} to it, which {'is' if len(others) == 1 else 'are'} no "
              "security action, figures or pledge of the targeted side") if others and not links else ""
-    unsourced = [k for k in links if not k["sourced"]]
-    if unsourced:
-        return "unexplained", (f"only unsourced claims link {', '.join(k['event']['id'] for k in unsourced)} to it, "
-                               f"and no security action of the targeted side falls in the {window} days before it")
+    if links:
+        return "unexplained", (f"{_no_evidence(links)}, and no security action of the targeted side falls in the "
+                               f"{window} days before it")
     return "unexplained", (f"no claim links security to it and no security action falls in the {window} days "
                            f"before it{other}")
 
 
-def _pledge(data: _Data, p: _Event, claims, unsourced=()) -> dict:
+def _pledge(data: _Data, p: _Event, claims, unsourced=(), backdated=()) -> dict:
     """A pledge's deliveries: the events its sourced delivered-by claims name (`unsourced`: the claims without a
-    source, listed as `unsourced_deliveries` but no delivery)."""
+    source, listed as `unsourced_deliveries` but no delivery; `backdated`: the sourced claims naming an event dated
+    before the pledge, `backdated_deliveries`)."""
     deliveries, delivered = [], {}
     events = data.events
     if len(claims) > 1:
@@ -1735,13 +1784,14 @@ def _pledge(data: _Data, p: _Event, claims, unsourced=()) -> dict:
             "promised": p.sorted_quantity or _quantity(p), **_bounds(data, p, key="promised_bounds"), "status": status,
             "deliveries": deliveries,
             "unsourced_deliveries": _unsourced_deliveries(data, unsourced, {c.effect for c in claims}),
+            "backdated_deliveries": _unsourced_deliveries(data, backdated, {c.effect for c in claims}),
             "delivered": dict(sorted(delivered.items())) if len(delivered) > 1 else dict(delivered),
             "share": {k: delivered[k] / a for k, a in sorted(promised.items()) if k in delivered and a}}
 
 
 def _unsourced_deliveries(data: _Data, unsourced, delivered: set) -> list[dict]:
-    """The events unsourced delivered-by claims name, once each, but those a sourced one names, with the first
-    such claim of each."""
+    """The events delivered-by claims that are no evidence name, once each, but those a delivery names, with the
+    first such claim of each."""
     events, out, seen = data.events, [], set(delivered)
     for c in sorted(unsourced, key=lambda c: (events[c.effect].rank, c.id)):
         if c.effect not in seen:
@@ -1835,6 +1885,8 @@ def _state(data: _Data, o: _Outcome | None, collected: float) -> dict | None:
         iso = data.iso
         st = states[collected] = {"status": o.status, "rate": o.rate, "scope": o.scope, "from": iso[o.valid_from],
                                   "until": iso[o.valid_until], "collected": collected}
+        if not o.ever_holds():  # a later change took effect first: `parley state` never shows it
+            st["never_held"] = True
     return st
 
 
@@ -1949,14 +2001,15 @@ def _threats(data: _Data, threats: list[_Event]) -> list[dict]:
     return out
 
 
-def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: set, reliefs: list[_Event]) -> dict:
+def _series(data: _Data, figure_events: list[_Event], steps: dict, sides: set, reliefs: list[_Event]) -> dict:
     """The collected rate per lever (steps: [day, rate, event id]), and cumulative security figures per kind
     ([day, figure, event id, exactness]: None when exact, "at least" when a figure counted in it was given as
     "more than" or a span, "about" when one was approximate).
 
     Figures: a statistic's quantities are totals to date (they replace the running figure); a security
     action's add to it (`figure_events`: the security actions and statistics with figures, in date order). Only
-    the targeted sides' events count (every event's when no lever has a target). A statistic's totals counted
+    the targeted sides' events count (every event's when no lever has a target), each side's apart (`side`: its
+    actor ids; None when no side is targeted): one side's totals do not replace another's. A statistic's totals counted
     from a stated day (parley:countedSince) are a series of their own, one per kind and day; its quantities that
     are not totals (parley:total false) are in no series. A security action adds to every series of its kind
     begun by then (it happened after each began), or begins the kind's series to date.
@@ -1969,14 +2022,23 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
         ref = lever_ref(lever)
         levers.append({"lever": ref["id"], "name": ref["name"],
                        "points": [[iso[d], v, events[e].id] for d, v, e, _ in st]})
-    figures: dict[tuple, list] = {}  # (kind, since or "") -> points
+    figures: dict[tuple, list] = {}  # (kind, since or "", side) -> points
     running: dict[tuple, float] = {}
     inexact: dict[tuple, str | None] = {}  # how far the running figure is exact: None, "at least" or "about"
-    begun: dict[str, list[tuple]] = {}  # kind -> its series' keys, in the order they began
+    begun: dict[tuple, list[tuple]] = {}  # (kind, side) -> its series' keys, in the order they began
     counted_since, not_totals, bounds = data.counted_since, data.not_totals, data.bounds
+    side_keys = {side: tuple(data.side_ids(side)) for side in sides}  # a side's key: its actor ids
+    sides_of: dict[tuple, tuple] = {}  # an event's sides' keys, by its actors as read
     for e in figure_events:
-        if side_actors and side_actors.isdisjoint(e.actors):
-            continue
+        if side_keys:
+            mine_sides = sides_of.get(e.actors)
+            if mine_sides is None:
+                mine_sides = sides_of[e.actors] = tuple(sorted(k for side, k in side_keys.items()
+                                                               if not side.isdisjoint(e.actors)))
+            if not mine_sides:
+                continue
+        else:
+            mine_sides = ((),)
         day, statistic = iso[e.earliest], e.type == "statistic"
         since = iso[counted_since.get(e.iri)] if statistic and counted_since else None
         skip = not_totals.get(e.iri, ()) if statistic and not_totals else ()
@@ -1987,26 +2049,28 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, side_actors: 
             # a figure given as "more than" or a span is counted at its lower end: the figure is at least that
             b = mine.get(kind) if mine else None
             mark = None if b is None else "about" if b["bound"] == "about" else "at least"
-            if statistic:
-                keys = ((kind, since or ""),)
-                running[keys[0]], inexact[keys[0]] = amount, mark
-            else:
-                keys = begun.get(kind) or ((kind, ""),)
-                for key in keys:
-                    running[key] = running.get(key, 0.0) + amount
-                    had = inexact.get(key)  # a sum is as inexact as its least exact part
-                    inexact[key] = "about" if "about" in (had, mark) else had or mark
-            for key in keys:
-                total, mark_ = running[key], inexact[key]
-                pts = figures.get(key)
-                if pts is None:
-                    figures[key] = [[day, total, e.id, mark_]]
-                    begun.setdefault(kind, []).append(key)
-                elif pts[-1][0] == day:
-                    pts[-1][1:] = [total, e.id, mark_]
+            for side in mine_sides:
+                if statistic:
+                    keys = ((kind, since or "", side),)
+                    running[keys[0]], inexact[keys[0]] = amount, mark
                 else:
-                    pts.append([day, total, e.id, mark_])
+                    keys = begun.get((kind, side)) or ((kind, "", side),)
+                    for key in keys:
+                        running[key] = running.get(key, 0.0) + amount
+                        had = inexact.get(key)  # a sum is as inexact as its least exact part
+                        inexact[key] = "about" if "about" in (had, mark) else had or mark
+                for key in keys:
+                    total, mark_ = running[key], inexact[key]
+                    pts = figures.get(key)
+                    if pts is None:
+                        figures[key] = [[day, total, e.id, mark_]]
+                        begun.setdefault((kind, side), []).append(key)
+                    elif pts[-1][0] == day:
+                        pts[-1][1:] = [total, e.id, mark_]
+                    else:
+                        pts.append([day, total, e.id, mark_])
     return {"levers": levers,
-            "figures": [{"kind": k, "since": since or None, "points": v} for (k, since), v in sorted(figures.items())],
+            "figures": [{"kind": k, "since": since or None, "side": list(side) if side_keys else None, "points": v}
+                        for (k, since, side), v in sorted(figures.items())],
             "reliefs": [{"id": r.id, "date": iso[r.earliest], "lever": lever_ref(r.lever)["id"]
                          if r.lever else None} for r in reliefs]}

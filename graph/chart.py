@@ -92,6 +92,8 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
         # tab20's ten dark colours first, then their light pairs (neighbours in tab20 look alike)
         palette = matplotlib.colormaps["tab20"].colors[0::2] + matplotlib.colormaps["tab20"].colors[1::2]
         open_markers = False
+        # each targeted side's figures are lines of their own: named with the side when there are several
+        several = len({tuple(s.get("side") or ()) for s in series["figures"]}) > 1
         for i, s in enumerate(series["figures"]):
             # (day, figure, exact): a figure that is a bound or approximate (a fourth element) is an open circle
             pts = [(day(p[0]), p[1], len(p) < 4 or not p[3]) for p in s["points"] if p[1] > 0]
@@ -101,6 +103,9 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             ys = [p[1] for p in pts] + [pts[-1][1]]
             # twenty colours, then dashed: no two lines look alike
             label = f"{s['kind']} since {s['since']}" if s.get("since") else s["kind"]
+            if several and s.get("side"):
+                side = s["side"]
+                label += f" ({', '.join(side[:3])}{', …' if len(side) > 3 else ''})"
             color = palette[i % 20]
             bottom.step(xs, ys, where="post", label=label, marker="o", markersize=3, color=color,
                         markevery=[j for j, p in enumerate(pts) if p[2]], linestyle="-" if i < 20 else "--")

@@ -407,3 +407,24 @@ def test_event_centrality_text_shows_each_event_s_type(net):
     row = text[2].split()
     assert row[-1] == net.nodes[next(n for n, a in net.nodes(data=True) if a.get("id") == row[1])]["type"]
     assert centrality(net, kind="actor").to_text().splitlines()[2].split()[-2:] == ["events", "label"]
+
+
+def test_what_if_ignores_a_claim_dated_backwards_as_the_audit_does(tmp_path):
+    path = tmp_path / "back.yaml"
+    path.write_text("""timeline: {id: back, base: "https://example.org/back/"}
+actors:
+  - {id: us, name: A, kind: government, country: AA}
+  - {id: them, name: B, kind: government, country: BB}
+levers:
+  - {id: L, kind: tariff, name: T, imposed_by: us, target: them}
+events:
+  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: r, date: 2025-08-06, type: reprieve, actors: [us], lever: L, summary: s}
+  - {id: late, date: 2025-08-20, type: lab-raid, actors: [them], summary: s}
+links:
+  - {id: back, cause: late, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+""", encoding="utf-8")
+    g = read_graph(timeline=read_timeline([path]))
+    result = what_if(g, "late")
+    assert (result.supported_before, result.lost) == (0, [])
+    assert audit(g).reliefs[0]["verdict"] == "unexplained"

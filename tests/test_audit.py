@@ -750,3 +750,115 @@ links:
                                 "the targeted side fall in the 30 days before it")
     [row] = [r for r in report.to_csv_rows() if r["section"] == "relief"]
     assert row["related"] == "s1"
+
+
+def _audit_of(tmp_path, events: str, name: str = "t.yaml", head: str | None = None):
+    path = tmp_path / name
+    path.write_text((head or LAPSES.split("events:")[0]) + "events:\n" + events, encoding="utf-8")
+    return audit(read_graph(timeline=read_timeline([path])))
+
+
+TIED = """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: raid, date: 2025-01-02, type: lab-raid, actors: [them], summary: s}
+  - {id: ca, date: 2025-01-03, type: call, actors: [them], summary: s}
+  - {id: cb, date: 2025-01-03, type: call, actors: [them], summary: s}
+  - {id: r, date: 2025-03-10, type: reprieve, actors: [us], lever: L, until: 2025-04-01, summary: s}
+links:
+  - {id: A1, cause: raid, effect: ca, relation: causes, claimed_by: us, disputed_by: [them], sources: [{url: "https://x.org/1"}]}
+  - {id: A2, cause: ca, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: B1, cause: raid, effect: cb, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: B2, cause: cb, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+"""
+
+
+@pytest.mark.parametrize("disputed,other", [("k", "m"), ("m", "k")])
+def test_of_two_chains_as_short_the_disputed_one_is_kept_whatever_the_names(tmp_path, disputed, other):
+    # the same graph with the claims' names swapped (the chains were once picked by claim id): the verdict must
+    # not follow the names
+    report = _audit_of(tmp_path, TIED.replace("A1", disputed + "1").replace("A2", disputed + "2")
+                       .replace("B1", other + "1").replace("B2", other + "2"))
+    [relief] = report.reliefs
+    assert relief["verdict"] == "disputed"
+    [link] = relief["links"]
+    assert [c["id"] for c in link["chain"]] == [disputed + "1", disputed + "2"] and link["disputed"] is True
+
+
+def test_a_claim_dated_backwards_is_listed_but_no_evidence(tmp_path):
+    report = _audit_of(tmp_path, """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: early, date: 2025-08-01, type: lab-raid, actors: [them], summary: s}
+  - {id: r, date: 2025-08-06, type: reprieve, actors: [us], lever: L, summary: s}
+  - {id: late, date: 2025-08-20, type: lab-raid, actors: [them], summary: s}
+  - {id: pl, date: 2025-09-01, type: commitment, actors: [them], promises: troop-deployment, quantity: {troops: 10}, summary: s}
+  - {id: dep, date: 2025-08-25, type: troop-deployment, actors: [them], quantity: {troops: 10}, summary: s}
+links:
+  - {id: back, cause: late, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: early-delivery, cause: pl, effect: dep, relation: delivered-by, claimed_by: them, sources: [{url: "https://x.org/1"}]}
+""")
+    [relief] = report.reliefs
+    [link] = relief["links"]
+    assert (link["event"]["id"], link["lag_days"], link["sourced"], link["backwards"]) == ("late", -14, True, True)
+    # no evidence: temporal-only on the raid before it; the -14 days are in no lag statistic
+    assert relief["verdict"] == "temporal-only"
+    assert relief["reason"].startswith("only claims with an effect dated before its cause link late to it (no evidence)")
+    assert report.summary["lags"]["linked"]["n"] == 0
+    security = {s["event"]["id"]: s for s in report.security}
+    assert security["late"]["status"] == "unrewarded" and security["late"]["linked_reliefs"][0]["backwards"] is True
+    assert "by a claim dated backwards" in report.to_text()
+    [pledge] = report.pledges
+    assert pledge["status"] == "not yet delivered" and pledge["deliveries"] == []
+    assert [d["event"]["id"] for d in pledge["backdated_deliveries"]] == ["dep"]
+    assert "dated before the pledge (no evidence): dep (2025-08-25)" in report.to_text()
+    assert "BACKWARDS IN TIME" in report.to_text()
+
+
+def test_a_relief_that_targets_no_one_counts_every_security_action(tmp_path):
+    head = """timeline: {id: nobody, base: "https://example.org/nobody/"}
+actors:
+  - {id: us, name: Land A, kind: government, country: AA}
+  - {id: police, name: B police, kind: agency, country: BB}
+levers:
+  - {id: L, kind: tariff, name: Main tariff, imposed_by: us}
+"""
+    report = _audit_of(tmp_path, """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: raid, date: 2025-02-05, type: lab-raid, actors: [police], summary: s}
+  - {id: r1, date: 2025-02-10, type: reprieve, actors: [us], lever: L, until: 2025-03-01, summary: s}
+""", head=head)
+    [relief] = report.reliefs
+    assert relief["targeted_side"] == [] and relief["verdict"] == "temporal-only"
+    assert [(c["event"]["id"], c["lag_days"]) for c in relief["candidates"]] == [("raid", 5)]
+    [action] = report.security
+    assert action["status"] == "rewarded" and action["followed_by"] == {"relief": "r1", "lag_days": 5}
+
+
+def test_each_targeted_side_has_its_own_figures(tmp_path):
+    head = """timeline: {id: sides, base: "https://example.org/sides/"}
+actors:
+  - {id: us, name: Land A, kind: government, country: AA}
+  - {id: bob, name: Land B, kind: government, country: BB}
+  - {id: cat, name: Land C, kind: government, country: CC}
+levers:
+  - {id: duty, kind: tariff, name: D, imposed_by: us, target: bob}
+  - {id: duty2, kind: tariff, name: D2, imposed_by: us, target: cat}
+"""
+    report = _audit_of(tmp_path, """  - {id: i1, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: duty, rate: 10, summary: s}
+  - {id: b1, date: 2025-01-05, type: lab-raid, actors: [bob], quantity: {labs: 2}, summary: s}
+  - {id: cc, date: 2025-01-13, type: statistic, actors: [cat], quantity: {labs: 999}, summary: s}
+  - {id: stat2, date: 2025-01-20, type: statistic, actors: [bob], quantity: {labs: 150}, summary: s}
+  - {id: b3, date: 2025-01-25, type: lab-raid, actors: [bob], quantity: {labs: 3}, summary: s}
+""", head=head)
+    lines = {(s["kind"], tuple(s["side"])): [p[:3] for p in s["points"]] for s in report.series["figures"]}
+    # Carpania's total does not replace Borduria's running count, nor the other way round
+    assert lines == {("labs", ("bob",)): [["2025-01-05", 2, "b1"], ["2025-01-20", 150, "stat2"], ["2025-01-25", 153, "b3"]],
+                     ("labs", ("cat",)): [["2025-01-13", 999, "cc"]]}
+
+
+def test_a_relief_overtaken_before_it_took_effect_says_it_never_held(tmp_path):
+    report = _audit_of(tmp_path, """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 20, summary: s}
+  - {id: f-pause, date: 2025-01-10, type: reprieve, actors: [us], lever: L, effective: 2025-01-20, until: 2025-02-20,
+     summary: s}
+  - {id: f-inc, date: 2025-01-15, type: tariff-increase, actors: [us], lever: L, rate: 40, summary: s}
+""")
+    [relief] = report.reliefs
+    assert relief["after"]["never_held"] is True and relief["after"]["status"] == "paused"
+    assert "set, but overtaken before it took effect on 2025-01-20" in report.to_text()
+    assert "never_held" not in relief["before"]
