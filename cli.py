@@ -171,6 +171,8 @@ def open_graph(timelines, store: str, graph_file: str | None):
         spec = parse_store(store)
         if graph_file is not None and timelines:
             fail("give either --graph or --timeline, not both")
+        if graph_file is not None and spec.kind != "memory":
+            fail("give either --graph or --store, not both")
         if graph_file is not None:
             _inputs().add(os.path.realpath(graph_file))
         # A store that already holds data is read as it is unless --timeline is given.

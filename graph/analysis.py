@@ -53,11 +53,15 @@ def _iso(d) -> str | None:
 
 
 def _event_key(net, ident: str) -> str:
+    """The node of the event with this id, or given as its IRI."""
     found = [n for n, a in net.nodes(data=True) if a["kind"] == "event" and a["id"] == ident]
+    if not found and ident in net and net.nodes[ident].get("kind") == "event":
+        return ident
     if not found:
         raise AnalysisError(f"unknown event id '{ident}'")
     if len(found) > 1:
-        raise AnalysisError(f"event id '{ident}' is ambiguous: {', '.join(sorted(found))}")
+        raise AnalysisError(f"event id '{ident}' is ambiguous: {', '.join(sorted(found))} (give one of these IRIs "
+                            "instead of the id)")
     return found[0]
 
 
@@ -376,6 +380,8 @@ def what_if(graph, ident: str) -> WhatIf:
     else:
         sources = support_sources(net)
     events = [n for n, a in net.nodes(data=True) if a["kind"] == "event" and a["id"] == ident]
+    if not events and ident in net and net.nodes[ident].get("kind") == "event":  # the event's IRI
+        events = [ident]
     claims = [(u, v, k) for u, v, k, a in net.edges(keys=True, data=True) if a["causal"] and a.get("claim") == ident]
     if len(events) + len(claims) > 1:
         raise AnalysisError(f"id '{ident}' is ambiguous: it names {len(events)} event(s) and {len(claims)} claim(s)")
@@ -442,7 +448,8 @@ def _claim_name(net, u, v, a) -> str:
 
 
 def consistency(graph) -> Consistency:
-    """Every causal cycle (one per strongly connected group of events), every claim whose effect is dated
+    """Every causal cycle (one per strongly connected group of events, and each claim whose cause is its
+    effect), every claim whose effect is dated
     before its cause (the effect's latest date before the cause's earliest), and every claim whose cause or
     effect is not an event with a type and a date in the graph.
     """
@@ -452,11 +459,16 @@ def consistency(graph) -> Consistency:
     causal = causal_graph(net)
     findings = []
     for component in sorted(nx.strongly_connected_components(causal), key=min):
+        # a claim whose cause is its effect is a cycle of its own, whatever else the events are in (as validate)
+        for node in sorted(component):
+            for k, a in sorted(causal.get_edge_data(node, node, default={}).items()):
+                findings.append({"kind": "cycle", "ids": [_claim_name(net, node, node, a)],
+                                 "where": [a.get("defined_at")],
+                                 "message": f"causal cycle {net.nodes[node]['id']} -> {net.nodes[node]['id']}"})
         if len(component) == 1:
-            (node,) = component
-            if not causal.has_edge(node, node):
-                continue
-        sub = causal.subgraph(component)
+            continue
+        sub = nx.MultiDiGraph(causal.subgraph(component))
+        sub.remove_edges_from(list(nx.selfloop_edges(sub, keys=True)))
         cycle = nx.find_cycle(sub, source=min(component))
         edges = [(u, v, causal.edges[u, v, k]) for u, v, k in cycle]
         chain = " -> ".join([net.nodes[edges[0][0]]["id"]] + [net.nodes[v]["id"] for _, v, _ in edges])

@@ -182,20 +182,28 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX parley: <https://w3id.org/parley/ontology#>
 SELECT ?node ?class WHERE { ?node dcterms:identifier ?id ; a ?class . }
 """
+_CLASSES = "SELECT ?class WHERE { ?node a ?class . }"
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", re.IGNORECASE)
 
 
 def resolve_id(graph, kind: str, ident: str) -> URIRef:
-    """The IRI of the event/actor/lever/claim with this id; QueryError when there is none, or several."""
+    """The IRI of the event/actor/lever/claim with this id, or given as its IRI (which names it whatever the id:
+    two timelines in one store may share ids); QueryError when there is none, or several."""
     from ..ontology.namespace import ACTOR_CLASSES, CLASS_EVENT_TYPES, LEVER_CLASSES, PARLEY
 
     wanted = {"event": set(CLASS_EVENT_TYPES), "actor": set(ACTOR_CLASSES.values()),
               "lever": set(LEVER_CLASSES.values()), "claim": {PARLEY.Claim}}[kind]
     rows = run_sparql(graph, _RESOLVE, {"id": Literal(ident)})
     nodes = sorted({r["node"] for r in rows if r["class"] in wanted})
+    if not nodes and _IRI.match(ident):
+        iri = URIRef(ident)
+        if any(r["class"] in wanted for r in run_sparql(graph, _CLASSES, {"node": iri})):
+            return iri
     if not nodes:
         raise QueryError(f"unknown {kind} id '{ident}'")
     if len(nodes) > 1:
-        raise QueryError(f"{kind} id '{ident}' is ambiguous: {', '.join(map(str, nodes))}")
+        raise QueryError(f"{kind} id '{ident}' is ambiguous: {', '.join(map(str, nodes))} (give one of these IRIs "
+                         "instead of the id)")
     return nodes[0]
 
 

@@ -541,7 +541,7 @@ def _focus(data: _Data, focus: str, depth: int, events, actors: set, levers: set
     import networkx as nx
 
     everything = [*data.events.values(), *data.actors.values(), *data.levers.values()]
-    matches = [x.iri for x in everything if x.id == focus]
+    matches = [x.iri for x in everything if x.id == focus] or [x.iri for x in everything if x.iri == focus]
     if not matches and graph is not None:
         from .query import resolve_id
 
@@ -554,7 +554,8 @@ def _focus(data: _Data, focus: str, depth: int, events, actors: set, levers: set
     if not matches:
         raise ViewError(f"--focus: no event, actor or lever has the id {focus!r}")
     if len(matches) > 1:
-        raise ViewError(f"--focus: the id {focus!r} is ambiguous: {', '.join(sorted(matches))}")
+        raise ViewError(f"--focus: the id {focus!r} is ambiguous: {', '.join(sorted(matches))} (give one of these "
+                        "IRIs instead of the id)")
     g = nx.Graph()
     g.add_nodes_from(e.iri for e in events)
     g.add_nodes_from(actors)

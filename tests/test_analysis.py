@@ -428,3 +428,22 @@ links:
     result = what_if(g, "late")
     assert (result.supported_before, result.lost) == (0, [])
     assert audit(g).reliefs[0]["verdict"] == "unexplained"
+
+
+def test_consistency_names_a_self_link_inside_a_larger_cycle(tmp_path):
+    path = tmp_path / "cyc.yaml"
+    path.write_text("""timeline: {id: cyc}
+actors:
+  - {id: a, name: A, kind: person}
+events:
+  - {id: e1, date: 2025-01-01, type: call, actors: [a], summary: s}
+  - {id: e2, date: 2025-01-05, type: call, actors: [a], summary: s}
+links:
+  - {cause: e1, effect: e2, relation: causes}
+  - {cause: e2, effect: e1, relation: causes}
+  - {cause: e1, effect: e1, relation: enables}
+""", encoding="utf-8")
+    cycles = [f for f in consistency(read_graph(timeline=read_timeline([path]))).findings if f["kind"] == "cycle"]
+    assert [(f["ids"], f["message"]) for f in cycles] == [
+        (["e1.enables.e1"], "causal cycle e1 -> e1"),
+        (["e1.causes.e2", "e2.causes.e1"], "causal cycle e1 -> e2 -> e1")]

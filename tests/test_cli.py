@@ -413,3 +413,14 @@ def test_a_file_given_twice_is_read_once(tmp_path):
     twice = run("timeline", "--timeline", folder, "--timeline", folder / "small.yaml", "--timeline",
                 f"{folder}/../tl/small.yaml", "--format", "json")
     assert once.exit_code == twice.exit_code == 0 and twice.stdout == once.stdout
+
+
+@pytest.mark.parametrize("other, message", [
+    (["--timeline", str(SMALL)], "give either --graph or --timeline, not both"),
+    (["--store", "oxigraph:{tmp}/kg"], "give either --graph or --store, not both"),
+])
+def test_a_graph_file_with_another_source_is_refused(tmp_path, other, message):
+    ttl = tmp_path / "g.ttl"
+    ttl.write_text("", encoding="utf-8")
+    result = run("timeline", "--graph", str(ttl), *[a.replace("{tmp}", str(tmp_path)) for a in other])
+    assert result.exit_code == 2 and result.stderr.splitlines() == [message]

@@ -515,3 +515,33 @@ def test_a_graph_named_like_a_load_in_progress_is_refused(tmp_path, small_timeli
         assert not list(ds.store._inner.named_graphs())
     finally:
         ds.close()
+
+
+def test_two_timelines_sharing_ids_in_one_store_are_named_by_iri(tmp_path):
+    """`load` gives each timeline its own named graph, and two timelines may reuse ids: an id both use is
+    ambiguous (exit 2, naming the IRIs), and the IRI names the node wherever an id is taken."""
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    for name in ("t1", "t2"):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"timeline: {{id: {name}}}\nactors:\n  - {{id: a, name: A-{name}, kind: person, country: AA}}\n"
+                        "levers:\n  - {id: l, kind: tariff, name: L, target: a}\nevents:\n"
+                        f"  - {{id: e0, date: 2025-01-01, type: threat, actors: [a], lever: l, rate: 5, summary: s-{name}}}\n"
+                        f"  - {{id: e1, date: 2025-01-02, type: reprieve, actors: [a], lever: l, summary: s-{name}}}\n"
+                        "links:\n  - {cause: e0, effect: e1, relation: causes}\n", encoding="utf-8")
+        assert CliRunner().invoke(main, ["load", "--store", store, "--timeline", str(path)]).exit_code == 0
+    run = CliRunner().invoke
+    base = "https://w3id.org/parley/timeline/t1/"
+    result = run(main, ["query", "causes-of", "--param", "event=e1", "--store", store])
+    assert result.exit_code == 2 and f"{base}event/e1" in result.output and "give one of these IRIs" in result.output
+    result = run(main, ["query", "causes-of", "--param", f"event={base}event/e1", "--store", store, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert f"{base}event/e0" in result.output and "/t2/" not in result.output
+    result = run(main, ["state", f"{base}lever/l", "--store", store])
+    assert result.exit_code == 0 and "paused 5%" in result.output
+    result = run(main, ["analyze", "paths", f"{base}event/e0", f"{base}event/e1", "--store", store])
+    assert result.exit_code == 0 and "1. e0 -> e1" in result.output
+    result = run(main, ["timeline", "--actor", f"{base}actor/a", "--store", store])
+    assert result.exit_code == 0 and result.output.count("s-t1") == 2 and "s-t2" not in result.output
+    # an IRI of another kind of node is no event
+    result = run(main, ["query", "causes-of", "--param", f"event={base}actor/a", "--store", store])
+    assert result.exit_code == 2 and "unknown event id" in result.output
