@@ -167,9 +167,12 @@ def typed_value(param: Param, value) -> object:
             raise QueryError(f"parameter '{param.name}': {value!r} is not an integer") from None
     if t == "decimal":
         try:
-            return Literal(Decimal(value), datatype=XSD.decimal)
+            number = Decimal(value)
         except InvalidOperation:
-            raise QueryError(f"parameter '{param.name}': {value!r} is not a number") from None
+            number = None
+        if number is None or not number.is_finite():  # (an xsd:decimal has no NaN or infinity)
+            raise QueryError(f"parameter '{param.name}': {value!r} is not a number")
+        return Literal(number, datatype=XSD.decimal)
     if t == "iri":
         if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
             raise QueryError(f"parameter '{param.name}': {value!r} is not an IRI")
@@ -873,6 +876,8 @@ def load_query(name_or_file: str | None = None, *, text: str | None = None) -> N
         raise QueryError(f"no query given: name one of {', '.join(query_names())}, a FILE.rq, or -e TEXT")
     if name_or_file.endswith(".rq") or "/" in name_or_file or "\\" in name_or_file:
         p = Path(name_or_file)
+        if p.is_dir():
+            raise QueryError(f"{name_or_file}: is a folder, not a query file")
         if not p.is_file():
             raise QueryError(f"{name_or_file}: no such query file")
         try:

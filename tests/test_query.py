@@ -266,6 +266,14 @@ def test_bad_parameters(small, params, message):
         run_query(small, "causes-of", params=params)
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "abc"])
+def test_a_decimal_parameter_must_be_a_finite_number(small, value):
+    text = "# param n: decimal\nSELECT ?x WHERE { BIND(?n AS ?x) }"
+    with pytest.raises(QueryError, match=f"parameter 'n': '{value}' is not a number"):
+        run_query(small, parse_query_text(text), params={"n": value})
+    assert run_query(small, parse_query_text(text), params={"n": "1e3"})[0]["x"].toPython() == 1000
+
+
 def test_bad_date_parameter(small):
     with pytest.raises(QueryError, match="not a date"):
         run_query(small, "lever-state", params={"lever": "duty", "date": "2025-02-30"})
@@ -286,6 +294,9 @@ def test_query_sources(tmp_path, small):
     assert answer(small, str(f)).to_dict()["rows"] == [{"n": 9}]
     with pytest.raises(QueryError, match="no such query file"):
         load_query(str(tmp_path / "missing.rq"))
+    (tmp_path / "d.rq").mkdir()
+    with pytest.raises(QueryError, match="d.rq: is a folder, not a query file"):
+        load_query(str(tmp_path / "d.rq"))
     with pytest.raises(QueryError, match="unknown query 'nope'"):
         load_query("nope")
     with pytest.raises(QueryError, match="not both"):
