@@ -720,7 +720,7 @@ def analyze_lags(graph, fmt):
 @graph_source
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "ttl", "nt", "jsonld", "trig"]),
               default="graphml", show_default=True)
-@click.option("--out", metavar="FILE|DIR", help="Where to write (default: stdout); for csv, a folder (made if missing).")
+@click.option("--out", metavar="FILE|DIR", help="Where to write (default: stdout); for csv, a folder (made if missing, in a folder that exists).")
 def export_command(graph, fmt, out):
     """Export the graph: the network for Gephi and Cytoscape (GraphML, GEXF), nodes.csv + edges.csv for
     notebooks, or the RDF itself (Turtle, N-Triples, JSON-LD, TriG).

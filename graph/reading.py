@@ -694,7 +694,7 @@ class StateView:
 
     def title(self) -> str:
         when = "no date (the graph has no events)" if self.date is None else str(self.date)
-        return f"Lever state on {when}" + (" (the latest event date)" if self.default_date else "")
+        return f"Lever state on {when}" + (" (the latest event date)" if self.default_date and self.date else "")
 
     def to_text(self, *, width: int | None = None, color: bool = False) -> str:
         """A table, one lever a line; with `width`, lines are cut to fit; with `color`, statuses coloured."""
@@ -715,7 +715,7 @@ class StateView:
         c, n = r.current, r.next
         on = "no date (the graph has no events)" if self.date is None else str(self.date)
         head = f"{r.lever}" + (f" ({one_line(r.name)})" if r.name else "") + f" on {on}"
-        head += " (the latest event date)" if self.default_date else ""
+        head += " (the latest event date)" if self.default_date and self.date else ""
         if c is not None:
             status = c.describe()
             since = f"{c.valid_from}" + (f" until {c.valid_until} (not included)" if c.valid_until else

@@ -497,3 +497,13 @@ def test_the_next_change_during_a_temporary_state_is_what_comes_back(tmp_path):
     assert state(graph, "levy", "2025-02-01").next is None
     duty = state(graph, "duty", "2025-02-01")
     assert (duty.status, duty.next.event, duty.next.valid_from) == ("paused", "i2", dt.date(2025, 4, 1))
+
+
+def test_a_graph_without_events_has_no_date_to_default_to(tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("timeline: {id: t}\nactors:\n  - {id: a, name: A, kind: person, country: AA}\n"
+                    "levers:\n  - {id: l, kind: tariff, name: L, imposed_by: a}\n", encoding="utf-8")
+    result = run("--all", "--timeline", str(path))
+    assert result.exit_code == 0 and result.output.splitlines()[0] == "Lever state on no date (the graph has no events)"
+    result = run("l", "--timeline", str(path))
+    assert result.output.splitlines()[0] == "l (L) on no date (the graph has no events)"
