@@ -50,7 +50,7 @@ from types import MappingProxyType
 
 from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, amount_text, group_of, in_range
 from ..events.outcomes import SUSPENDING, resumed_schedule, suspends
-from .reading import merge_bound, state_on
+from .reading import merge_bound, one_line, state_on
 from .tsv import solution_cells, split as split_cells, text as _text, texts
 
 VERDICTS = ("disputed", "evidenced", "pledge", "temporal-only", "unexplained")
@@ -1170,20 +1170,22 @@ def _who(a: dict | None) -> str:
 
 
 def _line(text) -> str:
-    """Text for one line of the text report: a line break or carriage return in it would break the layout."""
-    return " ".join(str(text).split())
+    """Text for one line of the text report: a line break or carriage return in it would break the layout, and
+    a control character could command the terminal (one_line)."""
+    return one_line(str(text))
 
 
 def _md(text: str) -> str:
-    """Markdown-safe text: escape the characters that would start markup, and no raw HTML."""
-    out = html.escape(str(text), quote=False)
+    """Markdown-safe text: escape the characters that would start markup, and no raw HTML; on one line, control
+    characters shown (one_line)."""
+    out = html.escape(one_line(str(text)), quote=False)
     for ch in "\\`*_[]|#":
         out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", " ")
+    return out
 
 
 def _mdc(text: str) -> str:
-    return "`" + str(text).replace("`", "'") + "`"
+    return "`" + one_line(str(text)).replace("`", "'") + "`"
 
 
 def _state_text(st: dict | None) -> str:

@@ -387,8 +387,24 @@ class QueryResult(list):
 
 
 def text_of(term) -> str:
-    """A term as a table cell: '' for unbound, the lexical form of a literal, the IRI itself."""
-    return "" if term is None else " ".join(str(term).split())
+    """A term as a table cell: '' for unbound, the lexical form of a literal, the IRI itself (one_line)."""
+    return "" if term is None else one_line(str(term))
+
+
+def one_line(text: str) -> str:
+    """Text for one line of a text rendering: line breaks, carriage returns and tabs in it would break the
+    layout (and a carriage return overwrite the line on a terminal); other control characters (an escape
+    sequence read from a graph or a store, which a terminal would obey) are shown as \\xNN."""
+    text = " ".join(text.split())
+    return _CONTROL.sub(_escaped, text) if _CONTROL.search(text) else text
+
+
+# C0 controls (but the whitespace split() takes), DEL and C1 controls
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def _escaped(m) -> str:
+    return f"\\x{ord(m.group()):02x}"
 
 
 def _cut(s: str, width: int) -> str:

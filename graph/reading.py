@@ -26,7 +26,7 @@ from rdflib import Literal, URIRef
 
 from ..events.model import EVENT_TYPES, GROUPS, DateSpec, amount_text, group_of, in_range
 from ..events.outcomes import RESUMABLE, resumed_schedule, suspends
-from .query import AMONG_LIMIT, QueryError, resolve_id, run_query, run_query_among
+from .query import AMONG_LIMIT, QueryError, one_line, resolve_id, run_query, run_query_among
 
 GROUP_NAMES = (*GROUPS, "diplomacy")  # group_of() puts every type outside GROUPS in diplomacy
 # Colours for the text view on a terminal: one per audit group, so pressure and relief stand apart.
@@ -157,12 +157,6 @@ def date_dict(d: DateSpec) -> dict:
             "text": short_date(d)}
 
 
-def one_line(text: str) -> str:
-    """Text for one line of a text rendering: line breaks, carriage returns and tabs in it would break the
-    layout (and a carriage return overwrite the line on a terminal)."""
-    return " ".join(text.split())
-
-
 def ellipsize(text: str, width: int) -> str:
     """`text` cut to `width` characters, ending in an ellipsis when cut."""
     if len(text) <= width:
@@ -211,15 +205,18 @@ def _bounds_dict(bounds: dict) -> dict:
 
 def _md(text) -> str:
     """A markdown table cell: no raw HTML (a summary's `<script>` is text), backslashes and pipes escaped (a
-    backslash left alone would escape what follows it), line breaks flattened."""
+    backslash left alone would escape what follows it), line breaks flattened, control characters shown
+    (one_line)."""
     if text is None:
         return ""
-    return html.escape(" ".join(str(text).split()), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return html.escape(one_line(str(text)), quote=False).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _md_url(url: str) -> str:
     # A link destination in <...> may hold ')' but not '<', '>', spaces or line breaks; '|' would end the cell.
-    return "".join({"<": "%3C", ">": "%3E", " ": "%20", "|": "%7C", "\n": "", "\r": ""}.get(c, c) for c in url)
+    return "".join({"<": "%3C", ">": "%3E", " ": "%20", "|": "%7C", "\n": "", "\r": ""}.get(c, c)
+                   if c >= " " and not "\x7f" <= c <= "\x9f" or c in "\n\r"
+                   else "".join(f"%{b:02X}" for b in c.encode()) for c in url)  # (a control character, UTF-8)
 
 
 def _table(header: list[str], rows: list[list[str]], *, width: int | None = None, shrink: int | None = None,
