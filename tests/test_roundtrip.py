@@ -101,6 +101,8 @@ def timelines(draw) -> Timeline:
             draw(sources), draw(maybe_text), draw(maybe_text))
         if events[e].effective and events[e].until and events[e].until < events[e].effective:
             events[e].effective, events[e].until = events[e].until, events[e].effective  # an end after the start
+        if events[e].until and events[e].until <= (events[e].effective or date.earliest):
+            events[e].until = None  # (an end on the day it takes effect is refused: the state would never hold)
         quantity = events[e].quantity
         for kind, amount in quantity.items():  # a figure the sources give as a bound or a span
             form = draw(st.sampled_from((None, "over", "about", "range")))
