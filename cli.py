@@ -1,6 +1,6 @@
 """The `parley` command: parses options, calls one library function, renders its result.
 
-Exit codes: 0 success; 1 the check ran and found problems; 2 bad input or usage.
+Exit codes: 0 success; 1 the check ran and found problems; 2 bad input or usage; 130 interrupted (Ctrl-C).
 Heavy modules (pyshacl, pyvis, matplotlib, networkx, the graph code) are imported inside the commands.
 """
 
@@ -28,6 +28,27 @@ class BadInput(click.ClickException):
 
 def fail(message: str):
     raise BadInput(message)
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: say so and exit 130 (128 + SIGINT, as shells report it), whatever the command was doing; not
+    click's "Aborted!" and exit 1, which parley means as "the check found problems"."""
+
+    exit_code = 130
+
+    def __init__(self):
+        super().__init__("interrupted")
+
+    def show(self, file=None):
+        click.echo("parley: interrupted", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
 
 
 def write_output(text: str | bytes, out: str | None) -> None:
@@ -182,7 +203,7 @@ def open_graph(timelines, store: str, graph_file: str | None):
         fail(str(e))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="parley")
 def main():
     """parley: a negotiation-timeline knowledge graph.

@@ -442,3 +442,16 @@ def test_control_characters_from_a_graph_never_reach_the_terminal(tmp_path, comm
     result = run(*command, "--graph", str(path))
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_ctrl_c_exits_130_saying_so_and_writes_nothing(tmp_path, monkeypatch):
+    import parley.graph.audit
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parley.graph.audit, "audit", interrupted)
+    out = tmp_path / "a.json"
+    result = run("audit", "--format", "json", "--out", str(out))
+    assert (result.exit_code, result.stderr) == (130, "parley: interrupted\n")
+    assert not out.exists() and list(tmp_path.iterdir()) == []
