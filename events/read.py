@@ -425,7 +425,10 @@ def _sources(f: _File, m: _Map, key: str, what: str) -> tuple[Source, ...]:
         if url is None:
             continue
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
-            f.err(_line(item, "url"), f"source 'url': {url!r} is not an http(s) URL")
+            bad = re.search(r"[\s<>\"{}|\\^`]", url) if re.match(r"^https?://", url) else None
+            f.err(_line(item, "url"), f"source 'url': {url!r} " + (
+                f"holds {bad.group()!r}, which a URL may not (percent-encode it)" if bad
+                else "is not an http(s) URL"))
             continue
         out.append(Source(url, _text(f, item, "title", "source"), _text(f, item, "publisher", "source"),
                           _day(f, item, "date", "source")))

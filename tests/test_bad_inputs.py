@@ -114,6 +114,8 @@ CASES = {
     "promises-non-commitment": (["promises-non-commitment"], [
         (0, 20, "event 'e2' 'promises': only a commitment promises (type is tariff-imposition)")]),
     "source-not-http": (["source-not-http"], [(0, 14, "source 'url': 'ftp://example.org/1' is not an http(s) URL")]),
+    "source-bad-character": (["source-bad-character"], [
+        (0, 14, "source 'url': 'https://example.org/a\"b' holds '\"', which a URL may not (percent-encode it)")]),
     # shapes of the file
     "scalar-for-list": (["scalar-for-list"], [(0, 14, "event 'e1' 'sources' must be a list of sources, not a number")]),
     "events-not-a-list": (["events-not-a-list"], [(0, 7, "'events' must be a list, not text")]),
