@@ -14,7 +14,8 @@ The timeline need not spell outcomes out; they follow from type, rate, scope, ef
 - a security action on a lever -> in-force (a deployment under way, a designation in effect)
 
 An event after a state that ran out by its own `until` starts from what came back (resumed_schedule): a
-reduction without a rate cuts the rate that came back, on its scope, not the lapsed exemption's.
+reduction without a rate cuts the rate that came back, on its scope, not the lapsed exemption's; one that takes
+effect before the last change does (which it overtakes), what was in effect that day.
 
 Each state holds from the day the event takes effect until the earlier of its own `until` and the first day
 a later event on the same lever takes effect (an empty interval when that comes first: the state never held). Security actions with quantities yield an outcome without a lever
@@ -97,6 +98,15 @@ def outcomes_of(facts: Iterable[EventFacts], levers: Mapping[str, Lever]) -> Ite
         made: list[_Made] = []  # the changes so far, as resumed_schedule reads them
         for e in events:
             last = made[-1] if made else None
+            if last is not None and last.valid_from > e.starts and e.type == "tariff-reduction" and e.rate is None:
+                # The last change had not taken effect when this cut does: the cut overtakes it (it never holds)
+                # and, naming no rate, cuts what was in effect that day: the 25 % in force, not the 30 % still
+                # to come. (A pause of a tariff still to come pauses it as announced.)
+                last = in_effect(made, e.starts)
+                if last is not None:
+                    status, rate, scope = last.status, last.rate, last.scope
+                else:
+                    status, rate, scope = None, None, lever_scope
             if last is not None and last.own_until is not None and last.own_until <= e.starts:
                 # The last change ran out by its own end before this event: the event starts from what came back
                 # (what a suspension suspended, at its rate and on its scope), or from nothing. Not from the

@@ -257,3 +257,19 @@ def test_a_cut_naming_no_rate_cuts_a_tariff_not_a_paused_threat_and_a_pause_of_a
                      ev("p1", D(2025, 1, 10), "reprieve", until=D(2025, 2, 1)),
                      ev("e1", day, "extension", until=D(2025, 4, 1)))
         assert states(t)["e1"] == ("paused", 30, day, D(2025, 4, 1))
+
+
+def test_a_cut_naming_no_rate_before_an_increase_takes_effect_cuts_what_is_in_force():
+    t = timeline(ev("imp", D(2025, 1, 1), "tariff-imposition", rate=25),
+                 ev("up", D(2025, 3, 1), "tariff-increase", rate=30, effective=D(2025, 4, 1)),
+                 ev("cut", D(2025, 3, 10), "tariff-reduction", scope="pact goods"))
+    # the cut overtakes the increase (which never holds) and cuts the 25 % in force, not the 30 % to come
+    assert states(t) == {
+        "imp": ("in-force", 25, D(2025, 1, 1), D(2025, 3, 10)),
+        "up": ("in-force", 30, D(2025, 4, 1), D(2025, 4, 1)),
+        "cut": ("reduced", 25, D(2025, 3, 10), None),
+    }
+    # a pause of a tariff still to come pauses it as announced
+    t = timeline(ev("imp", D(2025, 1, 1), "tariff-imposition", rate=25, effective=D(2025, 2, 1)),
+                 ev("p", D(2025, 1, 15), "reprieve"))
+    assert states(t)["p"] == ("paused", 25, D(2025, 1, 15), None)
