@@ -30,6 +30,14 @@ def fail(message: str):
     raise BadInput(message)
 
 
+def shown(text: str) -> str:
+    """Text and Markdown for a reader: a control character read from a graph or a store (a terminal escape
+    sequence) shown as \\xNN, never obeyed. (Machine formats, JSON, CSV and RDF, keep the data as it is.)"""
+    from .graph.query import shown as escaped
+
+    return escaped(text)
+
+
 class Interrupted(click.ClickException):
     """Ctrl-C: say so and exit 130 (128 + SIGINT, as shells report it), whatever the command was doing; not
     click's "Aborted!" and exit 1, which parley means as "the check found problems"."""
@@ -269,7 +277,7 @@ def validate(timelines, fmt):
     from .graph.validate import validate as run
 
     report = run(read_timeline(timelines))
-    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    click.echo(report.to_json() if fmt == "json" else shown(report.to_text()))
     sys.exit(0 if report.ok else 1)
 
 
@@ -304,12 +312,14 @@ def render_reading(view, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(view.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "md":
-        click.echo(view.to_markdown(), nl=False)
+        click.echo(shown(view.to_markdown()), nl=False)
     elif fmt == "csv":
         click.echo(view.to_csv(), nl=False)
     else:
         width, color = terminal_style()
-        click.echo(view.to_text(width=width, color=color), nl=False, color=color)
+        # (coloured text is made of values shown already: its own escape codes are the colours)
+        text = view.to_text(width=width, color=color)
+        click.echo(text if color else shown(text), nl=False, color=color)
 
 
 @main.command("timeline")
@@ -521,9 +531,9 @@ def audit_command(graph, ahead, window_days, fmt, out, chart_path, strict):
         if chart_path:
             base = Path(out).parent if out not in (None, "-", *_STDOUT) else Path(".")
             src = os.path.relpath(Path(chart_path).resolve(), base.resolve())
-        text = report.to_markdown(chart_src=src)
+        text = shown(report.to_markdown(chart_src=src))
     else:
-        text = {"text": report.to_text, "html": report.to_html, "csv": report.to_csv}[fmt]()
+        text = {"text": lambda: shown(report.to_text()), "html": report.to_html, "csv": report.to_csv}[fmt]()
     write_output(text, out)
     sys.exit(1 if strict and report.unexplained else 0)
 
@@ -559,7 +569,8 @@ def query_command(graph, query_name, text, params, fmt, out):
         result = answer(graph, query_name, text=text, params=parse_params(params))
     except QueryError as e:
         fail(str(e))
-    rendered = {"table": result.to_text, "csv": result.to_csv, "tsv": result.to_tsv, "json": result.to_json}[fmt]()
+    rendered = {"table": lambda: shown(result.to_text()), "csv": result.to_csv, "tsv": result.to_tsv,
+                "json": result.to_json}[fmt]()
     write_output(rendered, out)
 
 
@@ -583,7 +594,7 @@ def queries_command(fmt, show_all):
         catalog = query_catalog(internal=show_all)
     except QueryError as e:
         fail(str(e))
-    click.echo(json.dumps(catalog.to_dict(), indent=2) if fmt == "json" else catalog.to_text(), nl=fmt == "json")
+    click.echo(json.dumps(catalog.to_dict(), indent=2) if fmt == "json" else shown(catalog.to_text()), nl=fmt == "json")
 
 
 @main.command("load")
@@ -615,7 +626,7 @@ def load_command(timelines, store, fmt):
             report = load(store, timeline)
     except StoreError as e:
         fail(str(e))
-    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else report.to_text(), nl=fmt == "json")
+    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else shown(report.to_text()), nl=fmt == "json")
 
 
 # --- network analysis and export: parley analyze, parley export --------------------------------------------
@@ -632,7 +643,7 @@ def render_analysis(result, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(result.to_csv() if fmt == "csv" else result.to_text(), nl=False)
+        click.echo(result.to_csv() if fmt == "csv" else shown(result.to_text()), nl=False)
 
 
 def run_analysis(name: str, *args, **kwargs):

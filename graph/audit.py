@@ -2010,8 +2010,9 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, sides: set, r
 
     Figures: a statistic's quantities are totals to date (they replace the running figure); a security
     action's add to it (`figure_events`: the security actions and statistics with figures, in date order). Only
-    the targeted sides' events count (every event's when no lever has a target), each side's apart (`side`: its
-    actor ids; None when no side is targeted): one side's totals do not replace another's. A statistic's totals counted
+    the targeted sides' events count (every event's when no lever has a target), each country's apart (`by`: the
+    countries of the event's actors, or their ids for actors without one): one country's totals do not replace
+    another's, whichever sides overlap. A statistic's totals counted
     from a stated day (parley:countedSince) are a series of their own, one per kind and day; its quantities that
     are not totals (parley:total false) are in no series. A security action adds to every series of its kind
     begun by then (it happened after each began), or begins the kind's series to date.
@@ -2029,18 +2030,21 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, sides: set, r
     inexact: dict[tuple, str | None] = {}  # how far the running figure is exact: None, "at least" or "about"
     begun: dict[tuple, list[tuple]] = {}  # (kind, side) -> its series' keys, in the order they began
     counted_since, not_totals, bounds = data.counted_since, data.not_totals, data.bounds
-    side_keys = {side: tuple(data.side_ids(side)) for side in sides}  # a side's key: its actor ids
-    sides_of: dict[tuple, tuple] = {}  # an event's sides' keys, by its actors as read
+    targeted = set().union(*sides) if sides else None
+    owners: dict[tuple, tuple | None] = {}  # whose figures an event's are (its actors' countries), by its actors
+    actors = data.actors
     for e in figure_events:
-        if side_keys:
-            mine_sides = sides_of.get(e.actors)
-            if mine_sides is None:
-                mine_sides = sides_of[e.actors] = tuple(sorted(k for side, k in side_keys.items()
-                                                               if not side.isdisjoint(e.actors)))
-            if not mine_sides:
-                continue
-        else:
-            mine_sides = ((),)
+        owner = owners.get(e.actors, ())
+        if owner == ():
+            if targeted is not None and targeted.isdisjoint(e.actors):
+                owner = None
+            else:
+                owner = tuple(sorted({actors[a]["country"] if a in actors and actors[a]["country"]
+                                      else data.actor_id(a) for a in e.actors}))
+            owners[e.actors] = owner
+        if owner is None:
+            continue
+        mine_sides = (owner,)
         day, statistic = iso[e.earliest], e.type == "statistic"
         since = iso[counted_since.get(e.iri)] if statistic and counted_since else None
         skip = not_totals.get(e.iri, ()) if statistic and not_totals else ()
@@ -2072,7 +2076,7 @@ def _series(data: _Data, figure_events: list[_Event], steps: dict, sides: set, r
                     else:
                         pts.append([day, total, e.id, mark_])
     return {"levers": levers,
-            "figures": [{"kind": k, "since": since or None, "side": list(side) if side_keys else None, "points": v}
-                        for (k, since, side), v in sorted(figures.items())],
+            "figures": [{"kind": k, "since": since or None, "by": list(by), "points": v}
+                        for (k, since, by), v in sorted(figures.items())],
             "reliefs": [{"id": r.id, "date": iso[r.earliest], "lever": lever_ref(r.lever)["id"]
                          if r.lever else None} for r in reliefs]}

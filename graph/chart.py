@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import re
 
 FORMATS = ("png", "svg")
 MAX_NAMED_RELIEFS = 15  # relief lines named on the chart when there are at most this many
@@ -72,14 +73,14 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             xs = [day(p[0]) for p in s["points"]] + [end]
             ys = [p[1] for p in s["points"]]
             ys.append(ys[-1])
-            top.step(xs, ys, where="post", label=s["lever"], linewidth=1.5)
+            top.step(xs, ys, where="post", label=_plain(s["lever"]), linewidth=1.5)
         for i, d in enumerate(marked):
             for ax in (top, bottom):
                 ax.axvline(d, color="#2a7", linestyle=":", linewidth=0.8,
                            label="relief" if (i == 0 and ax is top) else None)
         if 0 < len(marked) <= MAX_NAMED_RELIEFS:
             for d in marked:
-                top.annotate(", ".join(names[d]), (mdates.date2num(d), 1), xycoords=("data", "axes fraction"),
+                top.annotate(_plain(", ".join(names[d])), (mdates.date2num(d), 1), xycoords=("data", "axes fraction"),
                              xytext=(2, -3), textcoords="offset points", rotation=90, va="top", ha="left",
                              fontsize=6, color="#2a7")
         top.set_ylabel("rate collected (%)")
@@ -92,8 +93,8 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
         # tab20's ten dark colours first, then their light pairs (neighbours in tab20 look alike)
         palette = matplotlib.colormaps["tab20"].colors[0::2] + matplotlib.colormaps["tab20"].colors[1::2]
         open_markers = False
-        # each targeted side's figures are lines of their own: named with the side when there are several
-        several = len({tuple(s.get("side") or ()) for s in series["figures"]}) > 1
+        # each country's figures are lines of their own: named with it when there are several
+        several = len({tuple(s.get("by") or ()) for s in series["figures"]}) > 1
         for i, s in enumerate(series["figures"]):
             # (day, figure, exact): a figure that is a bound or approximate (a fourth element) is an open circle
             pts = [(day(p[0]), p[1], len(p) < 4 or not p[3]) for p in s["points"] if p[1] > 0]
@@ -103,11 +104,10 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
             ys = [p[1] for p in pts] + [pts[-1][1]]
             # twenty colours, then dashed: no two lines look alike
             label = f"{s['kind']} since {s['since']}" if s.get("since") else s["kind"]
-            if several and s.get("side"):
-                side = s["side"]
-                label += f" ({', '.join(side[:3])}{', …' if len(side) > 3 else ''})"
+            if several and s.get("by"):
+                label += f" ({', '.join(s['by'])})"
             color = palette[i % 20]
-            bottom.step(xs, ys, where="post", label=label, marker="o", markersize=3, color=color,
+            bottom.step(xs, ys, where="post", label=_plain(label), marker="o", markersize=3, color=color,
                         markevery=[j for j, p in enumerate(pts) if p[2]], linestyle="-" if i < 20 else "--")
             inexact = [p for p in pts if not p[2]]
             if inexact:
@@ -138,6 +138,16 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
         fig.savefig(buf, format=fmt, metadata=metadata, dpi=110)
     return buf.getvalue()
 
+
+
+def _plain(text: str) -> str:
+    """A label as text: a control character (from a graph or a store) would make the SVG ill-formed XML, so it is
+    shown as \\xNN (as in parley's text output); matplotlib's mathtext `$` is escaped."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(str(text).split()))
+    return text.replace("$", "\\$")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class ChartProcess:

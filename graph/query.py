@@ -142,6 +142,13 @@ def named_query(name: str) -> NamedQuery:
     return parse_query_text(text, name=name)
 
 
+def _places(number: Decimal) -> int:
+    """The decimal places a number needs (1.50 needs 1)."""
+    _, digits, exponent = number.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + zeros))
+
+
 def typed_value(param: Param, value) -> object:
     """A parameter's value as an rdflib term (ids stay strings here: resolve_ids turns them into IRIs)."""
     if not isinstance(value, str):
@@ -172,7 +179,12 @@ def typed_value(param: Param, value) -> object:
             number = None
         if number is None or not number.is_finite():  # (an xsd:decimal has no NaN or infinity)
             raise QueryError(f"parameter '{param.name}': {value!r} is not a number")
-        return Literal(number, datatype=XSD.decimal)
+        # Oxigraph's decimals hold 18 digits after the point and less than 10^20 before it: a value beyond them
+        # would compare wrongly (or take gigabytes to write out), so it is refused, not rounded
+        if number != 0 and (number.adjusted() >= 20 or _places(number) > 18):
+            raise QueryError(f"parameter '{param.name}': {value!r} is beyond what a decimal holds here "
+                             "(less than 10^20, at most 18 decimal places)")
+        return Literal(number if number else Decimal(0), datatype=XSD.decimal)  # (0e-99999: 0, not 99,999 zeros)
     if t == "iri":
         if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
             raise QueryError(f"parameter '{param.name}': {value!r} is not an IRI")
@@ -405,6 +417,15 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 def _escaped(m) -> str:
     return f"\\x{ord(m.group()):02x}"
+
+
+def shown(text: str) -> str:
+    """Text for a terminal, whatever its lines hold: every control character but line breaks and tabs (an
+    escape sequence read from a graph or a store, a carriage return) shown as \\xNN."""
+    return _SHOWN.sub(_escaped, text) if _SHOWN.search(text) else text
+
+
+_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _cut(s: str, width: int) -> str:

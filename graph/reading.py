@@ -225,6 +225,7 @@ def _table(header: list[str], rows: list[list[str]], *, width: int | None = None
     cut; `styles[i][j]` (click.style arguments) colours cell j of row i."""
     import click
 
+    rows = [[one_line(c) for c in r] for r in rows]  # (a control character in a value: shown, not obeyed)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     over = 0 if width is None else sum(widths) + 2 * (len(widths) - 1) - width
     if over > 0 and shrink is not None and widths[shrink] > 10:
@@ -726,11 +727,11 @@ class StateView:
             fields = [("status", "none: no change recorded by this date")]
         fields.append(("next", f"{n.event} ({short_date(n.date)}): {n.describe()} from {n.valid_from}"
                        if n else "none recorded"))
-        lines = [head]
+        lines = [one_line(head)]
         for label, value in fields:
             if not value:
                 continue
-            line = f"  {label:<7} {value}"
+            line = f"  {label:<7} {one_line(value)}"
             if width is not None:
                 line = ellipsize(line, width)
             if color and label == "status" and c is not None:

@@ -846,10 +846,19 @@ levers:
   - {id: stat2, date: 2025-01-20, type: statistic, actors: [bob], quantity: {labs: 150}, summary: s}
   - {id: b3, date: 2025-01-25, type: lab-raid, actors: [bob], quantity: {labs: 3}, summary: s}
 """, head=head)
-    lines = {(s["kind"], tuple(s["side"])): [p[:3] for p in s["points"]] for s in report.series["figures"]}
+    lines = {(s["kind"], tuple(s["by"])): [p[:3] for p in s["points"]] for s in report.series["figures"]}
     # Carpania's total does not replace Borduria's running count, nor the other way round
-    assert lines == {("labs", ("bob",)): [["2025-01-05", 2, "b1"], ["2025-01-20", 150, "stat2"], ["2025-01-25", 153, "b3"]],
-                     ("labs", ("cat",)): [["2025-01-13", 999, "cc"]]}
+    assert lines == {("labs", ("BB",)): [["2025-01-05", 2, "b1"], ["2025-01-20", 150, "stat2"], ["2025-01-25", 153, "b3"]],
+                     ("labs", ("CC",)): [["2025-01-13", 999, "cc"]]}
+    # nor when a relief targets both (its side holds both countries): each figure is drawn once, by country
+    report = _audit_of(tmp_path, """  - {id: i1, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: duty, rate: 10, summary: s}
+  - {id: mx-stat, date: 2025-02-01, type: statistic, actors: [bob], quantity: {labs: 500}, summary: s}
+  - {id: ca-stat, date: 2025-02-10, type: statistic, actors: [cat], quantity: {labs: 3}, summary: s}
+  - {id: mx-raid, date: 2025-02-15, type: lab-raid, actors: [bob], quantity: {labs: 2}, summary: s}
+  - {id: p2, date: 2025-03-02, type: exemption, actors: [us], lever: duty, targets: [bob, cat], summary: s}
+""", name="both.yaml", head=head.replace("target: cat", "target: us"))
+    lines = {(s["kind"], tuple(s["by"])): [p[1] for p in s["points"]] for s in report.series["figures"]}
+    assert lines == {("labs", ("BB",)): [500, 502], ("labs", ("CC",)): [3]}
 
 
 def test_a_relief_overtaken_before_it_took_effect_says_it_never_held(tmp_path):
