@@ -354,6 +354,11 @@ def _supported_relief(g, sources, relief, chain: int) -> set:
     return {r for r in relief if r in g and reached.get(r, 0) > 0}
 
 
+_CLAIM_ENDS = """PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX parley: <https://w3id.org/parley/ontology#>
+SELECT ?id ?cause ?effect WHERE { ?claim dcterms:identifier ?id ; parley:cause ?cause ; parley:effect ?effect }"""
+
+
 def what_if(graph, ident: str) -> WhatIf:
     """Which relief events lose all evidenced security support if event or claim `ident` is removed.
 
@@ -383,8 +388,21 @@ def what_if(graph, ident: str) -> WhatIf:
     if not events and ident in net and net.nodes[ident].get("kind") == "event":  # the event's IRI
         events = [ident]
     claims = [(u, v, k) for u, v, k, a in net.edges(keys=True, data=True) if a["causal"] and a.get("claim") == ident]
+    rdf = not isinstance(graph, nx.MultiDiGraph)
+    if rdf and not events and not claims and ":" in ident:  # a claim's IRI (the network keys claims by id)
+        from .query import QueryError, resolve_id, run_sparql
+
+        try:
+            iri = resolve_id(graph, "claim", ident)
+        except QueryError:
+            pass
+        else:
+            claims = [(str(r["cause"]), str(r["effect"]), str(r["id"])) for r in run_sparql(graph, _CLAIM_ENDS, {"claim": iri})]
+            claims = [c for c in claims if net.has_edge(*c)][:1]
     if len(events) + len(claims) > 1:
-        raise AnalysisError(f"id '{ident}' is ambiguous: it names {len(events)} event(s) and {len(claims)} claim(s)")
+        names = sorted(events) + [f"{net.nodes[u]['id']} -> {net.nodes[v]['id']}" for u, v, _ in claims]
+        raise AnalysisError(f"id '{ident}' is ambiguous: it names {len(events)} event(s) and {len(claims)} claim(s) "
+                            f"({', '.join(names)}); give the event's or the claim's IRI instead")
     if not events and not claims:
         raise AnalysisError(f"unknown event or claim id '{ident}'")
     g = support_graph(net)
@@ -397,7 +415,7 @@ def what_if(graph, ident: str) -> WhatIf:
         kind = "claim"
         u, v, _ = claims[0]
         parallel = [a for a in net.get_edge_data(u, v).values()
-                    if a["causal"] and _supports(a) and a.get("claim") != ident]
+                    if a["causal"] and _supports(a) and a.get("claim") != claims[0][2]]
         after_g = g if parallel else nx.restricted_view(g, [], [(u, v)])
     after = _supported_relief(after_g, sources, relief, MAX_CHAIN)
     lost_keys = sorted(before - after - set(events), key=lambda n: (net.nodes[n].get("date"), net.nodes[n]["id"]))

@@ -1373,9 +1373,10 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 side_security.setdefault(side, []).append(e)
         for r, side in zip(reliefs, relief_sides):
             side_reliefs.setdefault(side, []).append(r)
+        # every actor's security actions, pledges and figures count when no side is targeted, or when a relief
+        # targets no one (no target on it or its lever): for it, as every claim does
+        everyone = not sides or frozenset() in side_reliefs
         if frozenset() in side_reliefs:
-            # a relief that targets no one (no target on it or its lever): every security action counts for it, as
-            # every claim does
             side_security[frozenset()] = [e for e, _ in security]
         security_dates = {side: [e.earliest for e in items] for side, items in side_security.items()}
 
@@ -1384,7 +1385,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         # each security action's next relief.
         data.set_fields(threats, lever=True, rate=True)
         threat_items = _threats(data, threats)
-        series = _series(data, figures, steps, sides, reliefs)
+        series = _series(data, figures, steps, set() if everyone else sides, reliefs)
         relief_starts = _relief_starts(data, reliefs, relief_sides, side_security, security_dates, window_days)
         security_starts = _security_starts(data, security, sides, side_reliefs, window_days)
         data.set_fields(commitments, promises=True)
@@ -1413,9 +1414,10 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 (unsourced_delivered_by if not c.sources else backdated_delivered_by if c.backwards
                  else delivered_by)[c.cause].append(c)
 
-    # the security pledges of a targeted side (all of them when no side is targeted), as for security actions
+    # the security pledges of a targeted side (all of them when no side is targeted, or a relief targets no
+    # one), as for security actions
     pledges = {e.iri: e for e in commitments if e.promises in security_types
-               and (not sides or any(actor_sides.get(a) for a in e.actors))}
+               and (everyone or any(actor_sides.get(a) for a in e.actors))}
     pledge_info = {iri: _pledge(data, p, delivered_by.get(iri, ()), unsourced_delivered_by.get(iri, ()),
                                 backdated_delivered_by.get(iri, ()))
                    for iri, p in pledges.items()}
@@ -1451,11 +1453,15 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 continue
             chain = _chain(chains, x_iri)
             if not all(c.sources and not c.backwards for c in chain):
-                # a claim without a source on the shortest chain: a sourced chain from the event, if there is one,
-                # comes first (it is evidence; the other is not)
+                # a claim without a source (or dated backwards) on the shortest chain: a sourced chain from the
+                # event, if there is one, comes first (it is evidence; the other is not), but the other's claims
+                # still link it: a dispute among them is the relief's (listed, and first in the verdict)
                 if sourced_chains is None:
                     sourced_chains = _chains_into(r_iri, sourced_incoming, max_chain)
                 if x_iri in sourced_chains:
+                    for c in chain:
+                        if c.disputants:
+                            linked_claims[c.iri] = c
                     chain = _chain(sourced_chains, x_iri)
             sourced, backwards, disputed, chain_dicts = True, False, False, []
             for c in chain:
@@ -1631,14 +1637,14 @@ def _relief_starts(data: _Data, reliefs: list[_Event], sides: list[frozenset], s
 def _security_starts(data: _Data, security: list[tuple[_Event, set]], sides: set, side_reliefs: dict,
                      window_days: int) -> list[tuple[_Event, dict, dict | None]]:
     """What a security action's report entry holds that needs no claim, for those of a targeted side (all of
-    them when no side is targeted): (event, the entry with its event, actors and figures, the first relief of
+    them when no side is targeted, or a relief targets no one): (event, the entry with its event, actors and figures, the first relief of
     its side within the window after it or None)."""
     relief_dates = {side: [r.earliest for r in items] for side, items in side_reliefs.items()}
     event_ref, actor_ids, bisect_left = data.event_ref, data.actor_ids, bisect.bisect_left
     anyone = frozenset() if frozenset() in side_reliefs else None  # the reliefs that target no one follow any action
     out = []
     for x, x_sides in security:
-        if sides and not x_sides:
+        if sides and not x_sides and anyone is None:
             continue
         followed = None
         x_earliest = x.earliest

@@ -246,7 +246,7 @@ def _read(graph, date_from: dt.date | None, date_to: dt.date | None, types=(), a
     # claims are read (claims between them are all the view draws); the actors' events are found by their IRIs
     wanted = [iri for iri, e in events.items() if e.type in types] if types else list(events)
     if actor_ids:
-        mine = {iri for iri, a in actors.items() if a.id in actor_ids}
+        mine = {iri for iri, a in actors.items() if a.id in actor_ids or iri in actor_ids}  # (an id, or an IRI)
         theirs = {str(r["event"]) for r in _rows(graph, "view-participants", "actor", mine) if str(r["actor"]) in mine}
         wanted = [iri for iri in wanted if iri in theirs]
     some = wanted if (date_from or date_to or types or actor_ids) and len(wanted) <= AMONG_LIMIT else None
@@ -437,10 +437,13 @@ def graph_view(graph, *, layout: str = "timeline", focus: str | None = None, dep
             raise ViewError(f"--types: unknown event type {t!r} (known: {', '.join(sorted(known_types))})")
     actor_iris: set[str] = set()
     for a in want_actors:
-        found = {iri for iri, x in data.actors.items() if x.id == a}
+        found = {iri for iri, x in data.actors.items() if x.id == a} or ({a} if a in data.actors else set())
         if not found:
             known = ", ".join(sorted({x.id for x in data.actors.values()})) or "none"
             raise ViewError(f"--actors: unknown actor id {a!r} (known: {known})")
+        if len(found) > 1:  # (two timelines in one store may share ids, as every command refuses)
+            raise ViewError(f"--actors: the id {a!r} is ambiguous: {', '.join(sorted(found))} (give one of these IRIs "
+                            "instead of the id)")
         actor_iris |= found
 
     events = [e for e in data.events.values()

@@ -447,3 +447,11 @@ links:
     assert [(f["ids"], f["message"]) for f in cycles] == [
         (["e1.enables.e1"], "causal cycle e1 -> e1"),
         (["e1.causes.e2", "e2.causes.e1"], "causal cycle e1 -> e2 -> e1")]
+
+
+def test_what_if_of_a_claim_by_its_iri_is_what_if_by_its_id():
+    g = read_graph(timeline=read_timeline([DATA / "small.yaml"]))
+    by_id = what_if(g, "pledge-1.in-exchange-for.pause-1")
+    by_iri = what_if(g, "https://example.org/small/claim/pledge-1.in-exchange-for.pause-1")
+    assert by_iri.removed_kind == "claim" and by_iri.lost == by_id.lost != []
+    assert (by_iri.supported_before, by_iri.supported_after) == (by_id.supported_before, by_id.supported_after)

@@ -828,6 +828,20 @@ levers:
     assert [(c["event"]["id"], c["lag_days"]) for c in relief["candidates"]] == [("raid", 5)]
     [action] = report.security
     assert action["status"] == "rewarded" and action["followed_by"] == {"relief": "r1", "lag_days": 5}
+    # so do a pledge and the security actions of a side no other relief targets, whatever other levers target
+    report = _audit_of(tmp_path, """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: ca-pledge, date: 2025-02-01, type: commitment, actors: [ca], promises: seizure, summary: s}
+  - {id: ca-seize, date: 2025-02-05, type: seizure, actors: [ca], summary: s}
+  - {id: r1, date: 2025-02-10, type: reprieve, actors: [us], lever: L, until: 2025-03-01, summary: s}
+links:
+  - {cause: ca-pledge, effect: r1, relation: in-exchange-for, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+""", name="other.yaml", head=head.replace(
+        "levers:\n", "levers:\n  - {id: M, kind: tariff, name: Other tariff, imposed_by: us, target: police}\n").replace(
+        "actors:\n", "actors:\n  - {id: ca, name: Land C, kind: government, country: CC}\n"))
+    [relief] = report.reliefs
+    assert relief["verdict"] == "pledge" and [k["event"]["id"] for k in relief["links"]] == ["ca-pledge"]
+    assert [s["event"]["id"] for s in report.security] == ["ca-seize"]
+    assert [p["event"]["id"] for p in report.pledges] == ["ca-pledge"]
 
 
 def test_each_targeted_side_has_its_own_figures(tmp_path):
@@ -871,3 +885,23 @@ def test_a_relief_overtaken_before_it_took_effect_says_it_never_held(tmp_path):
     assert relief["after"]["never_held"] is True and relief["after"]["status"] == "paused"
     assert "set, but overtaken before it took effect on 2025-01-20" in report.to_text()
     assert "never_held" not in relief["before"]
+
+
+def test_a_dispute_on_an_unsourced_chain_is_kept_when_a_sourced_chain_evidences_the_relief(tmp_path):
+    report = _audit_of(tmp_path, """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: raid, date: 2025-01-02, type: lab-raid, actors: [them], summary: s}
+  - {id: call, date: 2025-01-03, type: call, actors: [them], summary: s}
+  - {id: talk, date: 2025-01-03, type: call, actors: [them], summary: s}
+  - {id: r, date: 2025-03-10, type: reprieve, actors: [us], lever: L, until: 2025-04-01, summary: s}
+links:
+  - {id: a1, cause: raid, effect: call, relation: causes, claimed_by: us, disputed_by: [them]}
+  - {id: a2, cause: call, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: b1, cause: raid, effect: talk, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: b2, cause: talk, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+""")
+    [relief] = report.reliefs
+    # the sourced chain is the link's (evidence); the disputed claim on the other still makes it disputed
+    [link] = relief["links"]
+    assert [c["id"] for c in link["chain"]] == ["b1", "b2"] and link["sourced"] is True
+    assert relief["verdict"] == "disputed" and "a1" in [c["id"] for c in relief["claims"]]
+    assert [d["claim"] for d in report.summary["disputed"]] == ["a1"]

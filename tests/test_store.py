@@ -545,3 +545,11 @@ def test_two_timelines_sharing_ids_in_one_store_are_named_by_iri(tmp_path):
     # an IRI of another kind of node is no event
     result = run(main, ["query", "causes-of", "--param", f"event={base}actor/a", "--store", store])
     assert result.exit_code == 2 and "unknown event id" in result.output
+    result = run(main, ["analyze", "whatif", "e0.causes.e1", "--store", store])
+    assert result.exit_code == 2 and "give the event's or the claim's IRI" in result.output
+    result = run(main, ["analyze", "whatif", f"{base}claim/e0.causes.e1", "--store", store])
+    assert result.exit_code == 0 and f"Without claim {base}claim/e0.causes.e1" in result.output
+    result = run(main, ["view", "--actors", "a", "--store", store, "--out", str(tmp_path / "v.html")])
+    assert result.exit_code == 2 and "is ambiguous" in result.output
+    result = run(main, ["view", "--actors", f"{base}actor/a", "--store", store, "--out", str(tmp_path / "v.html")])
+    assert result.exit_code == 0 and "(2 events, 1 actors" in result.output
