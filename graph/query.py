@@ -930,7 +930,7 @@ def answer(graph, name_or_file: str | None = None, *, text: str | None = None,
     A syntax error in a .rq file is `FILE:LINE:COLUMN: what is wrong`."""
     q = load_query(name_or_file, text=text)
     try:
-        return run_query(graph, q, params=params)
+        result = run_query(graph, q, params=params)
     except QueryError as e:
         at = re.match(r"the query failed: error at (\d+):(\d+): (.*)", str(e), re.S)
         if at is None or text is not None or q.name != name_or_file:
@@ -947,6 +947,18 @@ def answer(graph, name_or_file: str | None = None, *, text: str | None = None,
             else:
                 raise QueryError(f"{name_or_file}: {e}") from None
         raise QueryError(f"{name_or_file}:{at[1]}:{at[2]}: {at[3]}") from None
+    if _SELECT_ALL.search(q.text):
+        # SELECT *: the engine gives the variables in name order; the reader wrote them in the query's order
+        order = {}
+        for m in _VARIABLE.finditer(_IRIS_AND_STRINGS.sub(" ", q.text)):
+            order.setdefault(m[1], len(order))
+        result.columns.sort(key=lambda c: order.get(c, len(order)))
+    return result
+
+
+_SELECT_ALL = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
+_IRIS_AND_STRINGS = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*")
 
 
 def parse_params(pairs) -> dict:

@@ -567,3 +567,9 @@ def test_among_asks_for_many_terms_a_slice_at_a_time(small, monkeypatch):
     sliced = run_query(small, "view-participants", among=("event", events))
     assert len(asked) == (len(events) + 1) // 2 > 1
     assert sorted(map(str, sliced.to_dict()["rows"])) == whole and sliced.columns == ["event", "role", "actor"]
+
+
+def test_select_star_keeps_the_query_s_order_of_variables(small):
+    result = answer(small, text='SELECT * WHERE { ?zz ?p ?aa FILTER(?aa != "?b") } LIMIT 1')
+    assert result.columns == ["zz", "p", "aa"]
+    assert answer(small, text="SELECT ?p ?zz WHERE { ?zz ?p ?aa } LIMIT 1").columns == ["p", "zz"]
