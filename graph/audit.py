@@ -1529,7 +1529,8 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         else:
             candidates = [candidate for _, candidate in in_window]
         lags_temporal.extend([candidate["lag_days"] for candidate in candidates])
-        item["verdict"], item["reason"] = _verdict(claims, links, candidates, window_days, pledge_reasons)
+        item["verdict"], item["reason"] = _verdict(claims, links, candidates, window_days, pledge_reasons,
+                                                   side=" of the targeted side" if side else "")
         item["links"], item["claims"] = links, claims
         item["candidates"], item["candidate_count"] = candidates[:max_candidates], len(candidates)
         relief_items.append(item)
@@ -1725,7 +1726,7 @@ def _no_evidence(links: list[dict]) -> str:
 
 
 def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], window: int,
-             pledge_reasons: dict) -> tuple[str, str]:
+             pledge_reasons: dict, *, side: str = " of the targeted side") -> tuple[str, str]:
     """The verdict and its reason. `pledge_reasons`: the reason for a relief granted on a pledge, by id() of the
     pledge's delivery dict (made once per pledge: several reliefs may be granted on one)."""
     for c in claims:
@@ -1753,13 +1754,13 @@ def _verdict(claims: list[dict], links: list[dict], candidates: list[dict], wind
         return "pledge", reason
     if candidates:
         lead = (_no_evidence(links) + " (no evidence)") if links else "no claim links a security action to it"
-        return "temporal-only", (f"{lead}, but {len(candidates)} security action(s) of the targeted side fall in "
-                                 f"the {window} days before it")
+        return "temporal-only", (f"{lead}, but {len(candidates)} security action(s){side} fall in "
+                                 f"the {window} days before it" + ("" if side else " (it targets no one: any actor's count)"))
     others = sorted({c["cause"] for c in claims})
     other = (f"; claims link only {', '.join(others)} to it, which {'is' if len(others) == 1 else 'are'} no "
-             "security action, figures or pledge of the targeted side") if others and not links else ""
+             f"security action, figures or pledge{side}") if others and not links else ""
     if links:
-        return "unexplained", (f"{_no_evidence(links)}, and no security action of the targeted side falls in the "
+        return "unexplained", (f"{_no_evidence(links)}, and no security action{side} falls in the "
                                f"{window} days before it")
     return "unexplained", (f"no claim links security to it and no security action falls in the {window} days "
                            f"before it{other}")

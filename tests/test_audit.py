@@ -826,6 +826,8 @@ levers:
     [relief] = report.reliefs
     assert relief["targeted_side"] == [] and relief["verdict"] == "temporal-only"
     assert [(c["event"]["id"], c["lag_days"]) for c in relief["candidates"]] == [("raid", 5)]
+    assert relief["reason"].endswith("1 security action(s) fall in the 30 days before it (it targets no one: any "
+                                     "actor's count)")
     [action] = report.security
     assert action["status"] == "rewarded" and action["followed_by"] == {"relief": "r1", "lag_days": 5}
     # so do a pledge and the security actions of a side no other relief targets, whatever other levers target
