@@ -78,6 +78,8 @@ def check_output(path: str | Path) -> Path:
     """`path` as a file this command may write, or exit 2 (before anything is written: a command that writes
     two files checks both first)."""
     given = str(path)
+    if not given.strip():  # Path("") is the current folder
+        fail("--out: an empty path")
     path = Path(path)
     if path.is_dir():
         fail(f"{given}: is a directory")
@@ -778,6 +780,8 @@ def export_command(graph, fmt, out):
     if fmt != "csv":
         write_output(next(iter(files.values())), out)
         return
+    if not out.strip():  # Path("") is the current folder: never write into a folder nobody named
+        fail("--out: an empty path")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         fail(f"{folder}: not a folder (--format csv writes nodes.csv and edges.csv into a folder)")

@@ -625,6 +625,7 @@ class _Builder:
         self.meta: dict[str, dict] = {}
         self.dates: dict[str, tuple[dt.date, dt.date]] = {}  # node -> (start, end) for events and buckets
         self.lane: dict[str, str] = {}
+        self.parallel: dict[frozenset, int] = {}  # claims drawn so far between two events
         self.edge_no = 0
 
     def _name(self, iri: str) -> str:
@@ -691,9 +692,14 @@ class _Builder:
         edge_id = f"claim:{c.iri}"
         disputed = bool(c.disputed_by)
         conf = c.confidence if c.confidence is not None else 0.5
+        # several claims between two events (either way) are curved apart: each is seen, and can be hovered
+        pair = frozenset((c.cause, c.effect))
+        k = self.parallel[pair] = self.parallel.get(pair, -1) + 1
+        curve = {} if k == 0 else {"smooth": {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
+                                              "roundness": round(0.2 * ((k + 1) // 2), 2)}}
         self._edge(c.cause, c.effect, id=edge_id, color=RELATION_COLORS.get(c.relation, "#444444"),
                    width=round(1.5 + 3 * max(0.0, min(1.0, conf)), 2), dashes=disputed, arrows="to",
-                   label=c.relation if self.layout == "network" else None)
+                   label=c.relation if self.layout == "network" else None, **curve)
         cause, effect = self.data.events[c.cause], self.data.events[c.effect]
         confidence = " ".join(x for x in (c.level, f"({c.confidence})" if c.confidence is not None else None) if x)
         rows = [("relation", c.relation), ("cause", cause.id), ("effect", effect.id),
@@ -897,6 +903,7 @@ class _Builder:
             kind = "actor" if lane == "actors" else "lever" if lane == "levers" else self.meta[items[0][1]]["k"]
             row_h, max_rows = _ROW_H[kind], _MAX_ROWS[kind]
             rights: list[float] = []
+            lasts: list[float] = []  # the x of each row's last node
             rows = []
             for x, n in sorted(items):
                 node = self.nodes[n]
@@ -905,10 +912,16 @@ class _Builder:
                 if row is None:
                     if len(rights) < max_rows:
                         rights.append(x + half)
+                        lasts.append(x)
                         row = len(rights) - 1
-                    else:  # the lane is full here: overlap in the row that ends first
+                    else:  # the lane is full here: overlap in the row that ends first, labels over labels, but
+                        # never a node on a node (it could not be seen or hovered): beside the row's last one
                         row = min(range(len(rights)), key=rights.__getitem__)
+                        gap = 2 * node["size"] + 4
+                        if x < lasts[row] + gap:
+                            x = round(lasts[row] + gap, 1)
                 rights[row] = max(rights[row], x + half)
+                lasts[row] = x
                 rows.append((n, x, row))
             top = y
             placed += [(n, x, round(top + _LANE_PAD + row_h * (row + 0.5), 1)) for n, x, row in rows]

@@ -120,6 +120,7 @@ def test_several_timeline_options_make_one_timeline(tmp_path):
     (["--timeline", str(SMALL), "--out", "{tmp}/new/"], "{tmp}/new/: names a folder, not a file; give a file name"),
     (["--timeline", str(SMALL), "--out", "{tmp}/new/."], "{tmp}/new/.: names a folder, not a file; give a file name"),
     (["--timeline", ""], "--timeline: an empty path"),
+    (["--timeline", str(SMALL), "--out", ""], "--out: an empty path"),
 ])
 def test_bad_paths_exit_2_with_a_message(tmp_path, args, message):
     result = run("build", *[a.replace("{tmp}", str(tmp_path)) for a in args])
@@ -459,3 +460,10 @@ def test_ctrl_c_exits_130_saying_so_and_writes_nothing(tmp_path, monkeypatch):
     result = run("audit", "--format", "json", "--out", str(out))
     assert (result.exit_code, result.stderr) == (130, "parley: interrupted\n")
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_export_csv_into_an_empty_path_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "--timeline", str(SMALL), "--format", "csv", "--out", "")
+    assert result.exit_code == 2 and result.stderr == "--out: an empty path\n"
+    assert list(tmp_path.iterdir()) == []

@@ -480,3 +480,32 @@ def test_cli_out_dash_writes_the_page_to_standard_output(tmp_path, monkeypatch):
     assert r.exit_code == 0 and r.stdout.startswith("<!DOCTYPE html>") and list(tmp_path.iterdir()) == []
     r = CliRunner().invoke(main, ["view", "--timeline", SMALL, "--out", "-", "--open"])
     assert r.exit_code == 2 and "--open needs a file" in r.stderr
+
+
+def test_several_claims_between_two_events_are_curved_apart(tmp_path):
+    path = tmp_path / "par.yaml"
+    path.write_text("""timeline: {id: par, title: P}
+actors: [{id: a, name: A, kind: person}, {id: b, name: B, kind: government}]
+events:
+  - {id: e1, date: 2025-01-05, type: threat, actors: [a], summary: s}
+  - {id: e2, date: 2025-01-20, type: reprieve, actors: [a], summary: s}
+links:
+  - {cause: e1, effect: e2, relation: causes, claimed_by: a}
+  - {cause: e1, effect: e2, relation: causes, claimed_by: b, disputed_by: [a]}
+  - {cause: e1, effect: e2, relation: enables}
+  - {cause: e2, effect: e1, relation: prevents}
+""", encoding="utf-8")
+    claims = [e for e in graph_view(read_graph(timeline=read_timeline([path]))).edges if e["id"].startswith("claim:")]
+    shapes = [json.dumps(e.get("smooth"), sort_keys=True) for e in claims]
+    # one straight, the others curved, no two alike: each can be seen and hovered (the disputed one dashed)
+    assert len(claims) == 4 and len(set(shapes)) == 4 and shapes.count("null") == 1
+    assert any(e["dashes"] for e in claims)
+
+
+def test_no_two_nodes_share_a_point_in_the_timeline_layout():
+    # the bundled timeline's actors lane is full at some dates: nodes there overlap labels, never each other
+    from parley.events.read import read_bundled
+
+    view = graph_view(read_graph(timeline=read_bundled()))
+    points = [(n["x"], n["y"]) for n in view.nodes]
+    assert len(points) == len(set(points)) == len(view.nodes) > 100
