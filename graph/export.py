@@ -130,13 +130,21 @@ EXPORT_FORMATS = (*NETWORK_FORMATS, *RDF_FORMATS)
 
 
 def _plain(term):
-    # Oxigraph hands back simple literals typed xsd:string; the same literal, written without the datatype.
+    # Oxigraph hands back simple literals typed xsd:string; the same literal, written without the datatype. It
+    # also writes a whole decimal without its point ("20"): written as parley builds it ("20.0", as Turtle
+    # writes it), every format of an export is term-equal to the graph built.
     from rdflib import Literal
     from rdflib.namespace import XSD
 
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
+    if isinstance(term, Literal):
+        if term.datatype == XSD.string:
+            return Literal(str(term))
+        if term.datatype == XSD.decimal and _WHOLE.fullmatch(str(term)):
+            return Literal(f"{term}.0", datatype=XSD.decimal)
     return term
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 def serialize_graph(graph, *, fmt: str = "turtle") -> str:

@@ -366,7 +366,9 @@ class View:
 
     def summary(self) -> str:
         c = self.counts
-        text = (f"{c['nodes']} nodes, {c['edges']} edges ({c['events']} events, {c['actors']} actors, "
+        # (an aggregated page draws buckets of the events, and links between buckets for their claims)
+        among = "aggregating " if self.aggregation else ""
+        text = (f"{c['nodes']} nodes, {c['edges']} edges ({among}{c['events']} events, {c['actors']} actors, "
                 f"{c['levers']} levers, {c['claims']} claims), {self.layout} layout")
         return f"{text}; {self.note}" if self.note else text
 

@@ -236,6 +236,7 @@ def test_above_max_nodes_events_are_aggregated_and_the_page_says_so(small):
     assert {n["label"] for n in v.nodes if v.meta[n["id"]]["k"] != "bucket"} == {
         "Alice", "Government of Borduria", "Duty on Bordurian goods"}
     assert "aggregated by type per week into 9 nodes" in v.note and "--max-nodes 14" in v.note
+    assert "(aggregating 9 events, " in v.summary()  # the events and claims beneath the buckets, not drawn one by one
     # what went over the limit: events, actors and levers together (fewer events than the limit here)
     assert v.note.startswith("15 nodes (9 events, 4 actors, 2 levers) are more than --max-nodes 14: the events are "
                              "aggregated by type per week")
