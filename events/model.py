@@ -57,6 +57,8 @@ def amount_text(amount: float, bound: tuple[str, float | None] | None = None) ->
         return f"more than {num(amount)}"
     if bound[0] == "about":
         return f"about {num(amount)}"
+    if bound[0] == "least":  # (a sum of figures some of which were bounds or spans: parley's own, never read)
+        return f"at least {num(amount)}"
     return f"{num(amount)} to {num(bound[1])}"
 
 

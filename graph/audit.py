@@ -961,10 +961,14 @@ class AuditReport:
                 md.append(f"- {label}: median {st['median']:g} days, range {st['min']}–{st['max']} (n={st['n']})")
         md.append(f"- Unexplained reliefs: {', '.join(_mdc(x) for x in s['unexplained']) or 'none'}")
         for d in s["disputed"]:
-            md.append(f"- Disputed: {_mdc(d['claim'])} claimed by {_md(_who(d['claimed_by']))}, disputed by "
+            md.append(f"- Disputed: {_mdc(d['claim'])} ({_mdc(d['cause'])} {_md(d['relation'])} {_mdc(d['effect'])}) "
+                      f"claimed by {_md(_who(d['claimed_by']))}, disputed by "
                       f"{_md(', '.join(_who(a) for a in d['disputed_by']))}")
         md += [f"- {_md(line)}" for line in self._count_lines()]
-        md += ["", f"![Lever rates against cumulative security figures]({chart_src or self._chart_data_uri()})", "",
+        src = chart_src or self._chart_data_uri()
+        if re.search(r"[\s()<>]", src):  # a path with spaces or brackets: a link destination in <...>
+            src = "<" + src.replace("<", "%3C").replace(">", "%3E").replace("\n", "") + ">"
+        md += ["", f"![Lever rates against cumulative security figures]({src})", "",
                "## Relief events", ""]
         for r in self.reliefs:
             md.append(f"### {_md(r['event']['date'])} {_mdc(r['event']['id'])}: {VERDICT_LABELS[r['verdict']]}")
@@ -986,22 +990,24 @@ class AuditReport:
                 if not c["in_link"]:
                     md.append(f"- Other claim: {_md(_claim_text(c))}")
             if r["candidates"]:
+                more = r["candidate_count"] - len(r["candidates"])
                 md.append("- Temporal-only candidates: " + ", ".join(
-                    f"{_mdc(c['event']['id'])} ({c['lag_days']} days before)" for c in r["candidates"]))
+                    f"{_mdc(c['event']['id'])} ({c['lag_days']} days before)" for c in r["candidates"])
+                    + (f" and {more} more" if more > 0 else ""))
             md.append("")
         md += ["## Security actions", "", "| date | event | type | figures | status |", "|---|---|---|---|---|"]
         for a in self.security:
-            md.append(f"| {_md(a['event']['date'])} | {_mdc(a['event']['id'])} | {a['event']['type']} | "
+            md.append(f"| {_md(a['event']['date'])} | {_mdc(a['event']['id'], cell=True)} | {_md(a['event']['type'])} | "
                       f"{_md(_quantity_text(a['quantity'], a.get('quantity_bounds')))} | {a['status']}"
                       + (f": {_md(_reward_text(a))}" if a["status"] == "rewarded" or a["linked_reliefs"] else "")
                       + " |")
         md += ["", "## Security pledges", "", "| date | pledge | promised | delivery |", "|---|---|---|---|"]
         for p in self.pledges:
-            md.append(f"| {_md(p['event']['date'])} | {_mdc(p['event']['id'])} | {p['promises']} "
+            md.append(f"| {_md(p['event']['date'])} | {_mdc(p['event']['id'], cell=True)} | {_md(p['promises'] or '')} "
                       f"{_md(_quantity_text(p['promised'], p.get('promised_bounds')))} | {_md(_delivery_text(p))} |")
         md += ["", "## Threats", "", "| date | threat | outcome |", "|---|---|---|"]
         for t in self.threats:
-            md.append(f"| {_md(t['event']['date'])} | {_mdc(t['event']['id'])} | {_md(_threat_text(t))} |")
+            md.append(f"| {_md(t['event']['date'])} | {_mdc(t['event']['id'], cell=True)} | {_md(_threat_text(t))} |")
         return "\n".join(md) + "\n"
 
     def _chart_data_uri(self) -> str:
@@ -1032,7 +1038,8 @@ class AuditReport:
                          f"(n={st['n']})</li>")
         h.append(f"<li>Unexplained reliefs: {e(', '.join(s['unexplained']) or 'none')}</li>")
         for d in s["disputed"]:
-            h.append(f"<li>Disputed: <code>{e(d['claim'])}</code> claimed by {e(_who(d['claimed_by']))}, "
+            h.append(f"<li>Disputed: <code>{e(d['claim'])}</code> (<code>{e(d['cause'])}</code> {e(d['relation'])} "
+                     f"<code>{e(d['effect'])}</code>) claimed by {e(_who(d['claimed_by']))}, "
                      f"disputed by {e(', '.join(_who(a) for a in d['disputed_by']))}</li>")
         h += [f"<li>{e(line)}</li>" for line in self._count_lines()]
         h.append("</ul>")
@@ -1059,9 +1066,10 @@ class AuditReport:
                 if not c["in_link"]:
                     h.append("<li>Other claim:<ul>" + _claim_html(c) + "</ul></li>")
             if r["candidates"]:
+                more = r["candidate_count"] - len(r["candidates"])
                 h.append("<li>Temporal-only candidates: " + ", ".join(
                     f"<code>{e(c['event']['id'])}</code> ({c['lag_days']} days before)" for c in r["candidates"])
-                    + "</li>")
+                    + (f" and {more} more" if more > 0 else "") + "</li>")
             h.append("</ul></section>")
         h += ["<h2>Security actions</h2>",
               "<table><tr><th>date</th><th>event</th><th>type</th><th>figures</th><th>status</th></tr>"]
@@ -1093,7 +1101,10 @@ class AuditReport:
         """One row per relief, security action, pledge and threat (columns: CSV_COLUMNS)."""
         rows = []
         for r in self.reliefs:
-            lags = [link["lag_days"] for link in r["links"]] or [c["lag_days"] for c in r["candidates"]]
+            # the lag of the evidence (a claim without a source or dated backwards is none), else of the
+            # nearest candidate
+            lags = [link["lag_days"] for link in r["links"] if _evidence(link)] or [c["lag_days"]
+                                                                                    for c in r["candidates"]]
             rows.append({"section": "relief", "id": r["event"]["id"], "type": r["event"]["type"],
                          "date": r["event"]["date"], "lever": r["lever"]["id"] if r["lever"] else "",
                          "verdict": r["verdict"], "lag_days": min(lags) if lags else "",
@@ -1101,15 +1112,19 @@ class AuditReport:
                                                            + [x["event"]["id"] for x in r["candidates"]])),
                          "detail": r["reason"]})
         for a in self.security:
-            lags = [x["lag_days"] for x in a["linked_reliefs"]] + ([a["followed_by"]["lag_days"]]
-                                                                    if a["followed_by"] else [])
+            # the reliefs that rewarded it the way the verdict says (and their lags), as the summary counts it;
+            # an unrewarded one's linked reliefs (no evidence)
+            how = a["rewarded_by"]
+            ties = ([(x["relief"], x["lag_days"]) for x in a["linked_reliefs"] if _evidence(x)] if how == "claims"
+                    else [(relief, None) for d in a["delivers"] for relief in d["reliefs"]] if how == "pledge"
+                    else [(a["followed_by"]["relief"], a["followed_by"]["lag_days"])] if how == "timing"
+                    else [(x["relief"], None) for x in a["linked_reliefs"]])
+            lags = [lag for _, lag in ties if lag is not None]
             rows.append({"section": "security", "id": a["event"]["id"], "type": a["event"]["type"],
                          "date": a["event"]["date"], "lever": "",
-                         # rewarded by claims, by a pledge or by timing only, as the summary counts it
-                         "verdict": a["status"] + (f" ({a['rewarded_by']})" if a["rewarded_by"] else ""),
+                         "verdict": a["status"] + (f" ({how})" if how else ""),
                          "lag_days": min(lags) if lags else "",
-                         "related": ";".join([x["relief"] for x in a["linked_reliefs"]]
-                                             + ([a["followed_by"]["relief"]] if a["followed_by"] else [])),
+                         "related": ";".join(dict.fromkeys(relief for relief, _ in ties)),
                          "detail": _quantity_text(a["quantity"], a.get("quantity_bounds"))})
         for p in self.pledges:
             rows.append({"section": "pledge", "id": p["event"]["id"], "type": p["promises"] or "",
@@ -1177,15 +1192,23 @@ def _line(text) -> str:
 
 def _md(text: str) -> str:
     """Markdown-safe text: escape the characters that would start markup, and no raw HTML; on one line, control
-    characters shown (one_line)."""
+    characters shown (one_line). A line can start with it: a leading list, quote or heading marker is escaped."""
     out = html.escape(one_line(str(text)), quote=False)
-    for ch in "\\`*_[]|#":
+    for ch in "\\`*_[]|#~":
         out = out.replace(ch, "\\" + ch)
-    return out
+    if out[:1] in ("-", "+", ">", "="):
+        out = "\\" + out
+    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", out)
 
 
-def _mdc(text: str) -> str:
-    return "`" + one_line(str(text)).replace("`", "'") + "`"
+def _mdc(text: str, *, cell: bool = False) -> str:
+    """Code: kept as it is, in a fence longer than its own backticks; in a table `cell`, a pipe escaped (it would
+    end the cell, even in code)."""
+    text = one_line(str(text))
+    if cell:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(m) for m in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if fence != "`" or text[:1] == "`" or text[-1:] == "`" else f"`{text}`"
 
 
 def _state_text(st: dict | None) -> str:
@@ -1199,7 +1222,8 @@ def _state_text(st: dict | None) -> str:
     rate = "" if st["rate"] is None else f" {st['rate']:g}%"
     scope = f" on {_line(st['scope'])}" if st.get("scope") else ""
     if st.get("never_held"):
-        return f"{st['status']}{rate} (set, but overtaken before it took effect on {st['from']})"
+        return (f"{st['status']}{rate}{scope} (set, but overtaken before it took effect on {st['from']}; collected: "
+                f"{st['collected']:g}%)")
     until = f" until {st['until']}" if st.get("until") else ""
     # (a tariff whose rate is not known: what it collected is not known either)
     collected = "" if st["rate"] is None and st["status"] in COLLECTING else f" (collected: {st['collected']:g}%)"
@@ -1227,7 +1251,8 @@ def _claim_text(c: dict) -> str:
 def _claim_html(c: dict) -> str:
     e = html.escape
     conf = c["confidence_level"] or ("" if c["confidence"] is None else f"{c['confidence']:g}")
-    out = (f"<li><code>{e(c['cause'])}</code> {e(c['relation'])} <code>{e(c['effect'])}</code>, claimed by "
+    out = (f"<li><code>{e(c['cause'])}</code> {e(c['relation'])} <code>{e(c['effect'])}</code> "
+           f"[<code>{e(c['id'])}</code>], claimed by "
            f"{e(_who(c['claimed_by']))}" + (f", confidence {e(conf)}" if conf else ""))
     if c["evidence"]:
         out += f"; evidence: <q>{e(c['evidence'])}</q>"
@@ -1241,9 +1266,9 @@ def _source_html(url: str) -> str:
     """A source as a link when it is an http(s) URL (the page still opens offline; following it needs the
     network), else as text."""
     e = html.escape
-    if re.match(r"https?://[^\s\"<>]+$", url or ""):
+    if re.match(r"https?://[^\s\"<>\x00-\x1f\x7f-\x9f]+$", url or ""):
         return f'<a class="url" href="{e(url)}" rel="noreferrer">{e(url)}</a>'
-    return f'<span class="url">{e(url)}</span>'
+    return f'<span class="url">{e(one_line(url or ""))}</span>'
 
 
 def _delivery_text(p: dict) -> str:
@@ -1266,8 +1291,9 @@ def _delivery_text(p: dict) -> str:
             text += f"; {kind}: amount delivered not reported"
         else:
             promised = _bounded_text(amount, bounds.get(kind))
-            text += f"; {kind}: {_num_text(got)} of {promised} ({_whole_percent(got, amount)})" if amount \
-                else f"; {kind}: {_num_text(got)}"
+            got_text = _bounded_text(got, (p.get("delivered_bounds") or {}).get(kind))
+            text += f"; {kind}: {got_text} of {promised} ({_whole_percent(got, amount)})" if amount \
+                else f"; {kind}: {got_text}"
     return text + claimed
 
 
@@ -1436,6 +1462,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
         links = []
         evidence: set[str] = set()  # the events sourced chains link to it
         linked_claims: dict[str, _Claim] = {}  # the claims on the links' chains
+        contested: dict[str, _Claim] = {}  # disputed claims of a chain a sourced one replaced: linking too
         for x_iri in chains:
             if x_iri == r_iri:
                 continue
@@ -1461,7 +1488,7 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 if x_iri in sourced_chains:
                     for c in chain:
                         if c.disputants:
-                            linked_claims[c.iri] = c
+                            contested[c.iri] = c
                     chain = _chain(sourced_chains, x_iri)
             sourced, backwards, disputed, chain_dicts = True, False, False, []
             for c in chain:
@@ -1498,9 +1525,10 @@ def _audit(graph, *, window_days: int, max_chain: int, max_candidates: int) -> A
                 evidence.add(x_iri)
         if len(links) > 1:
             links.sort(key=lambda k: (k["event"]["earliest"], k["kind"], k["event"]["id"]))
-        if linked_claims:
+        if linked_claims or contested:
             linking = {c.iri: c for c in direct}
             linking.update(linked_claims)
+            linking.update(contested)
             linking = linking.values()
         else:
             linking = direct
@@ -1770,8 +1798,8 @@ def _pledge(data: _Data, p: _Event, claims, unsourced=(), backdated=()) -> dict:
     """A pledge's deliveries: the events its sourced delivered-by claims name (`unsourced`: the claims without a
     source, listed as `unsourced_deliveries` but no delivery; `backdated`: the sourced claims naming an event dated
     before the pledge, `backdated_deliveries`)."""
-    deliveries, delivered = [], {}
-    events = data.events
+    deliveries, delivered, inexact = [], {}, {}
+    events, bounds = data.events, data.bounds
     if len(claims) > 1:
         claims = sorted(claims, key=lambda c: (events[c.effect].rank, c.id))
     promised = p.quantity
@@ -1783,6 +1811,9 @@ def _pledge(data: _Data, p: _Event, claims, unsourced=(), backdated=()) -> dict:
             for kind in promised:
                 if kind in d.quantity:
                     delivered[kind] = delivered.get(kind, 0) + d.quantity[kind]
+                    b = bounds.get(d.iri, {}).get(kind) if bounds else None
+                    if b is not None:  # a sum is as inexact as its least exact part (as the figures' series)
+                        inexact[kind] = "about" if "about" in (b["bound"], inexact.get(kind)) else "least"
     if not deliveries:
         status = "not yet delivered"
     elif any(delivered.get(k, 0) < amount for k, amount in promised.items() if k in delivered):
@@ -1795,6 +1826,7 @@ def _pledge(data: _Data, p: _Event, claims, unsourced=(), backdated=()) -> dict:
             "unsourced_deliveries": _unsourced_deliveries(data, unsourced, {c.effect for c in claims}),
             "backdated_deliveries": _unsourced_deliveries(data, backdated, {c.effect for c in claims}),
             "delivered": dict(sorted(delivered.items())) if len(delivered) > 1 else dict(delivered),
+            **({"delivered_bounds": {k: {"bound": inexact[k]} for k in sorted(inexact)}} if inexact else {}),
             "share": {k: delivered[k] / a for k, a in sorted(promised.items()) if k in delivered and a}}
 
 

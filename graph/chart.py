@@ -57,11 +57,14 @@ def chart_image(series: dict, *, fmt: str = "svg", title: str | None = None, max
     levers.sort(key=lambda s: s["lever"])
     left_out = len(series["levers"]) - len(levers)
     shown = {s["lever"] for s in levers}
-    marked = sorted({day(r["date"]) for r in series["reliefs"] if r["lever"] in shown or r["lever"] is None})
+    # every relief is marked but those on the levers left out (a lever with no rate is drawn nowhere, but its
+    # relief is one all the same)
+    hidden = {s["lever"] for s in series["levers"]} - shown
+    marked = sorted({day(r["date"]) for r in series["reliefs"] if r["lever"] not in hidden})
     # each relief line is named on the chart when there are few enough to read
     names: dict[dt.date, list[str]] = {}
     for r in series["reliefs"]:
-        if r["lever"] in shown or r["lever"] is None:
+        if r["lever"] not in hidden:
             names.setdefault(day(r["date"]), []).append(r["id"])
     last = max([day(p[0]) for s in (*series["levers"], *series["figures"]) for p in s["points"]]
                + [day(r["date"]) for r in series["reliefs"]], default=None)

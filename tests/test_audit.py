@@ -907,3 +907,47 @@ links:
     assert [c["id"] for c in link["chain"]] == ["b1", "b2"] and link["sourced"] is True
     assert relief["verdict"] == "disputed" and "a1" in [c["id"] for c in relief["claims"]]
     assert [d["claim"] for d in report.summary["disputed"]] == ["a1"]
+
+
+def test_renderings_show_what_the_json_holds(tmp_path, bundled):
+    # a disputed claim of a chain a sourced one replaced: listed as another claim, with its dispute
+    report = _audit_of(tmp_path, """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: raid, date: 2025-01-02, type: lab-raid, actors: [them], summary: s}
+  - {id: call, date: 2025-01-03, type: call, actors: [them], summary: s}
+  - {id: talk, date: 2025-01-03, type: call, actors: [them], summary: s}
+  - {id: r, date: 2025-03-10, type: reprieve, actors: [us], lever: L, until: 2025-04-01, summary: s}
+  - {id: pl, date: 2025-01-01, type: commitment, actors: [them], promises: troop-deployment, quantity: {troops: 1000}, summary: s}
+  - {id: dep, date: 2025-01-05, type: troop-deployment, actors: [them], quantity: {troops: {about: 400}}, summary: s}
+links:
+  - {id: a1, cause: raid, effect: call, relation: causes, claimed_by: us, disputed_by: [them], evidence: the disputed one}
+  - {id: a2, cause: call, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: b1, cause: raid, effect: talk, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: b2, cause: talk, effect: r, relation: causes, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {id: d1, cause: pl, effect: dep, relation: delivered-by, claimed_by: them, sources: [{url: "https://x.org/1"}]}
+""")
+    [relief] = report.reliefs
+    assert {c["id"] for c in relief["claims"] if not c["in_link"]} == {"a1", "a2"}  # (a2: a direct claim into it)
+    for text in (report.to_text(), report.to_markdown(chart_src="c.svg"), report.to_html()):
+        assert "the disputed one" in text and "a1" in text
+    # a delivery given as "about 400": the amount delivered is about 400 too
+    [pledge] = report.pledges
+    assert pledge["delivered_bounds"] == {"troops": {"bound": "about"}}
+    assert "troops: about 400 of 1,000 (40%)" in report.to_text()
+    # the CSV row of a security action rewarded through a pledge names the relief granted on it
+    rows = {r["id"]: r for r in bundled.to_csv_rows()}
+    assert (rows["deploy-2025-02-04"]["verdict"], rows["deploy-2025-02-04"]["related"]) == (
+        "rewarded (pledge)", "eo-14198-pause")
+    # every relief is marked on the chart, one on a lever with no rate too
+    assert b"fincen-extension" in bundled.chart(fmt="svg")
+
+
+def test_markdown_keeps_tables_and_markup_whole(tmp_path):
+    from parley.graph.audit import _md, _mdc
+
+    assert _mdc("dep|ok", cell=True) == "`dep\\|ok`" and _mdc("x`y") == "`` x`y ``"
+    assert _md("1. numbered") == "1\\. numbered" and _md("--- rule") == "\\--- rule" and _md("~~s~~") == "\\~\\~s\\~\\~"
+    report = _audit_of(tmp_path, "".join(
+        f"  - {{id: raid{i}, date: 2025-01-{i + 1:02d}, type: lab-raid, actors: [them], summary: s}}\n"
+        for i in range(25)) + "  - {id: r, date: 2025-01-26, type: reprieve, actors: [us], lever: L, summary: s}\n")
+    md = report.to_markdown(chart_src="my chart (1).svg")
+    assert "](<my chart (1).svg>)" in md and " and 5 more" in md and " and 5 more" in report.to_html()
