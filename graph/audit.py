@@ -488,7 +488,9 @@ class _Data:
         for iri, cell in latest.items() - earliest.items():
             e = events.get(iri)
             if e is not None:
-                e.latest = days[cell] or e.earliest
+                # (a hand-edited latest date before the earliest: the span runs from the earliest, as every reader
+                # widens it; audit-latest leaves out a latest date equal to the earliest, the latest of two then)
+                e.latest = max(days[cell], e.earliest) if days[cell] else e.earliest
         # an event given several earliest dates (a hand-edited graph): audit-latest.rq leaves out a latest date
         # equal to any of them; the widest reading runs to the latest of them at least
         for iri, cell in self._last_earliest.items():

@@ -497,7 +497,14 @@ def timeline_rows(graph, *, start=None, end=None, types=(), groups=(), actors=()
     some = [r["event"] for r in events] if narrowed and len(events) <= AMONG_LIMIT else None
     participants: dict = {}
     for r in run_query_among(graph, "timeline-participants", "event", some):
-        participants.setdefault(r["event"], []).append((r["role"], r["actor"], _ident(r["actorId"], r["actor"])))
+        # once each (role, actor): an event of two types is two rows of each, an actor of two ids (hand-edited
+        # graphs) is named by the smallest, as every reader names it
+        mine = participants.setdefault(r["event"], {})
+        key, ident = (r["role"], r["actor"]), _ident(r["actorId"], r["actor"])
+        if key not in mine or ident < mine[key]:
+            mine[key] = ident
+    participants = {event: [(role, actor, ident) for (role, actor), ident in mine.items()]
+                    for event, mine in participants.items()}
     quantities: dict = {}
     counted_since: dict = {}
     not_totals: dict = {}

@@ -951,3 +951,26 @@ def test_markdown_keeps_tables_and_markup_whole(tmp_path):
         for i in range(25)) + "  - {id: r, date: 2025-01-26, type: reprieve, actors: [us], lever: L, summary: s}\n")
     md = report.to_markdown(chart_src="my chart (1).svg")
     assert "](<my chart (1).svg>)" in md and " and 5 more" in md and " and 5 more" in report.to_html()
+
+
+def test_a_hand_edited_latest_date_before_the_earliest_widens_nothing(tmp_path):
+    # audit-latest.rq leaves out a latest date equal to the earliest: of two latest dates, one before the
+    # earliest, the span is still the earliest day, as every reader reads it, and the claim runs forward
+    path = tmp_path / "an.yaml"
+    path.write_text(LAPSES.split("events:")[0] + """events:
+  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 25, summary: s}
+  - {id: raid, date: 2025-01-25, type: lab-raid, actors: [them], summary: s}
+  - {id: cut, date: 2025-02-01, type: tariff-reduction, actors: [us], lever: L, rate: 10, summary: s}
+links:
+  - {cause: raid, effect: cut, relation: in-exchange-for, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+""", encoding="utf-8")
+    g = read_graph(timeline=read_timeline([path]))
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    g.add((URIRef("https://example.org/lapses/event/cut"),
+           URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/hasLatestBeginTimeStamp"),
+           Literal("2025-01-20", datatype=XSD.date)))
+    [relief] = audit(g).reliefs
+    assert relief["event"]["date"] == "2025-02-01" and relief["verdict"] == "evidenced"
+    assert relief["links"][0]["backwards"] is False

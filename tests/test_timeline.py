@@ -351,3 +351,14 @@ def test_a_date_range_reads_only_its_events_and_gives_the_same_rows(small, monke
     whole = timeline_rows(small, start="2025-01-13", end="2025-03-01")
     assert whole.to_dict() == narrow.to_dict() and whole.to_text(width=120) == narrow.to_text(width=120)
     assert timeline_rows(small, start="2025-01-12", end="2025-01-13").to_dict() == both.to_dict()
+
+
+def test_an_event_of_two_types_or_an_actor_of_two_ids_is_listed_once(tmp_path):
+    # (hand-edited graphs: an event given two types is two rows of each participant in the query)
+    g = read_graph(timeline=read_timeline([SMALL]))
+    event, actor = URIRef("https://example.org/small/event/pause-1"), URIRef("https://example.org/small/actor/alice")
+    g.add((event, URIRef("https://w3id.org/parley/ontology#eventType"),
+           URIRef("https://w3id.org/parley/event-type/extension")))
+    g.add((actor, URIRef("http://purl.org/dc/terms/identifier"), Literal("zz-alice")))
+    [row] = [r for r in timeline_rows(g).rows if r.id == "pause-1"]
+    assert list(row.actors) == ["alice"]
