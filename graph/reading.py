@@ -55,12 +55,15 @@ def _day(term) -> dt.date | None:
     if term is None:
         return None
     value = term.toPython() if isinstance(term, Literal) else term
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
     try:
-        return dt.date.fromisoformat(str(term)[:10])
+        if not (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            value = dt.date.fromisoformat(str(term)[:10])
     except ValueError:
         raise QueryError(f"the graph has {str(term)!r} where a date (YYYY-MM-DD) belongs") from None
+    try:
+        return in_range(value)  # (as the timeline files and the audit: a window's arithmetic stays in range)
+    except ValueError as e:
+        raise QueryError(f"the graph has {str(term)!r}: {e}") from None
 
 
 def _number(term) -> int | float | None:

@@ -160,9 +160,13 @@ def _s(term) -> str | None:
 
 def _day(term, what: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(str(term)[:10])
+        day = dt.date.fromisoformat(str(term)[:10])
     except ValueError:
         raise ViewError(f"{what}: {str(term)!r} is not a date (YYYY-MM-DD)") from None
+    try:
+        return in_range(day)  # (as the timeline, the state and the audit read a graph's dates)
+    except ValueError as e:
+        raise ViewError(f"{what}: {e}") from None
 
 
 def _as_day(value, what: str) -> dt.date | None:

@@ -467,3 +467,13 @@ def test_export_csv_into_an_empty_path_is_refused(tmp_path, monkeypatch):
     result = run("export", "--timeline", str(SMALL), "--format", "csv", "--out", "")
     assert result.exit_code == 2 and result.stderr == "--out: an empty path\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["timeline"], ["state", "--all"], ["audit"], ["view", "--out", "-"]])
+def test_a_graph_date_outside_the_years_parley_takes_is_bad_input_everywhere(tmp_path, command):
+    ttl = run("build", "--timeline", str(SMALL)).stdout.replace('"2025-01-10"^^xsd:date', '"9500-01-10"^^xsd:date')
+    assert "9500-01-10" in ttl
+    path = tmp_path / "g.ttl"
+    path.write_text(ttl, encoding="utf-8")
+    result = run(*command, "--graph", str(path))
+    assert result.exit_code == 2 and "9500-01-10" in result.stderr and "Traceback" not in result.output
