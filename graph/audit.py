@@ -1283,7 +1283,8 @@ def _delivery_text(p: dict) -> str:
     if not p["deliveries"]:
         return "not yet delivered" + claimed
     parts = [f"{d['event']['id']} ({d['event']['date']}, {d['lag_days']} d after the pledge"
-             + (f", {_quantity_text(d['quantity'], d.get('quantity_bounds'))}" if d["quantity"] else "") + ")"
+             + (f", {_quantity_text(d['quantity'], d.get('quantity_bounds'))}" if d["quantity"] else "")
+             + (f"; disputed by {', '.join(_who(a) for a in d['disputed_by'])}" if d.get("disputed_by") else "") + ")"
              for d in p["deliveries"]]
     text = f"{p['status']} by " + "; ".join(parts)
     bounds = p.get("promised_bounds") or {}
@@ -1809,6 +1810,8 @@ def _pledge(data: _Data, p: _Event, claims, unsourced=(), backdated=()) -> dict:
         d = events[c.effect]
         deliveries.append({"event": d.ref or data.event_ref(d), "lag_days": (d.earliest - p.earliest).days,
                            "quantity": d.sorted_quantity or _quantity(d), **_bounds(data, d), "claim": c.id})
+        if c.disputants:  # a delivery one side denies still counts (a sourced claim), and says so
+            deliveries[-1]["disputed_by"] = [data.actor_ref(a) for a in c.disputants]
         if promised:
             for kind in promised:
                 if kind in d.quantity:

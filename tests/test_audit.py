@@ -974,3 +974,18 @@ links:
     [relief] = audit(g).reliefs
     assert relief["event"]["date"] == "2025-02-01" and relief["verdict"] == "evidenced"
     assert relief["links"][0]["backwards"] is False
+
+
+def test_a_disputed_delivery_counts_and_says_who_disputes_it(tmp_path):
+    report = _audit_of(tmp_path, """  - {id: imp, date: 2025-01-01, type: tariff-imposition, actors: [us], lever: L, rate: 10, summary: s}
+  - {id: pl, date: 2025-01-02, type: commitment, actors: [them], promises: troop-deployment, quantity: {troops: 10}, summary: s}
+  - {id: r, date: 2025-01-03, type: reprieve, actors: [us], lever: L, summary: s}
+  - {id: dep, date: 2025-01-05, type: troop-deployment, actors: [them], quantity: {troops: 10}, summary: s}
+links:
+  - {cause: pl, effect: r, relation: in-exchange-for, claimed_by: us, sources: [{url: "https://x.org/1"}]}
+  - {cause: pl, effect: dep, relation: delivered-by, claimed_by: them, disputed_by: [us], sources: [{url: "https://x.org/2"}]}
+""")
+    [pledge] = report.pledges
+    assert pledge["status"] == "delivered" and pledge["deliveries"][0]["disputed_by"] == [{"id": "us", "name": "Land A"}]
+    for text in (report.to_text(), report.to_markdown(chart_src="c.svg"), report.to_html()):
+        assert "disputed by Land A" in text
