@@ -42,11 +42,13 @@ import datetime as dt
 import html
 import math
 import operator
+import os
 import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from urllib.parse import quote
 
 from ..events.model import FIRST_DAY, GROUPS, LAST_DAY, amount_text, group_of, in_range
 from ..events.outcomes import SUSPENDING, resumed_schedule, suspends
@@ -967,9 +969,10 @@ class AuditReport:
                       f"claimed by {_md(_who(d['claimed_by']))}, disputed by "
                       f"{_md(', '.join(_who(a) for a in d['disputed_by']))}")
         md += [f"- {_md(line)}" for line in self._count_lines()]
-        src = chart_src or self._chart_data_uri()
-        if re.search(r"[\s()<>]", src):  # a path with spaces or brackets: a link destination in <...>
-            src = "<" + src.replace("<", "%3C").replace(">", "%3E").replace("\n", "") + ">"
+        # a path as a relative URL: spaces, brackets, '#', '?', '%' and backslashes percent-encoded (a data: URI is
+        # one already)
+        src = quote(chart_src.replace("\\", "/") if os.sep == "\\" else chart_src, safe="/-._~") if chart_src \
+            else self._chart_data_uri()
         md += ["", f"![Lever rates against cumulative security figures]({src})", "",
                "## Relief events", ""]
         for r in self.reliefs:

@@ -947,18 +947,21 @@ def answer(graph, name_or_file: str | None = None, *, text: str | None = None,
             else:
                 raise QueryError(f"{name_or_file}: {e}") from None
         raise QueryError(f"{name_or_file}:{at[1]}:{at[2]}: {at[3]}") from None
-    if _SELECT_ALL.search(q.text):
-        # SELECT *: the engine gives the variables in name order; the reader wrote them in the query's order
+    plain = _IRIS_AND_STRINGS.sub(" ", q.text)
+    outer = _SELECT.search(plain)
+    if outer is not None and outer[1]:
+        # SELECT * (the outermost projection): the engine gives the variables in name order; the reader wrote
+        # them in the query's order
         order = {}
-        for m in _VARIABLE.finditer(_IRIS_AND_STRINGS.sub(" ", q.text)):
+        for m in _VARIABLE.finditer(plain):
             order.setdefault(m[1], len(order))
         result.columns.sort(key=lambda c: order.get(c, len(order)))
     return result
 
 
-_SELECT_ALL = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
+_SELECT = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(\*)?", re.IGNORECASE)
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
-_IRIS_AND_STRINGS = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*")
+_IRIS_AND_STRINGS = re.compile(r"<[^<>\s?$]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*")
 
 
 def parse_params(pairs) -> dict:

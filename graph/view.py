@@ -701,7 +701,10 @@ class _Builder:
         # several claims between two events (either way) are curved apart: each is seen, and can be hovered
         pair = frozenset((c.cause, c.effect))
         k = self.parallel[pair] = self.parallel.get(pair, -1) + 1
-        curve = {} if k == 0 else {"smooth": {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
+        # the side, for the pair in one order: vis bends curvedCW to the right of each edge's own direction, so a
+        # claim the other way round takes the other type to bend to the same side
+        clockwise = (k % 2 == 1) == (c.cause <= c.effect)
+        curve = {} if k == 0 else {"smooth": {"enabled": True, "type": "curvedCW" if clockwise else "curvedCCW",
                                               "roundness": round(0.2 * ((k + 1) // 2), 2)}}
         self._edge(c.cause, c.effect, id=edge_id, color=RELATION_COLORS.get(c.relation, "#444444"),
                    width=round(1.5 + 3 * max(0.0, min(1.0, conf)), 2), dashes=disputed, arrows="to",
@@ -909,28 +912,32 @@ class _Builder:
             kind = "actor" if lane == "actors" else "lever" if lane == "levers" else self.meta[items[0][1]]["k"]
             row_h, max_rows = _ROW_H[kind], _MAX_ROWS[kind]
             rights: list[float] = []
-            lasts: list[float] = []  # the x of each row's last node
+            near: list[list[float]] = []  # each row's nodes within reach of the next one's date
             rows = []
             for x, n in sorted(items):
                 node = self.nodes[n]
                 half = max(node["size"] + 4, 3.4 * min(len(node["label"]), 40) + 6)
                 row = next((i for i, r in enumerate(rights) if r + 6 <= x - half), None)
+                dy = 0.0
                 if row is None:
                     if len(rights) < max_rows:
                         rights.append(x + half)
-                        lasts.append(x)
+                        near.append([])
                         row = len(rights) - 1
                     else:  # the lane is full here: overlap in the row that ends first, labels over labels, but
-                        # never a node on a node (it could not be seen or hovered): beside the row's last one
-                        row = min(range(len(rights)), key=rights.__getitem__)
-                        gap = 2 * node["size"] + 4
-                        if x < lasts[row] + gap:
-                            x = round(lasts[row] + gap, 1)
+                        # never a node on a node (it could not be seen or hovered): at its own date, a little
+                        # above or below the nodes already there
+                        step = node["size"] + 3
+                        for i in range(len(near)):
+                            near[i] = [px for px in near[i] if x - px < step]
+                        row = min(range(len(rights)), key=lambda i: (len(near[i]), rights[i]))  # the least stacked
+                        k = len(near[row])
+                        dy = min((k + 1) // 2 * step, row_h / 2 - 2) * (1 if k % 2 else -1) if k else 0.0
                 rights[row] = max(rights[row], x + half)
-                lasts[row] = x
-                rows.append((n, x, row))
+                near[row].append(x)
+                rows.append((n, x, row, dy))
             top = y
-            placed += [(n, x, round(top + _LANE_PAD + row_h * (row + 0.5), 1)) for n, x, row in rows]
+            placed += [(n, x, round(top + _LANE_PAD + row_h * (row + 0.5) + dy, 1)) for n, x, row, dy in rows]
             y = top + 2 * _LANE_PAD + row_h * max(1, len(rights))
             lanes.append({"name": lane, "label": lane, "y0": top, "y1": y,
                           "color": GROUP_COLORS.get(lane) or KIND_COLORS.get(lane.rstrip("s"), "#999999")})

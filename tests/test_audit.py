@@ -950,7 +950,8 @@ def test_markdown_keeps_tables_and_markup_whole(tmp_path):
         f"  - {{id: raid{i}, date: 2025-01-{i + 1:02d}, type: lab-raid, actors: [them], summary: s}}\n"
         for i in range(25)) + "  - {id: r, date: 2025-01-26, type: reprieve, actors: [us], lever: L, summary: s}\n")
     md = report.to_markdown(chart_src="my chart (1).svg")
-    assert "](<my chart (1).svg>)" in md and " and 5 more" in md and " and 5 more" in report.to_html()
+    assert "](my%20chart%20%281%29.svg)" in md and " and 5 more" in md
+    assert "](x_y%231.svg)" in report.to_markdown(chart_src="x_y#1.svg") and " and 5 more" in report.to_html()
 
 
 def test_a_hand_edited_latest_date_before_the_earliest_widens_nothing(tmp_path):

@@ -573,3 +573,7 @@ def test_select_star_keeps_the_query_s_order_of_variables(small):
     result = answer(small, text='SELECT * WHERE { ?zz ?p ?aa FILTER(?aa != "?b") } LIMIT 1')
     assert result.columns == ["zz", "p", "aa"]
     assert answer(small, text="SELECT ?p ?zz WHERE { ?zz ?p ?aa } LIMIT 1").columns == ["p", "zz"]
+    # only the outermost projection: a subquery's * leaves an explicit one as written
+    text = "SELECT (STR(?b) AS ?label) ?b WHERE { { SELECT * WHERE { ?a a ?b } LIMIT 1 } }"
+    assert answer(small, text=text).columns == ["label", "b"]
+    assert answer(small, text="SELECT * WHERE { ?zz ?p ?aa FILTER(?zz<?aa) } LIMIT 1").columns == ["zz", "p", "aa"]

@@ -501,6 +501,11 @@ links:
     # one straight, the others curved, no two alike: each can be seen and hovered (the disputed one dashed)
     assert len(claims) == 4 and len(set(shapes)) == 4 and shapes.count("null") == 1
     assert any(e["dashes"] for e in claims)
+    # vis bends curvedCW to the right of each edge's own direction: seen from one end of the pair, no two
+    # curves bend to the same side by as much (the claim the other way round included)
+    sides = [((e["smooth"]["type"] == "curvedCW") == (e["from"] <= e["to"]), e["smooth"]["roundness"])
+             for e in claims if e.get("smooth")]
+    assert len(set(sides)) == len(sides) == 3
 
 
 def test_no_two_nodes_share_a_point_in_the_timeline_layout():
@@ -510,3 +515,21 @@ def test_no_two_nodes_share_a_point_in_the_timeline_layout():
     view = graph_view(read_graph(timeline=read_bundled()))
     points = [(n["x"], n["y"]) for n in view.nodes]
     assert len(points) == len(set(points)) == len(view.nodes) > 100
+
+
+def test_a_crowded_lane_keeps_every_node_at_its_date_stacked_in_its_rows(tmp_path):
+    days = ["2025-01-01"] * 150 + ["2025-01-03", "2025-01-10"]
+    path = tmp_path / "crowd.yaml"
+    path.write_text("timeline: {id: crowd}\nactors: [{id: a, name: A, kind: person}]\nevents:\n" + "".join(
+        f"  - {{id: e{i:03d}, date: {d}, type: seizure, actors: [a], summary: s}}\n" for i, d in enumerate(days)),
+        encoding="utf-8")
+    view = graph_view(read_graph(timeline=read_timeline([path])), max_nodes=1000)
+    events = [n for n in view.nodes if n["label"].startswith("e")]
+    x_of = {d: {n["x"] for n in events if n["label"] == f"e{i:03d}"} for i, d in enumerate(days)}
+    # one x a date, in date order: a full lane stacks nodes at their date, it does not push them along
+    xs = [x_of[d] for d in ("2025-01-01", "2025-01-03", "2025-01-10")]
+    assert [len(x) for x in xs] == [1, 1, 1] and min(xs[0]) < min(xs[1]) < min(xs[2])
+    points = [(n["x"], n["y"]) for n in events]
+    # stacked a little above and below each of the lane's 14 rows: far more apart than the rows alone hold
+    # (150 at one date are more than fit: the rest overlap)
+    assert len(set(points)) >= 3 * 14
