@@ -969,10 +969,11 @@ class AuditReport:
                       f"claimed by {_md(_who(d['claimed_by']))}, disputed by "
                       f"{_md(', '.join(_who(a) for a in d['disputed_by']))}")
         md += [f"- {_md(line)}" for line in self._count_lines()]
-        # a path as a relative URL: spaces, brackets, '#', '?', '%' and backslashes percent-encoded (a data: URI is
-        # one already)
-        src = quote(chart_src.replace("\\", "/") if os.sep == "\\" else chart_src, safe="/-._~") if chart_src \
-            else self._chart_data_uri()
+        # a path as a relative URL: spaces, brackets, '#', '?', '%' and backslashes percent-encoded; a URL (a scheme,
+        # not a Windows drive) is one already
+        src = chart_src or self._chart_data_uri()
+        if chart_src and not (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", src) and not re.match(r"[A-Za-z]:[\\/]", src)):
+            src = quote(src.replace("\\", "/") if os.sep == "\\" else src, safe="/-._~")
         md += ["", f"![Lever rates against cumulative security figures]({src})", "",
                "## Relief events", ""]
         for r in self.reliefs:

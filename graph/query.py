@@ -961,7 +961,7 @@ def answer(graph, name_or_file: str | None = None, *, text: str | None = None,
 
 _SELECT = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(\*)?", re.IGNORECASE)
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
-_IRIS_AND_STRINGS = re.compile(r"<[^<>\s?$]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*")
+_IRIS_AND_STRINGS = re.compile(r"<(?![?$])[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*")
 
 
 def parse_params(pairs) -> dict:

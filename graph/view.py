@@ -932,7 +932,12 @@ class _Builder:
                             near[i] = [px for px in near[i] if x - px < step]
                         row = min(range(len(rights)), key=lambda i: (len(near[i]), rights[i]))  # the least stacked
                         k = len(near[row])
-                        dy = min((k + 1) // 2 * step, row_h / 2 - 2) * (1 if k % 2 else -1) if k else 0.0
+                        # 0, +1, -1, +2, -2, ... steps, as far as the row's half height; past that, the same again a
+                        # few units later (never the same point twice)
+                        fit = 2 * max(0, int((row_h / 2 - 2) // step)) + 1
+                        j = k % fit
+                        dy = (j + 1) // 2 * step * (1 if j % 2 else -1)
+                        x = round(x + 3 * (k // fit), 1)
                 rights[row] = max(rights[row], x + half)
                 near[row].append(x)
                 rows.append((n, x, row, dy))

@@ -951,7 +951,8 @@ def test_markdown_keeps_tables_and_markup_whole(tmp_path):
         for i in range(25)) + "  - {id: r, date: 2025-01-26, type: reprieve, actors: [us], lever: L, summary: s}\n")
     md = report.to_markdown(chart_src="my chart (1).svg")
     assert "](my%20chart%20%281%29.svg)" in md and " and 5 more" in md
-    assert "](x_y%231.svg)" in report.to_markdown(chart_src="x_y#1.svg") and " and 5 more" in report.to_html()
+    assert "](x_y%231.svg)" in report.to_markdown(chart_src="x_y#1.svg")
+    assert "](https://example.org/c.svg?v=2)" in report.to_markdown(chart_src="https://example.org/c.svg?v=2") and " and 5 more" in report.to_html()
 
 
 def test_a_hand_edited_latest_date_before_the_earliest_widens_nothing(tmp_path):

@@ -577,3 +577,6 @@ def test_select_star_keeps_the_query_s_order_of_variables(small):
     text = "SELECT (STR(?b) AS ?label) ?b WHERE { { SELECT * WHERE { ?a a ?b } LIMIT 1 } }"
     assert answer(small, text=text).columns == ["label", "b"]
     assert answer(small, text="SELECT * WHERE { ?zz ?p ?aa FILTER(?zz<?aa) } LIMIT 1").columns == ["zz", "p", "aa"]
+    # an IRI holding '?' or '#' is no variable and no comment
+    text = "PREFIX ex: <http://e.org/?zz=1&q#>\nSELECT * WHERE { ?aa ?p ?zz } LIMIT 1"
+    assert answer(small, text=text).columns == ["aa", "p", "zz"]

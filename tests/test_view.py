@@ -526,10 +526,9 @@ def test_a_crowded_lane_keeps_every_node_at_its_date_stacked_in_its_rows(tmp_pat
     view = graph_view(read_graph(timeline=read_timeline([path])), max_nodes=1000)
     events = [n for n in view.nodes if n["label"].startswith("e")]
     x_of = {d: {n["x"] for n in events if n["label"] == f"e{i:03d}"} for i, d in enumerate(days)}
-    # one x a date, in date order: a full lane stacks nodes at their date, it does not push them along
+    # at its date, in date order: a full lane stacks nodes above and below its rows, then a few units along (150
+    # at one date are more than the rows hold), it does not push them days away
     xs = [x_of[d] for d in ("2025-01-01", "2025-01-03", "2025-01-10")]
-    assert [len(x) for x in xs] == [1, 1, 1] and min(xs[0]) < min(xs[1]) < min(xs[2])
+    assert max(xs[0]) - min(xs[0]) <= 12 and max(xs[0]) < min(xs[1]) <= max(xs[1]) < min(xs[2])
     points = [(n["x"], n["y"]) for n in events]
-    # stacked a little above and below each of the lane's 14 rows: far more apart than the rows alone hold
-    # (150 at one date are more than fit: the rest overlap)
-    assert len(set(points)) >= 3 * 14
+    assert len(set(points)) == len(points)  # never a node on a node
